@@ -1,0 +1,85 @@
+import { Command, CommanderError } from 'commander';
+import { autoIndexEnabled, commonEnvSchema, parseEnv } from '@cg/config';
+import { openDatabase, StaffUserExistsError, type Database } from '@cg/db';
+import { createRedisConnection } from '@cg/queue';
+import { redriveDeadLetter } from './commands/dead-letters';
+import { addStaffUser, seedDemoAccounts, UsageError } from './commands/staff-users';
+
+/** `npm run cli -- <command>`: administration from a terminal. Exit code 2 = bad usage, 1 = failure. */
+async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const env = parseEnv(commonEnvSchema, process.env);
+  const db = await openDatabase(env.MONGODB_URI, { autoIndex: autoIndexEnabled(env) });
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const program = new Command('cli').description('Complaint gateway administration').exitOverride();
+
+program
+  .command('user:add')
+  .description('create a staff account')
+  .requiredOption('--email <email>')
+  .requiredOption('--password <password>')
+  .requiredOption('--role <role>', 'hotline_operator | postal_clerk | cs_agent | department_staff | supervisor | admin')
+  .option('--department <code>', 'for department_staff: the department whose queue they work')
+  .option('--name <display name>')
+  .action(async (opts) => {
+    const user = await withDatabase((db) => addStaffUser(db, opts));
+    console.log(JSON.stringify({ created: { id: String(user._id), email: user.email, role: user.role, department: user.department } }));
+  });
+
+program
+  .command('demo:seed')
+  .description('create one demo account per role on an empty database (never in production)')
+  .option('--json', 'print the accounts as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const env = parseEnv(commonEnvSchema, process.env);
+    const accounts = await withDatabase((db) => seedDemoAccounts(db, env.NODE_ENV));
+    if (opts.json) return console.log(JSON.stringify(accounts));
+    if (accounts.length === 0) return console.log('Staff accounts exist already: no demo accounts created.');
+    console.log('Demo staff accounts (sign in with POST /api/v1/auth/login):');
+    for (const a of accounts) console.log(`  ${a.role.padEnd(17)} ${a.email.padEnd(32)} ${a.password}${a.department ? `  (department ${a.department})` : ''}`);
+  });
+
+program
+  .command('dead-letters:list')
+  .description('jobs that failed their last attempt')
+  .option('--all', 'include re-driven ones')
+  .action(async (opts: { all?: boolean }) => {
+    const rows = await withDatabase(async (db) => [
+      ...(await db.deadLetters.list('dead')),
+      ...(opts.all ? await db.deadLetters.list('redriven') : []),
+    ]);
+    for (const r of rows) {
+      console.log(JSON.stringify({ id: String(r._id), queue: r.queue, jobId: r.jobId, status: r.status, failedAt: r.failedAt, attempts: r.attemptsMade, error: r.error }));
+    }
+    if (rows.length === 0) console.error('no dead letters');
+  });
+
+program
+  .command('dead-letters:redrive')
+  .description('send a dead-lettered job back to its queue')
+  .requiredOption('--id <id>', 'the id shown by dead-letters:list')
+  .action(async (opts: { id: string }) => {
+    const env = parseEnv(commonEnvSchema, process.env);
+    const redis = createRedisConnection(env.REDIS_URL, 'worker');
+    try {
+      const jobId = await withDatabase((db) => redriveDeadLetter(db, redis, env.QUEUE_PREFIX, opts.id));
+      console.log(JSON.stringify({ redriven: opts.id, jobId }));
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  if (err instanceof UsageError || err instanceof StaffUserExistsError) {
+    console.error(`error: ${err.message}`);
+    process.exit(2);
+  }
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

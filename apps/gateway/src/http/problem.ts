@@ -1,0 +1,80 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+
+/** One bad field, named by its path in the request (e.g. `caller.phone`). */
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** An HTTP error answered as an RFC 9457 problem document (`application/problem+json`). */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldProblem[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export function validationProblem(where: 'body' | 'query' | 'params', error: z.ZodError): HttpProblem {
+  const errors = error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.join('.') : `(${where})`,
+    code: issue.code,
+    message: issue.message,
+  }));
+  return new HttpProblem(
+    400,
+    'validation_failed',
+    `Invalid request ${where}`,
+    `Fix these fields: ${[...new Set(errors.map((e) => e.field))].join(', ')}`,
+    errors,
+  );
+}
+
+/** Parses `req[where]` with the schema or throws a 400 problem naming every bad field. */
+export function parseRequest<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationProblem(where, result.error);
+  return result.data;
+}
+
+export function sendProblem(res: Parameters<RequestHandler>[1], p: HttpProblem): void {
+  res
+    .status(p.status)
+    .set(p.headers)
+    .type('application/problem+json')
+    .json({
+      type: `urn:complaint-gateway:problem:${p.code}`,
+      title: p.title,
+      status: p.status,
+      ...(p.detail ? { detail: p.detail } : {}),
+      ...(p.errors ? { errors: p.errors } : {}),
+    });
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(res, new HttpProblem(404, 'not_found', 'Not found', `no route for ${req.method} ${req.path}`));
+};
+
+/** Last middleware: every error becomes a problem document; unexpected ones are logged, not leaked. */
+export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (err instanceof HttpProblem) return sendProblem(res, err);
+    // body-parser errors: malformed JSON, too large, wrong charset.
+    const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const title = err.type === 'entity.parse.failed' ? 'Malformed JSON body' : err.type === 'entity.too.large' ? 'Request body too large' : 'Bad request';
+      return sendProblem(res, new HttpProblem(status, err.type ?? 'bad_request', title, err.message, [{ field: '(body)', code: err.type ?? 'invalid', message: err.message }]));
+    }
+    logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+    if (res.headersSent) return;
+    sendProblem(res, new HttpProblem(500, 'internal_error', 'Internal server error', 'the error was logged; nothing was recorded for this request'));
+  };
+}

@@ -1,0 +1,34 @@
+import type { Request, RequestHandler } from 'express';
+import { hasPermission, type Permission, type StaffPrincipal, type StaffTokenService } from '@cg/core';
+import { HttpProblem } from './problem';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    staff?: StaffPrincipal;
+  }
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+
+/** Every staff route: a valid bearer token (401) holding the permission (403), checked here on the server. */
+export function requireStaff(tokens: StaffTokenService, permission: Permission): RequestHandler {
+  return (req, _res, next) => {
+    const match = BEARER.exec(req.get('authorization') ?? '');
+    const principal = match ? tokens.verify(match[1]!) : null;
+    if (!principal) {
+      throw new HttpProblem(401, 'unauthenticated', 'Sign-in required', 'send a valid staff token: Authorization: Bearer <token> (POST /api/v1/auth/login)', undefined, {
+        'WWW-Authenticate': 'Bearer realm="staff"',
+      });
+    }
+    if (!hasPermission(principal.role, permission)) {
+      throw new HttpProblem(403, 'forbidden', 'Not allowed for your role', `role ${principal.role} lacks permission ${permission}`);
+    }
+    req.staff = principal;
+    next();
+  };
+}
+
+export function currentStaff(req: Request): StaffPrincipal {
+  if (!req.staff) throw new Error('requireStaff() must run before this handler');
+  return req.staff;
+}

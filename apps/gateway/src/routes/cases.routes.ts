@@ -1,0 +1,101 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { CASE_NUMBER_PATTERN, CASE_STATUSES, CHANNELS, DEPARTMENT_CODE_PATTERN } from '@cg/contracts';
+import { foldForSearch, type StaffPrincipal, type StaffTokenService } from '@cg/core';
+import type { CaseRecord, CaseRepository } from '@cg/db';
+import { HttpProblem, parseRequest } from '../http/problem';
+import { currentStaff, requireStaff } from '../http/staff-auth';
+
+const listQuerySchema = z
+  .object({
+    department: z.string().regex(DEPARTMENT_CODE_PATTERN, 'a department code such as domain, or triage').optional(),
+    status: z.enum(CASE_STATUSES).optional(),
+    channel: z.enum(CHANNELS).optional(),
+    q: z.string().trim().min(1).max(200).optional(),
+    page: z.coerce.number().int().min(1).max(10_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+const caseNumberParamsSchema = z.object({
+  caseNumber: z.string().toUpperCase().regex(CASE_NUMBER_PATTERN, 'a case number such as KN26-00042'),
+});
+
+/** Department staff see their own department's queue only; everyone else with cases:read sees all. */
+function departmentScope(staff: StaffPrincipal): string | undefined {
+  return staff.role === 'department_staff' ? (staff.department ?? '(none)') : undefined;
+}
+
+export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenService }): Router {
+  const router = Router();
+  const canRead = requireStaff(deps.tokens, 'cases:read');
+
+  router.get('/', canRead, async (req, res) => {
+    const query = parseRequest(listQuerySchema, req.query, 'query');
+    const scope = departmentScope(currentStaff(req));
+    if (scope && query.department && query.department !== scope) {
+      throw new HttpProblem(403, 'forbidden', 'Not your department', `department staff may list only ${scope}`);
+    }
+    const { items, total } = await deps.cases.list(
+      {
+        ...(scope ?? query.department ? { department: scope ?? query.department } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.channel ? { channel: query.channel } : {}),
+        ...(query.q ? { q: foldForSearch(query.q) } : {}),
+      },
+      { offset: (query.page - 1) * query.pageSize, limit: query.pageSize },
+    );
+    res.json({
+      items: items.map(toCaseSummary),
+      page: query.page,
+      pageSize: query.pageSize,
+      total,
+      totalPages: Math.ceil(total / query.pageSize),
+    });
+  });
+
+  router.get('/:caseNumber', canRead, async (req, res) => {
+    const { caseNumber } = parseRequest(caseNumberParamsSchema, req.params, 'params');
+    const record = await deps.cases.findByCaseNumber(caseNumber);
+    const scope = departmentScope(currentStaff(req));
+    // A case outside the department is answered as missing, so its existence does not leak.
+    if (!record || (scope && record.department !== scope)) {
+      throw new HttpProblem(404, 'case_not_found', 'Case not found', `no case ${caseNumber} (it may still be in the intake queue for a second or two)`);
+    }
+    res.json(toCaseView(record));
+  });
+
+  return router;
+}
+
+function toCaseSummary(c: CaseRecord) {
+  return {
+    caseNumber: c.caseNumber,
+    status: c.status,
+    channel: c.channel,
+    department: c.department,
+    priority: c.priority,
+    customer: c.customer,
+    subject: c.subject,
+    receivedAt: c.receivedAt,
+    deadlines: c.deadlines,
+  };
+}
+
+function toCaseView(c: CaseRecord) {
+  return {
+    ...toCaseSummary(c),
+    idempotencyKey: c.idempotencyKey,
+    bodyText: c.bodyText,
+    safeHtml: c.safeHtml,
+    attachments: c.attachments,
+    rawRef: c.rawRef,
+    recordedBy: c.recordedBy,
+    resolvedOnContact: c.resolvedOnContact,
+    classification: c.classification,
+    journal: c.journal,
+    closedAt: c.closedAt,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { hotlineCallRequestSchema, type HotlineCallAccepted } from '@cg/contracts';
+import type { StaffTokenService } from '@cg/core';
+import { IntakeUnavailableError, type IntakePublisher } from '@cg/queue';
+import { HttpProblem, parseRequest } from '../http/problem';
+import { currentStaff, requireStaff } from '../http/staff-auth';
+
+/**
+ * Hotline adapter: an operator's call notes become an intake envelope. It only translates;
+ * the worker classifies, routes and writes the case.
+ */
+export function hotlineRoutes(deps: { publisher: IntakePublisher; tokens: StaffTokenService }): Router {
+  const router = Router();
+
+  router.post('/calls', requireStaff(deps.tokens, 'hotline:log-call'), async (req, res) => {
+    const call = parseRequest(hotlineCallRequestSchema, req.body, 'body');
+    const operator = currentStaff(req);
+    // Without the operator's call id the server makes one; it is returned so a retry can reuse it.
+    const callId = call.callId ?? `srv-${randomUUID()}`;
+    let receipt;
+    try {
+      receipt = await deps.publisher.publish({
+        channel: 'hotline',
+        idempotencyKey: callId,
+        customer: {
+          name: call.caller.name,
+          phone: call.caller.phone,
+          ...(call.caller.email ? { email: call.caller.email } : {}),
+          ...(call.caller.customerId ? { customerId: call.caller.customerId } : {}),
+        },
+        ...(call.subject ? { subject: call.subject } : {}),
+        bodyText: call.notes.normalize('NFC'),
+        attachments: [],
+        receivedAt: new Date().toISOString(),
+        rawRef: `hotline-call:${callId}`,
+        recordedBy: { staffId: operator.staffId, role: operator.role, name: operator.name },
+        resolvedOnContact: call.resolvedOnCall ?? false,
+      });
+    } catch (err) {
+      if (err instanceof IntakeUnavailableError) {
+        throw new HttpProblem(503, 'intake_unavailable', 'Intake temporarily unavailable', `nothing was recorded; retry with the same callId (${callId})`, undefined, { 'Retry-After': '5' });
+      }
+      throw err;
+    }
+    const body: HotlineCallAccepted = {
+      caseNumber: receipt.caseNumber,
+      callId,
+      duplicate: receipt.duplicate,
+      status: 'accepted',
+      links: { case: `/api/v1/cases/${receipt.caseNumber}` },
+    };
+    res.status(202).location(body.links.case).json(body);
+  });
+
+  return router;
+}

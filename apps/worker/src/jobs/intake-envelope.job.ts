@@ -1,0 +1,61 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { JOB_NAMES, intakeEnvelopeSchema, type IntakeEnvelope } from '@cg/contracts';
+import { buildCaseFromEnvelope, buildSearchText, type CaseClassification, type CaseDeadlines } from '@cg/core';
+import type { CaseRepository } from '@cg/db';
+
+export const INTAKE_ENVELOPE_JOB = JOB_NAMES.intakeEnvelope;
+export const intakeEnvelopeJobSchema = intakeEnvelopeSchema;
+
+export interface IntakeJobDeps {
+  cases: CaseRepository;
+  classify(text: string): CaseClassification;
+  computeDeadlines(receivedAt: Date): CaseDeadlines;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface IntakeJobResult {
+  caseNumber: string;
+  created: boolean;
+  department: string;
+  status: string;
+}
+
+/**
+ * Persists one complaint as a case, classified and routed, in a single insert. Idempotent:
+ * the unique index on (channel, idempotencyKey) turns a repeat into "already there".
+ */
+export function intakeEnvelopeHandler(deps: IntakeJobDeps) {
+  return async (job: Job<unknown>): Promise<IntakeJobResult> => {
+    const parsed = intakeEnvelopeJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      // Bad input never gets better by retrying: straight to the dead-letter collection.
+      throw new UnrecoverableError(`invalid intake envelope: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    const envelope: IntakeEnvelope = parsed.data;
+    const now = (deps.now ?? (() => new Date()))();
+    const text = [envelope.subject, envelope.bodyText].filter(Boolean).join('\n');
+    const classification = deps.classify(text);
+    const deadlines = deps.computeDeadlines(new Date(envelope.receivedAt));
+    const searchText = buildSearchText([
+      envelope.caseNumber,
+      envelope.subject,
+      envelope.bodyText,
+      envelope.customer.name,
+      envelope.customer.phone,
+      envelope.customer.email,
+      envelope.customer.customerId,
+    ]);
+    const { record, created } = await deps.cases.insertIfAbsent(
+      buildCaseFromEnvelope(envelope, classification, deadlines, searchText, now),
+    );
+    if (!created && record.caseNumber !== envelope.caseNumber) {
+      deps.logger.warn(
+        { existing: record.caseNumber, offered: envelope.caseNumber, key: envelope.idempotencyKey },
+        'repeat submission carried a different case number; the existing case stands',
+      );
+    }
+    return { caseNumber: record.caseNumber, created, department: record.department, status: record.status };
+  };
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Thrown at start-up when the environment is wrong; lists every bad variable at once. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  return result.data;
+}
+
+/** `"true"`/`"1"` → true, `"false"`/`"0"`/unset → the default. */
+export const envBoolean = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined ? defaultValue : v === 'true' || v === '1'));
+
+/** Variables every process reads. Defaults point at the services scripts/services.sh starts. */
+export const commonEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6390'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI').default('mongodb://127.0.0.1:27018/complaints'),
+  /** BullMQ key prefix; keep the braces (Redis Cluster hash tag). */
+  QUEUE_PREFIX: z.string().regex(/^\{[A-Za-z0-9_-]+\}$/, 'a hash-tagged prefix such as {cg}').default('{cg}'),
+  /** Create MongoDB indexes at start-up (on by default outside production). */
+  MONGODB_AUTO_INDEX: z.enum(['true', 'false', '1', '0']).optional(),
+});
+export type CommonConfig = z.infer<typeof commonEnvSchema>;
+
+export function autoIndexEnabled(c: CommonConfig): boolean {
+  if (c.MONGODB_AUTO_INDEX !== undefined) return c.MONGODB_AUTO_INDEX === 'true' || c.MONGODB_AUTO_INDEX === '1';
+  return c.NODE_ENV !== 'production';
+}

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { commonEnvSchema, parseEnv } from './env';
+
+const gatewayEnvSchema = commonEnvSchema.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Public URL printed at start-up and used in links. */
+  PUBLIC_URL: z.url().optional(),
+  /** HMAC secret for staff bearer tokens; required in production (at least 32 characters). */
+  AUTH_TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
+  CASE_NUMBER_PREFIX: z.string().regex(/^[A-Z]{1,4}$/, '1–4 capital letters').default('KN'),
+  /** How long the gateway remembers an idempotency key → case number (the MongoDB unique index guards forever). */
+  INTAKE_IDEMPOTENCY_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** A request that cannot make its complaint durable within this time answers 503. */
+  INTAKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  TRUST_PROXY: z.string().optional(),
+});
+
+export type GatewayConfig = Omit<z.infer<typeof gatewayEnvSchema>, 'AUTH_TOKEN_SECRET'> & {
+  AUTH_TOKEN_SECRET: string;
+  authSecretIsEphemeral: boolean;
+};
+
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const parsed = parseEnv(
+    gatewayEnvSchema.refine((c) => c.NODE_ENV !== 'production' || c.AUTH_TOKEN_SECRET, {
+      path: ['AUTH_TOKEN_SECRET'],
+      message: 'required when NODE_ENV=production',
+    }),
+    env,
+  );
+  // Outside production an unset secret gets a random one: tokens then last as long as the process.
+  const secret = parsed.AUTH_TOKEN_SECRET ?? randomBytes(32).toString('hex');
+  return { ...parsed, AUTH_TOKEN_SECRET: secret, authSecretIsEphemeral: !parsed.AUTH_TOKEN_SECRET };
+}

@@ -1,0 +1,3 @@
+export * from './env';
+export * from './gateway-config';
+export * from './worker-config';

@@ -1,0 +1,5 @@
+export * from './queues';
+export * from './domain-values';
+export * from './case-number';
+export * from './intake-envelope';
+export * from './hotline';

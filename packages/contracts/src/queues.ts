@@ -1,0 +1,21 @@
+/**
+ * Every BullMQ queue the system uses, named in one place.
+ * Never rename a value: jobs already waiting in Redis are found by these names.
+ */
+export const QUEUE_NAMES = {
+  /** Normalized intake envelopes from every channel adapter, consumed by the intake worker. */
+  intake: 'intake',
+} as const;
+
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/**
+ * Default BullMQ key prefix. The braces are a Redis Cluster hash tag: every key of every
+ * queue lands in one slot, which BullMQ's multi-key Lua scripts require on a cluster.
+ */
+export const DEFAULT_QUEUE_PREFIX = '{cg}';
+
+/** Job names inside the queues (one job kind per name). */
+export const JOB_NAMES = {
+  intakeEnvelope: 'intake-envelope',
+} as const;

@@ -1,0 +1,3 @@
+export * from './passwords';
+export * from './staff-tokens';
+export * from './permissions';

@@ -1,0 +1,3 @@
+export * from './auth';
+export * from './intake';
+export * from './text/search-text';

@@ -1,0 +1,2 @@
+export * from './case-from-envelope';
+export * from './interim-routing';

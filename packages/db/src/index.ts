@@ -1,0 +1,5 @@
+export * from './connection';
+export * from './database';
+export * from './cases';
+export * from './staff-users';
+export * from './dead-letters';

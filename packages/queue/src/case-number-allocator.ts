@@ -1,0 +1,54 @@
+import type { Redis } from 'ioredis';
+import { formatCaseNumber } from '@cg/contracts';
+
+/**
+ * Allocates case numbers at intake and remembers which idempotency key got which number,
+ * in one atomic Lua script: the same key always answers the same number, and two racing
+ * requests with the same key cannot get two numbers. The per-year counter is in Redis
+ * (AOF-persisted), so numbers are unique across gateway processes.
+ *
+ * The idempotency mapping expires after `ttlSeconds`; the MongoDB unique index on
+ * (channel, idempotencyKey) remains the permanent guard against a second case.
+ */
+const ALLOCATE_SCRIPT = `
+local existing = redis.call('GET', KEYS[1])
+if existing then return {existing, 1} end
+local seq = redis.call('INCR', KEYS[2])
+local num = ARGV[1] .. string.format('%05d', seq)
+redis.call('SET', KEYS[1], num, 'EX', tonumber(ARGV[2]))
+return {num, 0}
+`;
+
+export interface Allocation {
+  caseNumber: string;
+  /** The key had been seen before: this is a repeat of an earlier submission. */
+  existing: boolean;
+}
+
+export class CaseNumberAllocator {
+  constructor(
+    private readonly redis: Redis,
+    private readonly opts: { keyPrefix: string; caseNumberPrefix: string; ttlSeconds: number },
+  ) {}
+
+  async allocate(channel: string, idempotencyKey: string, at: Date): Promise<Allocation> {
+    const year = yearInVietnam(at);
+    const head = formatCaseNumber(this.opts.caseNumberPrefix, year, 0).replace(/0+$/, '');
+    const idemKey = `${this.opts.keyPrefix}:idem:${channel}:${idempotencyKey}`;
+    const seqKey = `${this.opts.keyPrefix}:case-seq:${year}`;
+    const [caseNumber, existing] = (await this.redis.eval(
+      ALLOCATE_SCRIPT,
+      2,
+      idemKey,
+      seqKey,
+      head,
+      String(this.opts.ttlSeconds),
+    )) as [string, number];
+    return { caseNumber, existing: existing === 1 };
+  }
+}
+
+/** The case-number year is the year in Asia/Ho_Chi_Minh (UTC+7, no daylight saving). */
+function yearInVietnam(at: Date): number {
+  return new Date(at.getTime() + 7 * 3600_000).getUTCFullYear();
+}

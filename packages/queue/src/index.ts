@@ -1,0 +1,5 @@
+export * from './redis-connections';
+export * from './queues';
+export * from './case-number-allocator';
+export * from './shutdown';
+export * from './intake-publisher';

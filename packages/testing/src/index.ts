@@ -1,0 +1,3 @@
+export * from './isolated-env';
+export * from './wait-for';
+export * from './scratch-redis';

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `npm start`: dependencies, local services (unless REDIS_URL / MONGODB_URI point elsewhere),
+# build, demo accounts on an empty database, then the gateway and the workers in the foreground.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+bash scripts/ensure-deps.sh
+bash scripts/services.sh
+
+# A stable development secret, kept out of the repository, so tokens survive restarts.
+if [ -z "${AUTH_TOKEN_SECRET:-}" ] && [ "${NODE_ENV:-development}" != production ]; then
+  mkdir -p .data
+  [ -s .data/auth-token-secret ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > .data/auth-token-secret
+  AUTH_TOKEN_SECRET="$(cat .data/auth-token-secret)"
+  export AUTH_TOKEN_SECRET
+fi
+export PORT="${PORT:-3000}"
+
+if [ "${NODE_ENV:-development}" != production ]; then
+  node apps/cli/dist/main.js demo:seed | tee .data/demo-accounts.txt.new
+  # Keep the first printout: passwords are shown only when the accounts are created.
+  if grep -q '@demo.local' .data/demo-accounts.txt.new; then mv .data/demo-accounts.txt.new .data/demo-accounts.txt; else rm -f .data/demo-accounts.txt.new; fi
+fi
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait || true
+}
+trap cleanup INT TERM EXIT
+
+node apps/worker/dist/main.js & pids+=($!)
+node apps/gateway/dist/main.js & pids+=($!)
+
+for _ in $(seq 100); do
+  curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+cat <<MSG
+
+  Complaint gateway is running: http://localhost:$PORT
+    health:   http://localhost:$PORT/readyz
+    sign in:  curl -s http://localhost:$PORT/api/v1/auth/login -H 'content-type: application/json' \\
+                -d '{"email":"hotline.operator@demo.local","password":"<from the list>"}'
+    demo accounts: $( [ -f .data/demo-accounts.txt ] && echo ".data/demo-accounts.txt (printed above on first start)" || echo "create one: npm run cli -- user:add --email you@example.com --password '...' --role admin")
+  Ctrl-C stops the gateway and the workers (the services keep running: npm run services:stop).
+
+MSG
+wait -n "${pids[@]}"
