@@ -1,4 +1,5 @@
 import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { QUEUE_NAMES } from '@cg/contracts';
 import { autoIndexEnabled, type WorkerConfig } from '@cg/config';
@@ -10,18 +11,29 @@ import { intakeEnvelopeHandler, type IntakeJobDeps } from './jobs/intake-envelop
 
 export interface RunningWorkers {
   db: Database;
+  /** Every BullMQ worker of this process, by queue name. */
+  workers: Map<string, Worker>;
   intake: Worker;
   close(): Promise<void>;
 }
 
-export async function startWorkers(
-  config: WorkerConfig,
-  logger: Logger,
-  overrides: Partial<Pick<IntakeJobDeps, 'classify' | 'computeDeadlines'>> = {},
-): Promise<RunningWorkers> {
+export interface WorkerOverrides extends Partial<Pick<IntakeJobDeps, 'classify' | 'computeDeadlines'>> {}
+
+/** Starts every queue processor of the system in this process (scale out by running more processes). */
+export async function startWorkers(config: WorkerConfig, logger: Logger, overrides: WorkerOverrides = {}): Promise<RunningWorkers> {
   const db = await openDatabase(config.MONGODB_URI, { autoIndex: autoIndexEnabled(config) });
-  const connection = createRedisConnection(config.REDIS_URL, 'worker');
-  const intake = new Worker(
+  const connection: Redis = createRedisConnection(config.REDIS_URL, 'worker');
+  const workers = new Map<string, Worker>();
+
+  const addWorker = (queue: string, processor: ConstructorParameters<typeof Worker>[1], concurrency: number): Worker => {
+    const w = new Worker(queue, processor, { connection, prefix: config.QUEUE_PREFIX, concurrency });
+    w.on('error', (err) => logger.error({ queue, err: err.message }, 'worker error'));
+    recordDeadLetters(w, db.deadLetters, logger);
+    workers.set(queue, w);
+    return w;
+  };
+
+  const intake = addWorker(
     QUEUE_NAMES.intake,
     intakeEnvelopeHandler({
       cases: db.cases,
@@ -29,18 +41,18 @@ export async function startWorkers(
       computeDeadlines: overrides.computeDeadlines ?? interimDeadlines,
       logger,
     }),
-    { connection, prefix: config.QUEUE_PREFIX, concurrency: config.INTAKE_CONCURRENCY },
+    config.INTAKE_CONCURRENCY,
   );
-  intake.on('error', (err) => logger.error({ err: err.message }, 'intake worker error'));
-  recordDeadLetters(intake, db.deadLetters, logger);
-  await intake.waitUntilReady();
+
+  await Promise.all([...workers.values()].map((w) => w.waitUntilReady()));
 
   return {
     db,
+    workers,
     intake,
     async close() {
-      // Finishes the jobs in hand (BullMQ waits for them), takes no new ones, then disconnects.
-      await intake.close();
+      // Each close finishes the jobs in hand (BullMQ waits for them) and takes no new ones.
+      await Promise.all([...workers.values()].map((w) => w.close()));
       connection.disconnect();
       await db.close();
     },
