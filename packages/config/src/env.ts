@@ -33,10 +33,21 @@ export const commonEnvSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^\{[A-Za-z0-9_-]+\}$/, 'a hash-tagged prefix such as {cg}').default('{cg}'),
   /** Create MongoDB indexes at start-up (on by default outside production). */
   MONGODB_AUTO_INDEX: z.enum(['true', 'false', '1', '0']).optional(),
+  /** Answer within this many working days after the day of receipt. */
+  DEADLINE_TARGET_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  /** The hard limit no extension may pass, and its unit (20 working days per Circular 05/2011/TT-BTTTT). */
+  DEADLINE_CAP_LENGTH: z.coerce.number().int().min(1).max(120).default(20),
+  DEADLINE_CAP_UNIT: z.enum(['working_days', 'calendar_days']).default('working_days'),
+  /** How often each process reloads the official calendar schedules from MongoDB. */
+  CALENDAR_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 export type CommonConfig = z.infer<typeof commonEnvSchema>;
 
 export function autoIndexEnabled(c: CommonConfig): boolean {
   if (c.MONGODB_AUTO_INDEX !== undefined) return c.MONGODB_AUTO_INDEX === 'true' || c.MONGODB_AUTO_INDEX === '1';
   return c.NODE_ENV !== 'production';
+}
+
+export function deadlinePolicyOf(c: CommonConfig) {
+  return { targetWorkingDays: c.DEADLINE_TARGET_WORKING_DAYS, capLength: c.DEADLINE_CAP_LENGTH, capUnit: c.DEADLINE_CAP_UNIT };
 }

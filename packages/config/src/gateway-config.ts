@@ -17,6 +17,19 @@ const gatewayEnvSchema = commonEnvSchema.extend({
   INTAKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   TRUST_PROXY: z.string().optional(),
+  // Livechat (apps/gateway/src/livechat): limits per visitor, per IP and per connection.
+  LIVECHAT_MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(5000).default(4000),
+  LIVECHAT_MESSAGES_PER_MINUTE_PER_VISITOR: z.coerce.number().int().min(1).default(30),
+  LIVECHAT_MESSAGES_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).default(300),
+  LIVECHAT_SESSIONS_PER_HOUR_PER_IP: z.coerce.number().int().min(1).default(30),
+  LIVECHAT_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(50),
+  LIVECHAT_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(15 * 1024 * 1024).default(10 * 1024 * 1024),
+  LIVECHAT_UPLOADS_PER_HOUR_PER_VISITOR: z.coerce.number().int().min(1).default(20),
+  LIVECHAT_VISITOR_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** How long a dropped socket can come back with its missed events (connection-state recovery). */
+  LIVECHAT_RECOVERY_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  /** Origins allowed to embed the chat (CSP frame-ancestors), space-separated; `*` for any. */
+  LIVECHAT_EMBED_ORIGINS: z.string().default('*'),
 });
 
 export type GatewayConfig = Omit<z.infer<typeof gatewayEnvSchema>, 'AUTH_TOKEN_SECRET'> & {

@@ -1,3 +1,5 @@
 export * from './env';
 export * from './gateway-config';
 export * from './worker-config';
+export * from './mail-poller-config';
+export * from './mail-outbound-config';

@@ -5,6 +5,12 @@
 export const QUEUE_NAMES = {
   /** Normalized intake envelopes from every channel adapter, consumed by the intake worker. */
   intake: 'intake',
+  /** Delayed deadline checks per case: reminder before the target, escalation at breach. */
+  deadlines: 'deadlines',
+  /** Housekeeping on a schedule (classifier retraining). */
+  maintenance: 'maintenance',
+  /** Email going out (receipts, staff replies, notices) and bounces coming back. */
+  outbound: 'outbound',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -18,4 +24,8 @@ export const DEFAULT_QUEUE_PREFIX = '{cg}';
 /** Job names inside the queues (one job kind per name). */
 export const JOB_NAMES = {
   intakeEnvelope: 'intake-envelope',
+  deadlineCheck: 'deadline-check',
+  retrainClassifier: 'retrain-classifier',
+  outboundEmail: 'outbound-email',
+  inboundBounce: 'inbound-bounce',
 } as const;

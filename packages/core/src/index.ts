@@ -1,3 +1,4 @@
 export * from './auth';
 export * from './intake';
 export * from './text/search-text';
+export * from './deadlines';

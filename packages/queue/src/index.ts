@@ -3,3 +3,4 @@ export * from './queues';
 export * from './case-number-allocator';
 export * from './shutdown';
 export * from './intake-publisher';
+export * from './deadline-scheduler';

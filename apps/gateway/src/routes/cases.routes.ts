@@ -12,6 +12,8 @@ const listQuerySchema = z
     status: z.enum(CASE_STATUSES).optional(),
     channel: z.enum(CHANNELS).optional(),
     q: z.string().trim().min(1).max(200).optional(),
+    /** Supervisors' view: cases whose deadline checks escalated them. */
+    escalated: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
   })
@@ -42,6 +44,7 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
         ...(query.status ? { status: query.status } : {}),
         ...(query.channel ? { channel: query.channel } : {}),
         ...(query.q ? { q: foldForSearch(query.q) } : {}),
+        ...(query.escalated !== undefined ? { escalated: query.escalated } : {}),
       },
       { offset: (query.page - 1) * query.pageSize, limit: query.pageSize },
     );
@@ -78,7 +81,8 @@ function toCaseSummary(c: CaseRecord) {
     customer: c.customer,
     subject: c.subject,
     receivedAt: c.receivedAt,
-    deadlines: c.deadlines,
+    deadlines: c.deadlines && { target: c.deadlines.target, cap: c.deadlines.cap },
+    escalated: c.escalated,
   };
 }
 
@@ -93,6 +97,8 @@ function toCaseView(c: CaseRecord) {
     recordedBy: c.recordedBy,
     resolvedOnContact: c.resolvedOnContact,
     classification: c.classification,
+    deadlines: c.deadlines,
+    escalations: c.escalations,
     journal: c.journal,
     closedAt: c.closedAt,
     createdAt: c.createdAt,

@@ -8,6 +8,14 @@ export const PERMISSIONS = {
   'hotline:log-call': ['hotline_operator'],
   'cases:read': ['hotline_operator', 'postal_clerk', 'cs_agent', 'department_staff', 'supervisor'],
   'staff:manage': [],
+  /** Correct a case's department (the correction becomes classifier training data). */
+  'cases:classify': ['cs_agent', 'supervisor'],
+  /** Approve an extension of a case's target deadline (never past the cap). */
+  'deadlines:extend': ['supervisor'],
+  /** Load official holiday schedules. */
+  'calendar:manage': [],
+  /** Livechat: see live conversations and answer customers in real time. */
+  'livechat:answer': ['cs_agent', 'supervisor'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,4 +1,5 @@
 import { TRIAGE, type CaseStatus, type IntakeEnvelope, type Priority } from '@cg/contracts';
+import type { CaseDeadlines } from '../deadlines/case-deadlines';
 
 /** What the classifier decided for one complaint. */
 export interface CaseClassification {
@@ -14,12 +15,6 @@ export interface CaseClassification {
   urgencyFlags: string[];
 }
 
-export interface CaseDeadlines {
-  target: { dueAt: Date; dueDate: string };
-  cap: { dueAt: Date; dueDate: string };
-  /** e.g. `5 working days, cap 20 working days`. */
-  policy: string;
-}
 
 export interface JournalEntry {
   at: Date;

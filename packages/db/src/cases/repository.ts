@@ -1,10 +1,13 @@
 import type { Connection, Model } from 'mongoose';
 import type { CaseStatus, Channel } from '@cg/contracts';
-import type { NewCaseFields } from '@cg/core';
+import type { CaseDeadlines, JournalEntry, NewCaseFields } from '@cg/core';
 import { isDuplicateKeyError } from '../connection';
 import { caseSchema, type CaseDocument } from './schema';
 
 export type CaseRecord = CaseDocument & { _id: unknown; createdAt: Date; updatedAt: Date };
+
+/** Cases still being worked on: deadline checks and escalations apply only to these. */
+export const OPEN_STATUSES: CaseStatus[] = ['triage', 'routed', 'in_progress'];
 
 export interface CaseListFilter {
   department?: string;
@@ -12,6 +15,7 @@ export interface CaseListFilter {
   channel?: Channel;
   /** Already folded (see foldForSearch); matched as a substring of the folded text or the case number. */
   q?: string;
+  escalated?: boolean;
 }
 
 export class CaseRepository {
@@ -45,6 +49,72 @@ export class CaseRepository {
     return this.model.findOne({ caseNumber }).lean<CaseRecord>().exec();
   }
 
+  /**
+   * Records one deadline check on an open case, once: the filter on `escalations.key` makes a
+   * repeated check (a retried job) a no-op. Returns false when nothing was written.
+   */
+  async recordEscalation(caseNumber: string, e: EscalationUpdate): Promise<boolean> {
+    const key = `${e.kind}@${e.dueDate}`;
+    const res = await this.model
+      .updateOne(
+        { caseNumber, status: { $in: OPEN_STATUSES }, 'escalations.key': { $ne: key } },
+        {
+          $push: { escalations: { key, kind: e.kind, dueDate: e.dueDate, at: e.at, level: e.level }, journal: e.journal },
+          $set: { ...(e.level === 'supervisor' ? { escalated: true } : {}), ...(e.priority ? { priority: e.priority } : {}) },
+        },
+      )
+      .exec();
+    return res.modifiedCount === 1;
+  }
+
+  /**
+   * Replaces the deadlines after an approved extension, only if the target is still the one
+   * the approver saw (optimistic concurrency on the due date). Returns the updated case or null.
+   */
+  async applyExtension(caseNumber: string, expectedTargetDueDate: string, deadlines: CaseDeadlines, journal: JournalEntry): Promise<CaseRecord | null> {
+    return this.model
+      .findOneAndUpdate(
+        { caseNumber, 'deadlines.target.dueDate': expectedTargetDueDate },
+        { $set: { deadlines }, $push: { journal } },
+        { returnDocument: 'after' },
+      )
+      .lean<CaseRecord>()
+      .exec();
+  }
+
+  /**
+   * A staff correction of the department: moves the case to that department's queue (from
+   * triage or another department) and journals who did it. Only open cases are moved.
+   */
+  async reclassify(caseNumber: string, change: { department: string; by: JournalEntry['actor']; at: Date; note?: string; previous: string }): Promise<CaseRecord | null> {
+    return this.model
+      .findOneAndUpdate(
+        { caseNumber, status: { $in: ['triage', 'routed'] } },
+        {
+          $set: {
+            department: change.department,
+            status: 'routed',
+            'classification.department': change.department,
+            'classification.method': 'manual',
+            'classification.abstained': false,
+            'classification.classifiedAt': change.at,
+          },
+          $push: {
+            journal: {
+              at: change.at,
+              type: 'reclassified',
+              actor: change.by,
+              message: `Department corrected from ${change.previous} to ${change.department}${change.note ? `: ${change.note}` : ''}.`,
+              data: { from: change.previous, to: change.department },
+            },
+          },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean<CaseRecord>()
+      .exec();
+  }
+
   async list(
     filter: CaseListFilter,
     page: { offset: number; limit: number },
@@ -53,6 +123,7 @@ export class CaseRepository {
     if (filter.department) query.department = filter.department;
     if (filter.status) query.status = filter.status;
     if (filter.channel) query.channel = filter.channel;
+    if (filter.escalated !== undefined) query.escalated = filter.escalated;
     if (filter.q) {
       const pattern = escapeRegex(filter.q);
       query.$or = [{ caseNumber: filter.q.toUpperCase() }, { searchText: { $regex: pattern } }];
@@ -70,6 +141,16 @@ export class CaseRepository {
     ]);
     return { items, total };
   }
+}
+
+export interface EscalationUpdate {
+  kind: string;
+  dueDate: string;
+  level: 'department' | 'supervisor';
+  at: Date;
+  journal: JournalEntry;
+  /** Raise the priority to this (callers never lower it). */
+  priority?: 'high' | 'urgent';
 }
 
 function escapeRegex(s: string): string {

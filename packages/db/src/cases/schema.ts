@@ -25,8 +25,23 @@ const journalEntrySchema = new Schema(
 
 const deadlineSchema = new Schema(
   {
-    dueAt: { type: Date, required: true },
+    dueAt: { type: Date, required: true }, // 24:00 Asia/Ho_Chi_Minh of dueDate
     dueDate: { type: String, required: true }, // YYYY-MM-DD in Asia/Ho_Chi_Minh
+    workingDays: Number, // target: working days counted
+    length: Number, // cap: its length …
+    unit: String, // … and unit (working_days | calendar_days)
+  },
+  { _id: false },
+);
+
+/** A deadline check that found the case still open. */
+const escalationSchema = new Schema(
+  {
+    key: { type: String, required: true }, // kind@dueDate: one record per check
+    kind: { type: String, required: true }, // target_due_soon | target_breached | cap_breached
+    dueDate: { type: String, required: true },
+    at: { type: Date, required: true },
+    level: { type: String, required: true }, // department | supervisor
   },
   { _id: false },
 );
@@ -75,8 +90,15 @@ export const caseSchema = new Schema(
     deadlines: {
       target: deadlineSchema,
       cap: deadlineSchema,
-      policy: String,
+      policy: { targetWorkingDays: Number, capLength: Number, capUnit: String },
+      /** Which days were skipped and why (weekends, holidays, official days off). */
+      explanation: { type: Schema.Types.Mixed },
+      /** Supervisor-approved extensions of the target, oldest first. */
+      extensions: { type: [Schema.Types.Mixed], default: [] },
     },
+    /** Supervisors' attention: set when a deadline check finds the case open past its target. */
+    escalated: { type: Boolean, default: false },
+    escalations: { type: [escalationSchema], default: [] },
     /** Folded (no diacritics, lowercase) text for `q` searches; FerretDB has no text indexes. */
     searchText: { type: String, required: true },
     journal: { type: [journalEntrySchema], default: [] },
@@ -95,5 +117,7 @@ caseSchema.index({ department: 1, status: 1, 'deadlines.target.dueAt': 1 });
 caseSchema.index({ status: 1, receivedAt: -1 });
 caseSchema.index({ channel: 1, receivedAt: -1 });
 caseSchema.index({ receivedAt: -1 });
+// The supervisors' list: escalated cases still open.
+caseSchema.index({ escalated: 1, status: 1 });
 
 export type CaseDocument = InferSchemaType<typeof caseSchema>;

@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { loadGatewayConfig } from '@cg/config';
+import { isolatedEnv, removeRedisKeys } from '@cg/testing';
+import { startGateway, type RunningGateway } from '../../gateway/src/gateway';
+
+const run = promisify(execFile);
+const CLI = join(__dirname, '../dist/main.js');
+
+describe('npm run cli -- user:add / demo:seed', () => {
+  const env = isolatedEnv();
+  let gateway: RunningGateway;
+  const cli = (...args: string[]) => run('node', [CLI, ...args], { env: { ...env, LOG_LEVEL: 'silent' } });
+
+  beforeAll(async () => {
+    gateway = await startGateway(loadGatewayConfig(env), pino({ level: 'silent' }));
+  });
+  afterAll(async () => {
+    await gateway.db.connection.dropDatabase();
+    await gateway.close();
+    await removeRedisKeys(loadGatewayConfig(env).REDIS_URL, env.QUEUE_PREFIX!);
+  });
+
+  const login = (email: string, password: string) =>
+    fetch(`http://127.0.0.1:${(gateway.server.address() as { port: number }).port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+
+  it('creates a department staff account that can sign in with its role and department', async () => {
+    const { stdout } = await cli('user:add', '--email', 'Mai@Example.vn', '--password', 'a-long-password', '--role', 'department_staff', '--department', 'hosting');
+    expect(JSON.parse(stdout).created).toMatchObject({ email: 'mai@example.vn', role: 'department_staff', department: 'hosting' });
+    const res = await login('mai@example.vn', 'a-long-password');
+    expect(res.status).toBe(200);
+    expect((await res.json()).staff).toMatchObject({ role: 'department_staff', department: 'hosting' });
+  });
+
+  it.each([
+    [['--email', 'x@example.vn', '--password', 'short', '--role', 'admin'], /--password/],
+    [['--email', 'x@example.vn', '--password', 'a-long-password', '--role', 'boss'], /--role: one of/],
+    [['--email', 'x@example.vn', '--password', 'a-long-password', '--role', 'department_staff'], /--department: required/],
+    [['--email', 'not-an-email', '--password', 'a-long-password', '--role', 'admin'], /--email/],
+    [['--email', 'mai@example.vn', '--password', 'a-long-password', '--role', 'admin'], /already exists/],
+  ])('refuses %j with exit code 2 and a message naming the option', async (args, message) => {
+    const err = await cli('user:add', ...args).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    expect(err?.code).toBe(2);
+    expect(err?.stderr).toMatch(message);
+  });
+
+  it('seeds one demo account per role only while the database has no accounts, never in production', async () => {
+    const first = JSON.parse((await cli('demo:seed', '--json')).stdout);
+    expect(first).toEqual([]); // an account exists from the test above
+    await gateway.db.staffUsers.model.deleteMany({});
+    const seeded = JSON.parse((await cli('demo:seed', '--json')).stdout) as Array<{ role: string; email: string; password: string }>;
+    expect(seeded.map((a) => a.role)).toEqual(['hotline_operator', 'postal_clerk', 'cs_agent', 'department_staff', 'supervisor', 'admin']);
+    expect((await login(seeded[0]!.email, seeded[0]!.password)).status).toBe(200);
+    await gateway.db.staffUsers.model.deleteMany({});
+    const prod = await run('node', [CLI, 'demo:seed'], { env: { ...env, NODE_ENV: 'production' } }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    expect(prod?.code).toBe(2);
+    expect(prod?.stderr).toMatch(/never created when NODE_ENV=production/);
+    expect(await gateway.db.staffUsers.count()).toBe(0);
+  });
+});

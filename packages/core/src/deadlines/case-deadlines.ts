@@ -1,0 +1,101 @@
+import {
+  computeDeadlines,
+  extendTarget,
+  startOfLastWorkingDayBefore,
+  type DeadlineExtension,
+  type DeadlinePolicy,
+  type DeadlineResult,
+  type ExtensionRequest,
+  type WorkingDayCalendar,
+} from '@cg/calendar';
+
+/** One day that did not count, and why (weekend, holiday name, official day off and its source). */
+export interface SkippedDay {
+  date: string;
+  kind: string;
+  reason: string;
+  provisional: boolean;
+}
+
+/** What a case stores about its two deadlines: enough to explain them without recomputing. */
+export interface CaseDeadlines {
+  target: { dueAt: Date; dueDate: string; workingDays: number };
+  cap: { dueAt: Date; dueDate: string; length: number; unit: string };
+  policy: DeadlinePolicy;
+  explanation: {
+    receivedLocal: string;
+    countingStartsOn: string;
+    skipped: SkippedDay[];
+    makeupWorkingDays: SkippedDay[];
+    provisional: boolean;
+    notes: string[];
+  };
+  extensions: DeadlineExtension[];
+}
+
+export function toCaseDeadlines(r: DeadlineResult): CaseDeadlines {
+  const day = (d: { date: string; kind: string; reason: string; provisional: boolean }): SkippedDay => ({
+    date: d.date,
+    kind: d.kind,
+    reason: d.reason,
+    provisional: d.provisional,
+  });
+  return {
+    target: { dueAt: r.target.dueAt, dueDate: r.target.dueDate, workingDays: r.target.workingDays },
+    cap: { dueAt: r.cap.dueAt, dueDate: r.cap.dueDate, length: r.cap.length, unit: r.cap.unit },
+    policy: { ...r.policy },
+    explanation: {
+      receivedLocal: r.explanation.receivedLocal,
+      countingStartsOn: r.explanation.countingStartsOn,
+      skipped: r.explanation.skipped.map(day),
+      makeupWorkingDays: r.explanation.makeupWorkingDays.map(day),
+      provisional: r.explanation.provisional,
+      notes: [...r.explanation.notes],
+    },
+    extensions: r.extensions.map((e) => ({ ...e })),
+  };
+}
+
+/** The deadline rules of one deployment: its calendar (which changes when admins load schedules) and policy. */
+export class DeadlinePlanner {
+  constructor(
+    private readonly calendar: () => WorkingDayCalendar,
+    readonly policy: DeadlinePolicy,
+  ) {}
+
+  forReceipt(receivedAt: Date): CaseDeadlines {
+    return toCaseDeadlines(computeDeadlines(receivedAt, this.policy, this.calendar()));
+  }
+
+  /** Throws DeadlineError (EXTENSION_BEYOND_CAP, EXTENSION_REASON_REQUIRED, …) when the rules refuse it. */
+  extend(receivedAt: Date, current: CaseDeadlines, request: ExtensionRequest): CaseDeadlines {
+    return toCaseDeadlines(
+      extendTarget({ receivedAt, target: current.target, extensions: current.extensions }, request, this.policy, this.calendar()),
+    );
+  }
+
+  get currentCalendar(): WorkingDayCalendar {
+    return this.calendar();
+  }
+}
+
+export interface PlannedDeadlineCheck {
+  kind: 'target_due_soon' | 'target_breached' | 'cap_breached';
+  dueDate: string;
+  at: Date;
+}
+
+/**
+ * When to check an open case: at the start of the last working day before the target
+ * (a reminder), at the target (breach → supervisors) and at the cap (legal limit passed).
+ */
+export function planDeadlineChecks(
+  d: { target: { dueAt: Date; dueDate: string }; cap: { dueAt: Date; dueDate: string } },
+  calendar: WorkingDayCalendar,
+): PlannedDeadlineCheck[] {
+  return [
+    { kind: 'target_due_soon', dueDate: d.target.dueDate, at: startOfLastWorkingDayBefore({ dueDate: d.target.dueDate }, calendar) },
+    { kind: 'target_breached', dueDate: d.target.dueDate, at: new Date(d.target.dueAt) },
+    { kind: 'cap_breached', dueDate: d.cap.dueDate, at: new Date(d.cap.dueAt) },
+  ];
+}

@@ -1,0 +1,2 @@
+export * from './case-deadlines';
+export * from './calendar-provider';
