@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { autoIndexEnabled, commonEnvSchema, parseEnv } from '@cg/config';
 import { openDatabase, StaffUserExistsError, type Database } from '@cg/db';
 import { createRedisConnection } from '@cg/queue';
+import { deadlineCommand, loadSchedule } from './commands/calendar';
 import { redriveDeadLetter } from './commands/dead-letters';
 import { addStaffUser, seedDemoAccounts, UsageError } from './commands/staff-users';
 
@@ -74,7 +75,35 @@ program
     }
   });
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+program
+  .command('calendar:load')
+  .description('load an official yearly schedule (JSON: year, source, daysOff, workingDays) as the next version of its year')
+  .requiredOption('--file <schedule.json>')
+  .option('--by <name>', 'who loads it (recorded with the version)', process.env.USER ?? 'cli')
+  .action(async (opts: { file: string; by: string }) => {
+    const stored = await withDatabase((db) => loadSchedule(db, opts.file, opts.by));
+    console.log(JSON.stringify({ loaded: { year: stored.schedule.year, version: stored.schedule.version, source: stored.schedule.source } }));
+  });
+
+program
+  .command('calendar:list')
+  .description('loaded schedule versions')
+  .action(async () => {
+    const rows = await withDatabase((db) => db.calendarSchedules.all());
+    for (const r of rows) console.log(JSON.stringify({ year: r.schedule.year, version: r.schedule.version, source: r.schedule.source, loadedBy: r.loadedBy, loadedAt: r.loadedAt }));
+    if (rows.length === 0) console.error('no schedules loaded; the shipped ones (2025, 2026) are in force');
+  });
+
+/** Commands with their own argument parsing (they read stdin in --jsonl mode). */
+const RAW_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  deadline: deadlineCommand,
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const raw = name ? RAW_COMMANDS[name] : undefined;
+const done = raw ? raw(rest).then((code) => process.exit(code)) : program.parseAsync(process.argv);
+
+done.catch((err: unknown) => {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
   if (err instanceof UsageError || err instanceof StaffUserExistsError) {
     console.error(`error: ${err.message}`);

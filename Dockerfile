@@ -1,0 +1,21 @@
+# One image for every process of the gateway; docker-compose.yml picks the command.
+# Build: docker build -t complaint-gateway .
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
+COPY packages ./packages
+COPY apps ./apps
+COPY bench ./bench
+RUN npm ci --no-audit --no-fund && npx tsc -b && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+# OCR and PDF tools for scanned postal letters (Vietnamese language data included).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils curl \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /app /app
+USER node
+EXPOSE 3000
+CMD ["node", "apps/gateway/dist/main.js"]

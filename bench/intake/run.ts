@@ -1,0 +1,144 @@
+/**
+ * Intake benchmark (`npm run bench:intake`): one gateway process and one worker process,
+ * started from the build, on the local Redis and FerretDB. Reports
+ *  - the raw BullMQ `queue.add` rate on the same Redis (the ceiling),
+ *  - hotline ingest: calls/s and latency p50/p99 to the 202, with concurrent HTTP clients,
+ *  - end to end: cases/s until every accepted call is a routed case in MongoDB, and the
+ *    per-case time from receipt to routed (p50/p99).
+ * Loopback only; bounded by BENCH_CALLS. Prints a JSON summary on the last line.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { commonEnvSchema } from '@cg/config';
+import { hashPassword } from '@cg/core';
+import { openDatabase } from '@cg/db';
+import { freePort, isolatedEnv, removeRedisKeys, waitFor } from '@cg/testing';
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 30_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const RAW_ADDS = Number(process.env.BENCH_RAW_ADDS ?? 30_000);
+const ROOT = join(__dirname, '../../..');
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: string): Promise<ChildProcess> {
+  const child = spawn('node', [join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => process.stderr.write(d));
+  return waitFor(`${script} to start`, () => out.includes(readyText) && child, { timeoutMs: 30_000 });
+}
+
+async function rawAddRate(redisUrl: string, prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('bench-raw', { connection: redis, prefix });
+  const payload = { schemaVersion: 1, channel: 'hotline', bodyText: 'x'.repeat(300), customer: { name: 'A', phone: '0900000000' } };
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < RAW_ADDS) {
+        const i = next++;
+        await queue.add('raw', { ...payload, i }, { jobId: `raw-${i}`, removeOnComplete: true });
+      }
+    }),
+  );
+  const rate = RAW_ADDS / ((performance.now() - started) / 1000);
+  await queue.obliterate({ force: true });
+  await queue.close();
+  redis.disconnect();
+  return rate;
+}
+
+async function main(): Promise<void> {
+  const env = isolatedEnv({ LOG_LEVEL: 'info', NODE_ENV: 'production', AUTH_TOKEN_SECRET: randomUUID() + randomUUID(), MONGODB_AUTO_INDEX: 'true' });
+  const { REDIS_URL, MONGODB_URI, QUEUE_PREFIX } = commonEnvSchema.parse(env);
+  const port = await freePort();
+  const db = await openDatabase(MONGODB_URI, { autoIndex: true });
+  await db.staffUsers.create({ email: 'bench@bench.local', displayName: 'Bench', passwordHash: await hashPassword('bench-password'), role: 'hotline_operator' });
+
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+  const raw = await rawAddRate(REDIS_URL, QUEUE_PREFIX);
+  console.log(`raw queue.add: ${raw.toFixed(0)} adds/s (${RAW_ADDS} adds, ${CONNECTIONS} in flight)`);
+
+  const gateway = await startProcess('apps/gateway/dist/main.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'gateway listening');
+  // By default the ingest phase runs alone (the gateway's own capacity on this 2-core machine,
+  // where the worker and FerretDB would otherwise take the same cores); BENCH_OVERLAP=1 overlaps them.
+  const overlap = process.env.BENCH_OVERLAP === '1';
+  const startWorker = () => startProcess('apps/worker/dist/main.js', { ...env, INTAKE_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '64' }, 'workers running');
+  let worker: ChildProcess | undefined = overlap ? await startWorker() : undefined;
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@bench.local', password: 'bench-password' }) });
+    const { token } = (await login.json()) as { token: string };
+    const runId = randomUUID().slice(0, 8);
+    let n = 0;
+    const started = Date.now();
+    const result = await autocannon({
+      url: `${url}/api/v1/hotline/calls`,
+      connections: CONNECTIONS,
+      amount: CALLS,
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({
+              caller: { name: 'Nguyễn Văn Bench', phone: '0912345678' },
+              notes: 'Khách báo tên miền đã hết hạn dù đã thanh toán gia hạn, website và email ngừng hoạt động.',
+              callId: `bench-${runId}-${n++}`,
+            }),
+          }),
+        },
+      ],
+    });
+    const ingestSeconds = (Date.now() - started) / 1000;
+    const accepted = result['2xx'];
+    console.log(`ingest: ${result.requests.average.toFixed(0)} calls/s mean over ${result.duration.toFixed(1)} s; 2xx ${accepted}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
+    console.log(`latency to 202: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms (${CONNECTIONS} connections)`);
+
+    const casesAtIngestEnd = await db.cases.model.countDocuments({});
+    const drainStarted = Date.now();
+    worker ??= await startWorker();
+    await waitFor('every accepted call routed', async () => (await db.cases.model.countDocuments({})) >= accepted, { timeoutMs: 600_000, intervalMs: 500 });
+    const e2eSeconds = (Date.now() - (overlap ? started : drainStarted)) / 1000;
+    const docs = await db.cases.model.find({}, { receivedAt: 1, createdAt: 1 }).lean();
+    const lags = docs.map((d) => new Date(d.createdAt as Date).getTime() - new Date(d.receivedAt).getTime()).sort((a, b) => a - b);
+    console.log(`end to end: ${(accepted / e2eSeconds).toFixed(0)} cases/s (${accepted} cases in ${e2eSeconds.toFixed(1)} s ${overlap ? 'from the first call' : 'draining the backlog'}; ${casesAtIngestEnd} routed when ingest ended)`);
+    console.log(`receipt → routed per case (includes waiting in the queue): p50 ${percentile(lags, 50)} ms, p99 ${percentile(lags, 99)} ms`);
+    const summary = {
+      rawAddsPerSecond: Math.round(raw),
+      ingestCallsPerSecond: Math.round(accepted / ingestSeconds),
+      ingestP50Ms: result.latency.p50,
+      ingestP99Ms: result.latency.p99,
+      ingestToRawRatio: Number((accepted / ingestSeconds / raw).toFixed(2)),
+      endToEndCasesPerSecond: Math.round(accepted / e2eSeconds),
+      routedLagP50Ms: percentile(lags, 50),
+      routedLagP99Ms: percentile(lags, 99),
+      calls: accepted,
+      connections: CONNECTIONS,
+      overlap,
+    };
+    console.log(`ingest/raw-add ratio: ${summary.ingestToRawRatio}`);
+    console.log(JSON.stringify(summary));
+  } finally {
+    for (const p of [gateway, worker]) p?.kill('SIGTERM');
+    await Promise.all([gateway, worker].map((p) => p && p.exitCode === null && new Promise((r) => p.once('exit', r))));
+    await db.connection.dropDatabase();
+    await db.close();
+    await removeRedisKeys(REDIS_URL, QUEUE_PREFIX);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
