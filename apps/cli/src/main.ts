@@ -3,6 +3,7 @@ import { autoIndexEnabled, commonEnvSchema, parseEnv } from '@cg/config';
 import { openDatabase, StaffUserExistsError, type Database } from '@cg/db';
 import { createRedisConnection } from '@cg/queue';
 import { deadlineCommand, loadSchedule } from './commands/calendar';
+import { classifyCommand, evaluateCommand, retrainCommand, trainCommand } from './commands/classifier';
 import { redriveDeadLetter } from './commands/dead-letters';
 import { addStaffUser, seedDemoAccounts, UsageError } from './commands/staff-users';
 
@@ -97,6 +98,10 @@ program
 /** Commands with their own argument parsing (they read stdin in --jsonl mode). */
 const RAW_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   deadline: deadlineCommand,
+  classify: classifyCommand,
+  'classify:evaluate': evaluateCommand,
+  'classify:train': trainCommand,
+  'classify:retrain': retrainCommand,
 };
 
 const [name, ...rest] = process.argv.slice(2);

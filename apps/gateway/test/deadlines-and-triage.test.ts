@@ -104,10 +104,13 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
     expect((await deadlinesQueue.getJob(stale.id!))!.returnvalue).toEqual({ outcome: 'stale' });
   });
 
-  it('sends an unclear complaint to triage; an agent correction routes it and becomes training data', async () => {
-    const c = await logCall('Tôi muốn gặp người phụ trách, vấn đề này kéo dài quá lâu rồi.');
+  it('sends an unclear complaint to triage; an agent correction routes it, becomes training data, and retraining learns it', async () => {
+    const vague = 'Vấn đề hôm qua vẫn chưa xong, nhờ kiểm tra lại giúp.';
+    const c = await logCall(vague);
     expect(c.status).toBe('triage');
     expect(c.department).toBe('triage');
+    expect(c.classification).toMatchObject({ abstained: true });
+    expect(c.classification.confidence).toBeLessThan(0.6);
     const agent = await stack.tokenFor('cs_agent');
     const triage = await stack.api('/api/v1/cases?department=triage', { token: agent });
     expect(triage.body.items.map((i: { caseNumber: string }) => i.caseNumber)).toContain(c.caseNumber);
@@ -119,14 +122,31 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
     expect(bad.body.errors[0].field).toBe('department');
     expect((await stack.api(path, { method: 'PATCH', token: agent, json: { department: 'triage' } })).status).toBe(400);
 
-    const fixed = await stack.api(path, { method: 'PATCH', token: agent, json: { department: 'customer_care', note: 'khách phàn nàn thời gian chờ' } });
+    const fixed = await stack.api(path, { method: 'PATCH', token: agent, json: { department: 'customer_care', note: 'khách phàn nàn xử lý chậm' } });
     expect(fixed.status).toBe(200);
     expect(fixed.body).toMatchObject({ department: 'customer_care', status: 'routed', classification: { method: 'manual', department: 'customer_care' } });
     const example = await stack.gateway.db.trainingExamples.model.findOne({ caseNumber: c.caseNumber }).lean();
     expect(example).toMatchObject({ department: 'customer_care', source: 'correction', correctedBy: 'cs_agent.all@test.local' });
-    expect(example!.text).toContain('kéo dài quá lâu');
+    expect(example!.text).toBe(vague);
     const view = (await stack.api(`/api/v1/cases/${c.caseNumber}`, { token: agent })).body;
     expect(view.journal.at(-1)).toMatchObject({ type: 'reclassified', data: { from: 'triage', to: 'customer_care' } });
+    // A second correction of the same case replaces the first (one training example per case).
+    expect((await stack.api(path, { method: 'PATCH', token: agent, json: { department: 'customer_care' } })).status).toBe(200);
+
+    // The scheduled retraining job (run now) stores a new model version; the workers load it,
+    // and the same words now go straight to customer_care.
+    const maintenance = new Queue('maintenance', { connection: redis, prefix: stack.env.QUEUE_PREFIX! });
+    try {
+      const job = await maintenance.add('retrain-classifier', {});
+      const result = await waitFor('retraining', async () => (await maintenance.getJob(job.id!))?.returnvalue, { timeoutMs: 30_000 });
+      expect(result).toMatchObject({ retrained: true, version: 1, correctionExamples: 1 });
+      const again = await maintenance.add('retrain-classifier', {});
+      expect(await waitFor('second run', async () => (await maintenance.getJob(again.id!))?.returnvalue)).toEqual({ retrained: false });
+    } finally {
+      await maintenance.close();
+    }
+    const relearned = await logCall(vague);
+    expect(relearned).toMatchObject({ status: 'routed', department: 'customer_care' });
   });
 
   describe('calendar API', () => {

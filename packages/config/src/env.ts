@@ -40,6 +40,8 @@ export const commonEnvSchema = z.object({
   DEADLINE_CAP_UNIT: z.enum(['working_days', 'calendar_days']).default('working_days'),
   /** How often each process reloads the official calendar schedules from MongoDB. */
   CALENDAR_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** How often each process checks MongoDB for a newer retrained classifier model. */
+  CLASSIFIER_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 export type CommonConfig = z.infer<typeof commonEnvSchema>;
 

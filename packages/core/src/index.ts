@@ -2,3 +2,4 @@ export * from './auth';
 export * from './intake';
 export * from './text/search-text';
 export * from './deadlines';
+export * from './classification';

@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   'calendar:manage': [],
   /** Livechat: see live conversations and answer customers in real time. */
   'livechat:answer': ['cs_agent', 'supervisor'],
+  /** Send a written answer to the customer by email (threaded under the case's conversation). */
+  'cases:reply': ['cs_agent', 'supervisor'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

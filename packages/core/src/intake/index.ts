@@ -1,2 +1,1 @@
 export * from './case-from-envelope';
-export * from './interim-routing';
