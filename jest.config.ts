@@ -7,6 +7,8 @@ const transform: Config['transform'] = { '^.+\\.ts$': ['@swc/jest', { jsc: { tar
 const moduleNameMapper = { '^@cg/([a-z-]+)$': '<rootDir>/packages/$1/src' };
 
 const config: Config = {
+  // Integration tests wait on real services; unit tests finish far below this.
+  testTimeout: 30_000,
   projects: [
     {
       displayName: 'unit',

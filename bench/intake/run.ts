@@ -28,8 +28,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: string): Promise<ChildProcess> {
-  const child = spawn('node', [join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: string, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn('node', [...nodeArgs, join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => process.stderr.write(d));
@@ -58,7 +58,7 @@ async function rawAddRate(redisUrl: string, prefix: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const env = isolatedEnv({ LOG_LEVEL: 'info', NODE_ENV: 'production', AUTH_TOKEN_SECRET: randomUUID() + randomUUID(), MONGODB_AUTO_INDEX: 'true' });
+  const env = isolatedEnv({ LOG_LEVEL: 'info', NODE_ENV: 'production', AUTH_TOKEN_SECRET: randomUUID() + randomUUID(), MONGODB_AUTO_INDEX: 'true', MAIL_MESSAGE_ID_SECRET: randomUUID() + randomUUID() });
   const { REDIS_URL, MONGODB_URI, QUEUE_PREFIX } = commonEnvSchema.parse(env);
   const port = await freePort();
   const db = await openDatabase(MONGODB_URI, { autoIndex: true });
@@ -68,7 +68,9 @@ async function main(): Promise<void> {
   const raw = await rawAddRate(REDIS_URL, QUEUE_PREFIX);
   console.log(`raw queue.add: ${raw.toFixed(0)} adds/s (${RAW_ADDS} adds, ${CONNECTIONS} in flight)`);
 
-  const gateway = await startProcess('apps/gateway/dist/main.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'gateway listening');
+  // BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway.
+  const gatewayArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const gateway = await startProcess('apps/gateway/dist/main.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'gateway listening', gatewayArgs);
   // By default the ingest phase runs alone (the gateway's own capacity on this 2-core machine,
   // where the worker and FerretDB would otherwise take the same cores); BENCH_OVERLAP=1 overlaps them.
   const overlap = process.env.BENCH_OVERLAP === '1';

@@ -1,3 +1,4 @@
 export * from './isolated-env';
 export * from './wait-for';
 export * from './scratch-redis';
+export * from './browser';

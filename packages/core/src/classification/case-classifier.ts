@@ -13,12 +13,13 @@ import type { CaseClassification } from '../intake/case-from-envelope';
 export function toCaseClassification(c: Classification): CaseClassification {
   return {
     department: c.department,
+    bestGuess: c.predicted,
     confidence: round(c.confidence),
     runnerUp: { department: c.runnerUp.department, confidence: round(c.runnerUp.confidence) },
     abstained: c.abstained,
     method: c.decidedBy === 'rules' ? 'rules' : 'model',
     evidence: [
-      ...(c.abstained ? [`best guess ${c.predicted}${c.reason ? ` (${c.reason})` : ''}`] : []),
+      ...(c.abstained && c.reason ? [`abstained: ${c.reason}`] : []),
       ...c.evidence.rules.map((r) => `rule ${r}`),
       ...c.evidence.features.map((f) => `feature ${f.feature} → ${f.department}`),
     ],

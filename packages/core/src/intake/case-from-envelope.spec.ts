@@ -22,6 +22,7 @@ const deadlines: CaseDeadlines = {
 };
 const cls = (over: Partial<CaseClassification> = {}): CaseClassification => ({
   department: 'technical',
+  bestGuess: 'technical',
   confidence: 0.93,
   abstained: false,
   method: 'model',
@@ -43,9 +44,9 @@ describe('buildCaseFromEnvelope', () => {
   });
 
   it('sends an abstention to triage', () => {
-    const c = buildCaseFromEnvelope(envelope, cls({ department: 'triage', abstained: true, confidence: 0.4 }), deadlines, 'x', now);
+    const c = buildCaseFromEnvelope(envelope, cls({ department: 'triage', bestGuess: 'hosting', abstained: true, confidence: 0.4 }), deadlines, 'x', now);
     expect(c).toMatchObject({ status: 'triage', department: 'triage' });
-    expect(c.journal[1]!.message).toMatch(/manual triage/);
+    expect(c.journal[1]!.message).toBe('Classifier not confident (best guess hosting at 40%): manual triage needed. Urgency: data_loss → priority urgent.');
   });
 
   it('closes a complaint resolved on first contact and says so in the journal', () => {

@@ -5,6 +5,8 @@ import type { CaseDeadlines } from '../deadlines/case-deadlines';
 export interface CaseClassification {
   /** A department code, or `triage` when the classifier abstained. */
   department: string;
+  /** The most likely department even when abstaining: what a triage agent is offered first. */
+  bestGuess: string;
   confidence: number;
   runnerUp?: { department: string; confidence: number };
   abstained: boolean;
@@ -80,7 +82,7 @@ export function buildCaseFromEnvelope(
       type: 'classified',
       actor: SYSTEM,
       message: inTriage
-        ? `Classifier not confident (best guess ${classification.department} at ${pct(classification.confidence)}): manual triage needed.`
+        ? `Classifier not confident (best guess ${classification.bestGuess} at ${pct(classification.confidence)}): manual triage needed.`
         : `Classified as ${classification.department} (${pct(classification.confidence)}, by ${classification.method}).`,
       data: {
         department: classification.department,

@@ -80,6 +80,7 @@ export const caseSchema = new Schema(
     resolvedOnContact: { type: Boolean, required: true },
     classification: {
       department: String,
+      bestGuess: String,
       confidence: Number,
       runnerUp: { department: String, confidence: Number },
       abstained: Boolean,

@@ -1,0 +1,74 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium, TEST_ARTIFACTS_DIR } from '@cg/testing';
+import { startTestStack, TEST_PASSWORD, type TestStack } from './support/stack';
+
+/** The staff console in real Chromium: an operator logs a call, an agent triages it. */
+describe('staff console (Chromium)', () => {
+  let stack: TestStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    await stack.tokenFor('hotline_operator');
+    await stack.tokenFor('cs_agent');
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack.close();
+  });
+
+  it('logs a call, shows the case number, and lets an agent move a triage case to a department', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    // Failed requests are expected (the wrong password answers 401); script errors are not.
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(m.text()));
+
+    await page.goto(stack.url + '/');
+    await page.fill('#login-form [name=email]', 'hotline_operator.all@test.local');
+    await page.fill('#login-form [name=password]', 'wrong password');
+    await page.click('#login-form button');
+    await page.waitForSelector('#login-error:has-text("Wrong e-mail or password")');
+    await page.fill('#login-form [name=password]', TEST_PASSWORD);
+    await page.click('#login-form button');
+    await page.click('#tab-call');
+    await page.fill('#call-form [name=name]', 'Đặng Thu <b>Trang</b>');
+    await page.fill('#call-form [name=phone]', '0913 555 777');
+    await page.fill('#call-form [name=notes]', 'Vấn đề hôm qua vẫn chưa xong, nhờ kiểm tra lại giúp.');
+    await page.click('#call-form button');
+    const receipt = await page.waitForSelector('#call-result:has-text("KN")');
+    const caseNumber = /KN\d{2}-\d{5,}/.exec((await receipt.textContent()) ?? '')![0];
+
+    await page.click('#logout');
+    await page.fill('#login-form [name=email]', 'cs_agent.all@test.local');
+    await page.fill('#login-form [name=password]', TEST_PASSWORD);
+    await page.click('#login-form button');
+    await page.selectOption('#filters [name=department]', 'triage');
+    // The worker routes the case within moments; filter until it shows up.
+    await expect(
+      (async () => {
+        for (let i = 0; i < 100; i++) {
+          await page.click('#filters button');
+          if (await page.locator(`#case-table td:text-is("${caseNumber}")`).count()) return true;
+          await page.waitForTimeout(100);
+        }
+        return false;
+      })(),
+    ).resolves.toBe(true);
+    await page.click(`#case-table td:text-is("${caseNumber}")`);
+    await page.waitForSelector('#case-detail h3');
+    // Customer text is shown as text, never as markup.
+    expect(await page.locator('#case-detail b').count()).toBe(0);
+    expect(await page.textContent('#case-detail')).toContain('Đặng Thu <b>Trang</b>');
+
+    await page.selectOption('#case-detail select', 'customer_care');
+    await page.click('#case-detail button:text-is("Move")');
+    await page.waitForSelector('#case-detail .journal li:has-text("Department corrected from triage to customer_care")');
+    mkdirSync(TEST_ARTIFACTS_DIR, { recursive: true });
+    await page.screenshot({ path: join(TEST_ARTIFACTS_DIR, 'staff-console.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
