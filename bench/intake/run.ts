@@ -68,13 +68,14 @@ async function main(): Promise<void> {
   const raw = await rawAddRate(REDIS_URL, QUEUE_PREFIX);
   console.log(`raw queue.add: ${raw.toFixed(0)} adds/s (${RAW_ADDS} adds, ${CONNECTIONS} in flight)`);
 
-  // BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway.
+  // BENCH_GATEWAY_NODE_ARGS / BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profile them.
   const gatewayArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const gateway = await startProcess('apps/gateway/dist/main.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'gateway listening', gatewayArgs);
   // By default the ingest phase runs alone (the gateway's own capacity on this 2-core machine,
   // where the worker and FerretDB would otherwise take the same cores); BENCH_OVERLAP=1 overlaps them.
   const overlap = process.env.BENCH_OVERLAP === '1';
-  const startWorker = () => startProcess('apps/worker/dist/main.js', { ...env, INTAKE_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '64' }, 'workers running');
+  const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const startWorker = () => startProcess('apps/worker/dist/main.js', { ...env, INTAKE_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '64' }, 'workers running', workerArgs);
   let worker: ChildProcess | undefined = overlap ? await startWorker() : undefined;
   const url = `http://127.0.0.1:${port}`;
   try {

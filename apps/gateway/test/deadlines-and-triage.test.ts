@@ -44,21 +44,37 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
     expect(c.deadlines.policy).toEqual({ targetWorkingDays: 5, capLength: 20, capUnit: 'working_days' });
     expect(c.deadlines.explanation.skipped.map((d: { date: string }) => d.date)).toEqual(expected.explanation.skipped.map((d) => d.date));
     expect(c.deadlines.explanation.skipped.length).toBeGreaterThanOrEqual(8); // at least the weekends in 4 weeks
-    const jobs = await deadlinesQueue.getDelayed();
-    const mine = jobs.filter((j) => j.data.caseNumber === c.caseNumber).map((j) => j.data.kind).sort();
-    expect(mine).toEqual(['cap_breached', 'target_breached', 'target_due_soon']);
+    // One delayed check at a time: the reminder first, at 00:00 of the last working day.
+    const jobs = (await deadlinesQueue.getDelayed()).filter((j) => j.data.caseNumber === c.caseNumber);
+    expect(jobs.map((j) => j.data)).toEqual([{ caseNumber: c.caseNumber, kind: 'target_due_soon', dueDate: c.deadlines.target.dueDate }]);
+    expect(Math.abs(jobs[0]!.timestamp + jobs[0]!.delay - new Date(`${c.deadlines.target.dueDate}T00:00:00+07:00`).getTime())).toBeLessThan(1000);
   });
 
-  it('escalates an open case when its target passes, once, and ignores a stale check after an extension', async () => {
+  const delayedCheck = (caseNumber: string, kind: string) =>
+    waitFor(`${kind} check of ${caseNumber}`, async () => (await deadlinesQueue.getDelayed()).find((j) => j.data.caseNumber === caseNumber && j.data.kind === kind));
+
+  it('reminds the department, then escalates when the target passes, once', async () => {
     const c = await logCall('Hosting báo lỗi 500, website không truy cập được.');
-    const breach = (await deadlinesQueue.getDelayed()).find((j) => j.data.caseNumber === c.caseNumber && j.data.kind === 'target_breached')!;
+    await (await delayedCheck(c.caseNumber, 'target_due_soon')).promote();
+    const reminded = await waitFor('reminder recorded', async () => {
+      const r = await stack.api(`/api/v1/cases/${c.caseNumber}`, { token: operator });
+      return r.body.escalations?.length ? r.body : undefined;
+    });
+    expect(reminded.escalations).toEqual([expect.objectContaining({ kind: 'target_due_soon', level: 'department' })]);
+    expect(reminded.escalated).toBe(false);
+    expect(reminded.journal.at(-1)).toMatchObject({ type: 'deadline_reminder' });
+
+    // The reminder planned the next link of the chain: the breach check at the target.
+    const breach = await delayedCheck(c.caseNumber, 'target_breached');
+    expect(Math.abs(breach.timestamp + breach.delay - new Date(c.deadlines.target.dueAt).getTime())).toBeLessThan(1000);
     await breach.promote();
     const escalated = await waitFor('escalation recorded', async () => {
       const r = await stack.api(`/api/v1/cases/${c.caseNumber}`, { token: operator });
       return r.body.escalated ? r.body : undefined;
     });
     expect(escalated.priority).toBe('high');
-    expect(escalated.escalations).toEqual([expect.objectContaining({ kind: 'target_breached', dueDate: c.deadlines.target.dueDate, level: 'supervisor' })]);
+    expect(escalated.escalations.at(-1)).toEqual(expect.objectContaining({ kind: 'target_breached', dueDate: c.deadlines.target.dueDate, level: 'supervisor' }));
+    await delayedCheck(c.caseNumber, 'cap_breached');
     expect(escalated.journal.at(-1)).toMatchObject({ type: 'escalated' });
     const supervisor = await stack.tokenFor('supervisor');
     const list = await stack.api('/api/v1/cases?escalated=true', { token: supervisor });
@@ -69,7 +85,7 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
     await waitFor('repeat processed', async () => (await deadlinesQueue.getJobCounts('waiting', 'active')).waiting === 0);
     await waitFor('no active', async () => (await deadlinesQueue.getJobCounts('active')).active === 0);
     const after = (await stack.api(`/api/v1/cases/${c.caseNumber}`, { token: operator })).body;
-    expect(after.escalations).toHaveLength(1);
+    expect(after.escalations).toHaveLength(2);
   });
 
   it('lets a supervisor extend the target with a reason, never beyond the cap', async () => {
@@ -95,8 +111,8 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
     expect(ok.body.deadlines.extensions).toEqual([
       expect.objectContaining({ from: c.deadlines.target.dueDate, to: ok.body.deadlines.target.dueDate, extraWorkingDays: 3, approvedBy: 'supervisor.all@test.local' }),
     ]);
-    // New checks are planned for the new date; the old breach check is now stale.
-    const planned = (await deadlinesQueue.getDelayed()).filter((j) => j.data.caseNumber === c.caseNumber && j.data.kind === 'target_breached');
+    // A new chain is planned for the new date; the old check is now stale.
+    const planned = (await deadlinesQueue.getDelayed()).filter((j) => j.data.caseNumber === c.caseNumber && j.data.kind === 'target_due_soon');
     expect(planned.map((j) => j.data.dueDate).sort()).toEqual([c.deadlines.target.dueDate, ok.body.deadlines.target.dueDate].sort());
     const stale = planned.find((j) => j.data.dueDate === c.deadlines.target.dueDate)!;
     await stale.promote();

@@ -12,6 +12,8 @@ export async function connectMongo(uri: string, opts: { autoIndex: boolean }): P
     retryWrites: false,
     serverSelectionTimeoutMS: 5000,
     maxPoolSize: 50,
+    // Optional fields left undefined are omitted, not stored as null (matters for raw driver inserts).
+    ignoreUndefined: true,
   });
   await connection.asPromise();
   return connection;

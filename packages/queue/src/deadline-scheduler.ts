@@ -4,9 +4,9 @@ import { JOB_NAMES, QUEUE_NAMES, type DeadlineCheckJob } from '@cg/contracts';
 import { DEFAULT_JOB_OPTIONS, safeJobId } from './queues';
 
 /**
- * Schedules a case's deadline checks as BullMQ delayed jobs: they live in Redis (AOF), so
- * they survive restarts, and their job ids (case + kind + due date) make scheduling twice a
- * no-op. An extension plans new checks for the new date; the old ones find themselves stale.
+ * Schedules a case's next deadline check as a BullMQ delayed job: it lives in Redis (AOF), so
+ * it survives restarts, and its job id (case + kind + due date) makes scheduling twice a no-op.
+ * An extension plans a new chain for the new date; the old check finds itself stale and stops.
  */
 export class DeadlineScheduler {
   readonly queue: Queue<DeadlineCheckJob>;
@@ -19,13 +19,11 @@ export class DeadlineScheduler {
     });
   }
 
-  async schedule(caseNumber: string, checks: Array<{ kind: DeadlineCheckJob['kind']; dueDate: string; at: Date }>, now = Date.now()): Promise<void> {
-    await this.queue.addBulk(
-      checks.map((c) => ({
-        name: JOB_NAMES.deadlineCheck,
-        data: { caseNumber, kind: c.kind, dueDate: c.dueDate },
-        opts: { jobId: safeJobId('deadline', caseNumber, c.kind, c.dueDate), delay: Math.max(0, c.at.getTime() - now) },
-      })),
+  async schedule(caseNumber: string, check: { kind: DeadlineCheckJob['kind']; dueDate: string; at: Date }, now = Date.now()): Promise<void> {
+    await this.queue.add(
+      JOB_NAMES.deadlineCheck,
+      { caseNumber, kind: check.kind, dueDate: check.dueDate },
+      { jobId: safeJobId('deadline', caseNumber, check.kind, check.dueDate), delay: Math.max(0, check.at.getTime() - now) },
     );
   }
 

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { CASE_NUMBER_PATTERN, DEPARTMENT_CODE_PATTERN, TRIAGE } from '@cg/contracts';
 import { DeadlineError } from '@cg/calendar';
-import { planDeadlineChecks, type DeadlinePlanner, type StaffTokenService } from '@cg/core';
+import { firstDeadlineCheck, type DeadlinePlanner, type StaffTokenService } from '@cg/core';
 import type { CaseRepository, TrainingExampleRepository } from '@cg/db';
 import type { DeadlineScheduler } from '@cg/queue';
 import { HttpProblem, parseRequest } from '../http/problem';
@@ -100,7 +100,7 @@ export function caseWorkflowRoutes(deps: {
       data: { from: current.target.dueDate, to: next.target.dueDate, approvedBy: staff.email },
     });
     if (!updated) throw new HttpProblem(409, 'deadline_changed', 'Deadline changed meanwhile', 'another extension was applied first; reload the case and try again');
-    await deps.deadlineScheduler.schedule(caseNumber, planDeadlineChecks(next, deps.planner.currentCalendar));
+    await deps.deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(next, deps.planner.currentCalendar));
     res.json({ caseNumber, deadlines: updated.deadlines });
   });
 

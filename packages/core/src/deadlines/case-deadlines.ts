@@ -85,17 +85,19 @@ export interface PlannedDeadlineCheck {
   at: Date;
 }
 
+type DeadlineDates = { target: { dueAt: Date; dueDate: string }; cap: { dueAt: Date; dueDate: string } };
+
 /**
- * When to check an open case: at the start of the last working day before the target
- * (a reminder), at the target (breach → supervisors) and at the cap (legal limit passed).
+ * The checks of an open case run as a chain, one delayed job at a time: a reminder at the start
+ * of the last working day before the target, then the target (breach → supervisors), then the
+ * cap (legal limit passed). Each check plans the next, so a closed case leaves nothing behind.
  */
-export function planDeadlineChecks(
-  d: { target: { dueAt: Date; dueDate: string }; cap: { dueAt: Date; dueDate: string } },
-  calendar: WorkingDayCalendar,
-): PlannedDeadlineCheck[] {
-  return [
-    { kind: 'target_due_soon', dueDate: d.target.dueDate, at: startOfLastWorkingDayBefore({ dueDate: d.target.dueDate }, calendar) },
-    { kind: 'target_breached', dueDate: d.target.dueDate, at: new Date(d.target.dueAt) },
-    { kind: 'cap_breached', dueDate: d.cap.dueDate, at: new Date(d.cap.dueAt) },
-  ];
+export function firstDeadlineCheck(d: DeadlineDates, calendar: WorkingDayCalendar): PlannedDeadlineCheck {
+  return { kind: 'target_due_soon', dueDate: d.target.dueDate, at: startOfLastWorkingDayBefore({ dueDate: d.target.dueDate }, calendar) };
+}
+
+export function nextDeadlineCheck(after: PlannedDeadlineCheck['kind'], d: DeadlineDates): PlannedDeadlineCheck | undefined {
+  if (after === 'target_due_soon') return { kind: 'target_breached', dueDate: d.target.dueDate, at: new Date(d.target.dueAt) };
+  if (after === 'target_breached') return { kind: 'cap_breached', dueDate: d.cap.dueDate, at: new Date(d.cap.dueAt) };
+  return undefined;
 }

@@ -100,6 +100,8 @@ export const caseSchema = new Schema(
     /** Supervisors' attention: set when a deadline check finds the case open past its target. */
     escalated: { type: Boolean, default: false },
     escalations: { type: [escalationSchema], default: [] },
+    /** Version counter of `escalations`, for optimistic concurrency (see recordEscalation). */
+    escalationCount: { type: Number, default: 0 },
     /** Folded (no diacritics, lowercase) text for `q` searches; FerretDB has no text indexes. */
     searchText: { type: String, required: true },
     journal: { type: [journalEntrySchema], default: [] },
