@@ -78,13 +78,21 @@ start_ferretdb() {
   log "FerretDB $FERRET_VERSION ready on 127.0.0.1:$FERRET_PORT (SQLite in $DATA/ferretdb/sqlite)"
 }
 
+# The demo mailbox for `npm start` (Dovecot on loopback, scripts/dovecot.sh), unless a real IMAP
+# server is configured (IMAP_HOST). Tests start Dovecot instances of their own.
+start_dovecot() {
+  if [ -n "${IMAP_HOST:-}" ]; then log "IMAP_HOST is set: using $IMAP_HOST, not starting the demo mailbox"; return; fi
+  bash "$ROOT/scripts/dovecot.sh" start >/dev/null || log "warning: the demo IMAP mailbox did not start (see scripts/dovecot.sh); the email channel is idle"
+}
+
 stop_all() {
+  bash "$ROOT/scripts/dovecot.sh" stop 2>/dev/null || true
   if [ -f "$DATA/redis/redis.pid" ]; then redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true; rm -f "$DATA/redis/redis.pid"; log "Redis stopped"; fi
   if [ -f "$DATA/ferretdb/ferretdb.pid" ]; then kill "$(cat "$DATA/ferretdb/ferretdb.pid")" 2>/dev/null || true; rm -f "$DATA/ferretdb/ferretdb.pid"; log "FerretDB stopped"; fi
 }
 
 case "${1:-start}" in
-  start) mkdir -p "$DATA"; start_redis; start_ferretdb ;;
+  start) mkdir -p "$DATA"; start_redis; start_ferretdb; start_dovecot ;;
   stop) stop_all ;;
   *) die "usage: $0 [start|stop]" ;;
 esac

@@ -17,6 +17,20 @@ if [ -z "${AUTH_TOKEN_SECRET:-}" ] && [ "${NODE_ENV:-development}" != production
 fi
 export PORT="${PORT:-3000}"
 
+# Email channel. Without IMAP_HOST the poller watches the local demo mailbox that
+# scripts/services.sh started (Dovecot on 127.0.0.1:1143, user support); without SMTP_URL the
+# receipts and answers go to a local capture sink that writes .data/mail-sink/*.eml.
+if [ -z "${IMAP_HOST:-}" ]; then
+  export IMAP_HOST=127.0.0.1 IMAP_PORT="${LOCAL_IMAP_PORT:-1143}" IMAP_SECURE=false IMAP_USER=support IMAP_PASSWORD="${LOCAL_IMAP_PASSWORD:-support-demo}"
+fi
+start_mail_sink=false
+if [ -z "${SMTP_URL:-}" ]; then export SMTP_URL="smtp://127.0.0.1:${LOCAL_SMTP_PORT:-2525}"; start_mail_sink=true; fi
+if [ -z "${MAIL_MESSAGE_ID_SECRET:-}" ] && [ "${NODE_ENV:-development}" != production ]; then
+  [ -s .data/mail-message-id-secret ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > .data/mail-message-id-secret
+  MAIL_MESSAGE_ID_SECRET="$(cat .data/mail-message-id-secret)"
+  export MAIL_MESSAGE_ID_SECRET
+fi
+
 if [ "${NODE_ENV:-development}" != production ]; then
   node apps/cli/dist/main.js demo:seed | tee .data/demo-accounts.txt.new
   # Keep the first printout: passwords are shown only when the accounts are created.
@@ -33,6 +47,8 @@ trap cleanup INT TERM EXIT
 
 node apps/worker/dist/main.js & pids+=($!)
 node apps/gateway/dist/main.js & pids+=($!)
+if [ "$start_mail_sink" = true ]; then node apps/mail-poller/dist/dev-smtp-sink.js "${LOCAL_SMTP_PORT:-2525}" .data/mail-sink & pids+=($!); fi
+node apps/mail-poller/dist/main.js & pids+=($!)
 
 for _ in $(seq 100); do
   curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
@@ -45,6 +61,8 @@ cat <<MSG
     sign in:  curl -s http://localhost:$PORT/api/v1/auth/login -H 'content-type: application/json' \\
                 -d '{"email":"hotline.operator@demo.local","password":"<from the list>"}'
     demo accounts: $( [ -f .data/demo-accounts.txt ] && echo ".data/demo-accounts.txt (printed above on first start)" || echo "create one: npm run cli -- user:add --email you@example.com --password '...' --role admin")
+    email:    mail to the demo mailbox: IMAP 127.0.0.1:${IMAP_PORT:-1143} user ${IMAP_USER:-support} (when IMAP_HOST was unset);
+              poller health http://127.0.0.1:${MAIL_POLLER_PORT:-3100}/readyz; outgoing mail in .data/mail-sink/ (when SMTP_URL was unset)
   Ctrl-C stops the gateway and the workers (the services keep running: npm run services:stop).
 
 MSG

@@ -2,23 +2,34 @@ import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import type { StaffTokenService } from '@cg/core';
+import type { CalendarProvider, DeadlinePlanner, StaffTokenService } from '@cg/core';
 import type { Database } from '@cg/db';
-import type { IntakePublisher } from '@cg/queue';
+import type { DeadlineScheduler, IntakePublisher } from '@cg/queue';
 import { notFoundHandler, problemErrorHandler } from './http/problem';
 import { authRoutes } from './routes/auth.routes';
+import { calendarRoutes } from './routes/calendar.routes';
+import { consoleRoutes } from './routes/console.routes';
+import { caseReplyRoutes } from './routes/case-replies.routes';
+import { caseWorkflowRoutes } from './routes/case-workflow.routes';
 import { caseRoutes } from './routes/cases.routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
 import { hotlineRoutes } from './routes/hotline.routes';
+import type { Livechat } from './livechat';
 
 export interface GatewayAppDeps {
   logger: Logger;
   db: Database;
   publisher: IntakePublisher;
+  calendars: CalendarProvider;
+  planner: DeadlinePlanner;
+  deadlineScheduler: DeadlineScheduler;
+  departments: () => readonly string[];
   tokens: StaffTokenService;
   readiness: ReadinessCheck[];
   loginsPerMinute: number;
   trustProxy?: string;
+  /** The livechat channel (routes and pages); absent in apps that do not serve it. */
+  livechat?: Pick<Livechat, 'routes' | 'pages'>;
 }
 
 /** The HTTP surface: routes only translate and authorize; domain rules live in packages and workers. */
@@ -42,9 +53,27 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   app.use(express.json({ limit: '256kb' }));
 
   app.use(healthRoutes(deps.readiness));
+  app.use(consoleRoutes());
+  if (deps.livechat) {
+    app.use('/api/v1/livechat', deps.livechat.routes);
+    app.use(deps.livechat.pages); // sets its own CSP for the chat and agent pages
+  }
   app.use('/api/v1/auth', authRoutes({ staffUsers: deps.db.staffUsers, tokens: deps.tokens, loginsPerMinute: deps.loginsPerMinute }));
   app.use('/api/v1/hotline', hotlineRoutes({ publisher: deps.publisher, tokens: deps.tokens }));
   app.use('/api/v1/cases', caseRoutes({ cases: deps.db.cases, tokens: deps.tokens }));
+  app.use(
+    '/api/v1/cases',
+    caseWorkflowRoutes({
+      tokens: deps.tokens,
+      cases: deps.db.cases,
+      trainingExamples: deps.db.trainingExamples,
+      planner: deps.planner,
+      deadlineScheduler: deps.deadlineScheduler,
+      departments: deps.departments,
+    }),
+  );
+  app.use('/api/v1/cases', caseReplyRoutes({ db: deps.db, tokens: deps.tokens }));
+  app.use('/api/v1/calendar', calendarRoutes({ tokens: deps.tokens, calendars: deps.calendars, schedules: deps.db.calendarSchedules, policy: deps.planner.policy }));
 
   app.use(notFoundHandler);
   app.use(problemErrorHandler(deps.logger));

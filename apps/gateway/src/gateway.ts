@@ -2,16 +2,20 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
-import { autoIndexEnabled, type GatewayConfig } from '@cg/config';
-import { StaffTokenService } from '@cg/core';
+import { autoIndexEnabled, deadlinePolicyOf, type GatewayConfig } from '@cg/config';
+import { DEFAULT_DEPARTMENTS } from '@cg/contracts';
+import { CalendarProvider, DeadlinePlanner, StaffTokenService } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
-import { CaseNumberAllocator, createIntakeQueue, createRedisConnection, IntakePublisher, pingRedis } from '@cg/queue';
+import { CaseNumberAllocator, createIntakeQueue, createRedisConnection, DeadlineScheduler, IntakePublisher, pingRedis } from '@cg/queue';
 import { createGatewayApp } from './app';
+import { createLivechat, type Livechat } from './livechat';
 
 export interface RunningGateway {
   url: string;
   server: Server;
   db: Database;
+  /** The livechat channel: socket.io server (`io`) and its close. */
+  livechat: Livechat;
   close(): Promise<void>;
 }
 
@@ -25,9 +29,18 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     caseNumberPrefix: config.CASE_NUMBER_PREFIX,
     ttlSeconds: config.INTAKE_IDEMPOTENCY_TTL_DAYS * 86_400,
   });
+  const calendars = new CalendarProvider(async () => (await db.calendarSchedules.all()).map((s) => s.schedule), (err) => logger.error({ err: err.message }, 'calendar reload failed'));
+  await calendars.start(config.CALENDAR_REFRESH_SECONDS * 1000);
+  const deadlineScheduler = new DeadlineScheduler(redis, config.QUEUE_PREFIX);
+  const livechat = createLivechat({ config, logger, db, redis, queue, allocator, staffTokens: new StaffTokenService(config.AUTH_TOKEN_SECRET, config.AUTH_TOKEN_TTL_SECONDS) });
   const app = createGatewayApp({
     logger,
     db,
+    livechat,
+    calendars,
+    planner: new DeadlinePlanner(calendars.current, deadlinePolicyOf(config)),
+    deadlineScheduler,
+    departments: () => DEFAULT_DEPARTMENTS,
     publisher: new IntakePublisher(queue, allocator, config.INTAKE_TIMEOUT_MS),
     tokens: new StaffTokenService(config.AUTH_TOKEN_SECRET, config.AUTH_TOKEN_TTL_SECONDS),
     readiness: [
@@ -40,6 +53,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
 
   const server = app.listen(config.PORT, config.HOST);
   await once(server, 'listening');
+  livechat.attach(server);
   const { port } = server.address() as AddressInfo;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
 
@@ -47,13 +61,18 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     url,
     server,
     db,
+    livechat,
     async close() {
+      // Sockets first: open websockets would keep the HTTP server from closing.
+      await livechat.close();
       // Stop taking requests, let in-flight ones finish, then close connections.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      calendars.stop();
       await queue.close();
+      await deadlineScheduler.close();
       redis.disconnect();
       await db.close();
     },

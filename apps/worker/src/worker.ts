@@ -1,13 +1,16 @@
-import { Worker } from 'bullmq';
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { QUEUE_NAMES } from '@cg/contracts';
-import { autoIndexEnabled, type WorkerConfig } from '@cg/config';
-import { interimClassify, interimDeadlines } from '@cg/core';
+import { JOB_NAMES, QUEUE_NAMES } from '@cg/contracts';
+import { autoIndexEnabled, deadlinePolicyOf, loadMailOutboundConfig, type MailOutboundConfig, type WorkerConfig } from '@cg/config';
+import { CalendarProvider, ClassifierProvider, DeadlinePlanner, firstDeadlineCheck } from '@cg/core';
 import { openDatabase, type Database } from '@cg/db';
-import { createRedisConnection } from '@cg/queue';
+import { createRedisConnection, DeadlineScheduler } from '@cg/queue';
 import { recordDeadLetters } from './dead-letters';
+import { startEmailChannel } from './outbound';
+import { deadlineCheckHandler } from './jobs/deadline-check.job';
 import { intakeEnvelopeHandler, type IntakeJobDeps } from './jobs/intake-envelope.job';
+import { retrainClassifierHandler } from './jobs/retrain-classifier.job';
 
 export interface RunningWorkers {
   db: Database;
@@ -17,7 +20,10 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-export interface WorkerOverrides extends Partial<Pick<IntakeJobDeps, 'classify' | 'computeDeadlines'>> {}
+export interface WorkerOverrides extends Partial<Pick<IntakeJobDeps, 'classify' | 'computeDeadlines'>> {
+  /** Email channel settings (SMTP, signing secret); default: read from process.env. */
+  mail?: MailOutboundConfig;
+}
 
 /** Starts every queue processor of the system in this process (scale out by running more processes). */
 export async function startWorkers(config: WorkerConfig, logger: Logger, overrides: WorkerOverrides = {}): Promise<RunningWorkers> {
@@ -33,16 +39,44 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     return w;
   };
 
+  const calendars = new CalendarProvider(async () => (await db.calendarSchedules.all()).map((s) => s.schedule), (err) => logger.error({ err: err.message }, 'calendar reload failed'));
+  await calendars.start(config.CALENDAR_REFRESH_SECONDS * 1000);
+  const planner = new DeadlinePlanner(calendars.current, deadlinePolicyOf(config));
+  const deadlineScheduler = new DeadlineScheduler(connection, config.QUEUE_PREFIX);
+  const classifiers = new ClassifierProvider(db.classifierModels, (err) => logger.error({ err: err.message }, 'classifier reload failed'));
+  await classifiers.start(config.CLASSIFIER_REFRESH_SECONDS * 1000);
+
+  // Email channel: outbound mail and bounces; threading and receipts hook into the intake handler.
+  const mailConfig = overrides.mail ?? loadMailOutboundConfig(process.env);
+  const email = startEmailChannel({ db, connection, prefix: config.QUEUE_PREFIX, config: mailConfig, logger });
+  addWorker(QUEUE_NAMES.outbound, email.processor, mailConfig.OUTBOUND_CONCURRENCY);
+
   const intake = addWorker(
     QUEUE_NAMES.intake,
     intakeEnvelopeHandler({
       cases: db.cases,
-      classify: overrides.classify ?? interimClassify,
-      computeDeadlines: overrides.computeDeadlines ?? interimDeadlines,
+      classify: overrides.classify ?? classifiers.classify,
+      computeDeadlines: overrides.computeDeadlines ?? ((receivedAt) => planner.forReceipt(receivedAt)),
+      scheduleDeadlineChecks: async ({ caseNumber, deadlines }) => {
+        if (!deadlines?.target || !deadlines.cap) throw new Error(`case ${caseNumber} has no deadlines`);
+        await deadlineScheduler.schedule(caseNumber, firstDeadlineCheck({ target: deadlines.target, cap: deadlines.cap }, calendars.current()));
+      },
+      attachReply: (envelope) => email.threading.attachReply(envelope),
+      afterCase: (record, envelope) => email.threading.afterCase(record, envelope),
       logger,
     }),
     config.INTAKE_CONCURRENCY,
   );
+  addWorker(QUEUE_NAMES.deadlines, deadlineCheckHandler({ cases: db.cases, scheduler: deadlineScheduler, logger }), 8);
+  addWorker(QUEUE_NAMES.maintenance, retrainClassifierHandler({ stores: db, logger, onRetrained: () => classifiers.refresh() }), 1);
+
+  // Every worker process upserts the same scheduler id: one schedule, whatever the process count.
+  const maintenance = new Queue(QUEUE_NAMES.maintenance, { connection: connection as unknown as ConnectionOptions, prefix: config.QUEUE_PREFIX });
+  if (config.CLASSIFIER_RETRAIN_CRON) {
+    await maintenance.upsertJobScheduler('classifier-retrain', { pattern: config.CLASSIFIER_RETRAIN_CRON, tz: 'Asia/Ho_Chi_Minh' }, { name: JOB_NAMES.retrainClassifier, data: {} });
+  } else {
+    await maintenance.removeJobScheduler('classifier-retrain');
+  }
 
   await Promise.all([...workers.values()].map((w) => w.waitUntilReady()));
 
@@ -53,6 +87,11 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     async close() {
       // Each close finishes the jobs in hand (BullMQ waits for them) and takes no new ones.
       await Promise.all([...workers.values()].map((w) => w.close()));
+      await email.close();
+      calendars.stop();
+      classifiers.stop();
+      await maintenance.close();
+      await deadlineScheduler.close();
       connection.disconnect();
       await db.close();
     },

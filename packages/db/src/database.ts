@@ -1,8 +1,21 @@
 import type { Connection } from 'mongoose';
 import { connectMongo } from './connection';
+import { CalendarScheduleRepository } from './calendar-schedules';
 import { CaseRepository } from './cases';
+import { ClassifierModelRepository } from './classifier-models';
 import { DeadLetterRepository } from './dead-letters';
 import { StaffUserRepository } from './staff-users';
+import { TrainingExampleRepository } from './training-examples';
+import { ConversationRepository } from './conversations';
+import { ChatAttachmentRepository } from './chat-attachments';
+import { TranscriptRequestRepository } from './transcript-requests';
+import { MailAddressRepository } from './mail-addresses';
+import { MailAttachmentRepository } from './mail-attachments';
+import { MailCheckpointRepository } from './mail-checkpoints';
+import { MailMessageRepository } from './mail-messages';
+import { MailOutboundRepository } from './mail-outbound';
+import { MailQuarantineRepository } from './mail-quarantine';
+import { MailTombstoneRepository } from './mail-tombstones';
 
 /** Every repository of the system of record, on one connection. */
 export interface Database {
@@ -10,6 +23,19 @@ export interface Database {
   cases: CaseRepository;
   staffUsers: StaffUserRepository;
   deadLetters: DeadLetterRepository;
+  calendarSchedules: CalendarScheduleRepository;
+  trainingExamples: TrainingExampleRepository;
+  classifierModels: ClassifierModelRepository;
+  conversations: ConversationRepository;
+  chatAttachments: ChatAttachmentRepository;
+  transcriptRequests: TranscriptRequestRepository;
+  mailMessages: MailMessageRepository;
+  mailAttachments: MailAttachmentRepository;
+  mailCheckpoints: MailCheckpointRepository;
+  mailTombstones: MailTombstoneRepository;
+  mailQuarantine: MailQuarantineRepository;
+  mailOutbound: MailOutboundRepository;
+  mailAddresses: MailAddressRepository;
   close(): Promise<void>;
 }
 
@@ -20,6 +46,19 @@ export async function openDatabase(uri: string, opts: { autoIndex: boolean }): P
     cases: new CaseRepository(connection),
     staffUsers: new StaffUserRepository(connection),
     deadLetters: new DeadLetterRepository(connection),
+    calendarSchedules: new CalendarScheduleRepository(connection),
+    trainingExamples: new TrainingExampleRepository(connection),
+    classifierModels: new ClassifierModelRepository(connection),
+    conversations: new ConversationRepository(connection),
+    chatAttachments: new ChatAttachmentRepository(connection),
+    transcriptRequests: new TranscriptRequestRepository(connection),
+    mailMessages: new MailMessageRepository(connection),
+    mailAttachments: new MailAttachmentRepository(connection),
+    mailCheckpoints: new MailCheckpointRepository(connection),
+    mailTombstones: new MailTombstoneRepository(connection),
+    mailQuarantine: new MailQuarantineRepository(connection),
+    mailOutbound: new MailOutboundRepository(connection),
+    mailAddresses: new MailAddressRepository(connection),
     close: () => connection.close(),
   };
   if (opts.autoIndex) {

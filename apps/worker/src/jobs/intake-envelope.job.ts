@@ -2,7 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { JOB_NAMES, intakeEnvelopeSchema, type IntakeEnvelope } from '@cg/contracts';
 import { buildCaseFromEnvelope, buildSearchText, type CaseClassification, type CaseDeadlines } from '@cg/core';
-import type { CaseRepository } from '@cg/db';
+import { OPEN_STATUSES, type CaseRecord, type CaseRepository } from '@cg/db';
 
 export const INTAKE_ENVELOPE_JOB = JOB_NAMES.intakeEnvelope;
 export const intakeEnvelopeJobSchema = intakeEnvelopeSchema;
@@ -11,6 +11,12 @@ export interface IntakeJobDeps {
   cases: CaseRepository;
   classify(text: string): CaseClassification;
   computeDeadlines(receivedAt: Date): CaseDeadlines;
+  /** Plans the case's deadline checks (idempotent; called on every attempt, so a retry repairs a missed one). */
+  scheduleDeadlineChecks(record: CaseRecord): Promise<void>;
+  /** Email: a reply to an existing case joins it instead of opening a new one (apps/worker/src/outbound). */
+  attachReply?(envelope: IntakeEnvelope): Promise<IntakeJobResult | null>;
+  /** Runs on every attempt once the case exists, e.g. queues the email receipt (idempotent). */
+  afterCase?(record: CaseRecord, envelope: IntakeEnvelope): Promise<void>;
   logger: Logger;
   now?: () => Date;
 }
@@ -34,6 +40,8 @@ export function intakeEnvelopeHandler(deps: IntakeJobDeps) {
       throw new UnrecoverableError(`invalid intake envelope: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
     const envelope: IntakeEnvelope = parsed.data;
+    const attached = deps.attachReply ? await deps.attachReply(envelope) : null;
+    if (attached) return attached;
     const now = (deps.now ?? (() => new Date()))();
     const text = [envelope.subject, envelope.bodyText].filter(Boolean).join('\n');
     const classification = deps.classify(text);
@@ -56,6 +64,8 @@ export function intakeEnvelopeHandler(deps: IntakeJobDeps) {
         'repeat submission carried a different case number; the existing case stands',
       );
     }
+    if (OPEN_STATUSES.includes(record.status)) await deps.scheduleDeadlineChecks(record);
+    await deps.afterCase?.(record, envelope);
     return { caseNumber: record.caseNumber, created, department: record.department, status: record.status };
   };
 }

@@ -1,0 +1,2 @@
+export * from './livechat';
+export * from './visitor-tokens';

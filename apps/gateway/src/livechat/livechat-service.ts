@@ -1,0 +1,326 @@
+import type { Server } from 'socket.io';
+import type { Logger } from 'pino';
+import {
+  LIVECHAT_EVENTS,
+  LIVECHAT_NAMESPACES,
+  livechatRooms,
+  type ChatMessageView,
+  type LivechatError,
+  type LivechatReceipt,
+  type StaffRole,
+} from '@cg/contracts';
+import {
+  ConversationEndedError,
+  ConversationNotFoundError,
+  type CaseRepository,
+  type ChatAttachmentRepository,
+  type ChatMessageRecord,
+  type ConversationRecord,
+  type ConversationRepository,
+  type NewChatMessage,
+  type TranscriptRequestRepository,
+} from '@cg/db';
+import {
+  broadcastMessage,
+  toChatMessageView,
+  toConversationSummary,
+  toReceiptView,
+  type AppendResult,
+  type ConversationLog,
+  type ConversationSummaryView,
+} from '@cg/livechat';
+import { IntakeUnavailableError, type IntakePublisher } from '@cg/queue';
+
+/** Shown to the customer until the worker has computed the real deadline. */
+export const DEFAULT_DEADLINE_POLICY = '5 working days';
+
+/** A refusal the client can act on; becomes `{ ok: false, error }` in the acknowledgement. */
+export class LivechatRefusal extends Error {
+  constructor(readonly error: LivechatError) {
+    super(error.message);
+  }
+}
+
+export const refuse = (code: LivechatError['code'], message: string, extra: Partial<LivechatError> = {}): LivechatRefusal =>
+  new LivechatRefusal({ code, message, retryable: false, ...extra });
+
+export interface LivechatServiceDeps {
+  conversations: ConversationRepository;
+  log: ConversationLog;
+  attachments: ChatAttachmentRepository;
+  transcripts: TranscriptRequestRepository;
+  cases: CaseRepository;
+  publisher: IntakePublisher;
+  logger: Logger;
+  /** How many receipts may wait for their deadline at once on this node. */
+  maxDeadlineWatches?: number;
+}
+
+export interface SentMessage {
+  message: ChatMessageView;
+  duplicate: boolean;
+  receipt?: LivechatReceipt;
+}
+
+// Waits between looks for the case the worker writes (about half a minute in all); each look
+// is one query, and at most maxDeadlineWatches conversations are watched at once.
+const DEADLINE_POLL_MS = [1000, 3000, 8000, 20_000];
+
+/**
+ * The livechat adapter's rules, independent of the socket layer: store first, then the case,
+ * then tell everyone. Nothing is acknowledged before MongoDB (the message) and Redis (the
+ * intake envelope) have it.
+ */
+export class LivechatService {
+  private io?: Server;
+  private readonly deadlineWatches = new Map<string, NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly deps: LivechatServiceDeps) {}
+
+  bind(io: Server): void {
+    this.io = io;
+  }
+
+  /**
+   * A visitor's message: stored once per client message id; until the conversation has a case,
+   * the message (or its retry) also completes the intake. `summary` is what agents see in their
+   * list for this conversation (kept by the visitor's connection).
+   */
+  async acceptVisitorMessage(
+    conversationId: string,
+    input: { clientMessageId: string; text: string; attachmentIds: string[] },
+    summary: ConversationSummaryView,
+    /** The conversation as the connection loaded it (the customer's identity for the intake). */
+    known?: ConversationRecord,
+  ): Promise<SentMessage> {
+    const attachments = input.attachmentIds.length ? await this.deps.attachments.refsInConversation(conversationId, input.attachmentIds) : [];
+    if (attachments.length !== new Set(input.attachmentIds).size) {
+      throw refuse('attachment_not_found', 'an attachment was not found in this conversation; upload it again', { field: 'attachmentIds' });
+    }
+    const appended = await this.append(
+      { conversationId, messageId: input.clientMessageId, sender: { kind: 'visitor' }, type: 'text', text: input.text.normalize('NFC'), attachments },
+      true,
+    );
+    const caseNumber = appended.caseNumber ?? summary.caseNumber;
+    const receipt = caseNumber && !appended.duplicate ? undefined : await this.ensureCase(conversationId, appended, known);
+    if (receipt) summary.caseNumber = receipt.caseNumber;
+    const view = toChatMessageView(appended.message);
+    this.broadcast(view, summary);
+    return { message: view, duplicate: appended.duplicate, ...(receipt ? { receipt } : {}) };
+  }
+
+  /**
+   * Puts the conversation's first visitor message through intake and links the case, then
+   * posts the receipt in the chat. The idempotency key is the conversation id: one chat is one
+   * case, however many nodes or retries race to open it (the case-number allocator and the
+   * intake job id are keyed on it, and the worker's unique index guards forever).
+   */
+  async ensureCase(conversationId: string, hint?: AppendResult, known?: ConversationRecord): Promise<LivechatReceipt | undefined> {
+    // A stale copy is fine: at worst the intake is published again with the same key, which
+    // answers the same case number.
+    const conversation = known ?? (await this.deps.conversations.findById(conversationId));
+    if (!conversation) throw refuse('conversation_not_found', 'conversation not found');
+    if (conversation.caseNumber) {
+      await this.deps.log.markCase(conversationId, conversation.caseNumber);
+      return toReceiptView(conversation);
+    }
+    const first = await this.firstVisitorMessage(conversationId, hint);
+    if (!first) return undefined;
+    const c = conversation.customer ?? { name: '' };
+    const attachments = (first.attachments ?? []).map((a) => ({
+      id: String(a.id),
+      fileName: String(a.fileName),
+      contentType: String(a.contentType),
+      size: Number(a.size),
+      sha256: String(a.sha256),
+    }));
+    const body = first.text?.trim() || attachments.map((a) => `[${a.fileName}]`).join(' ') || '(no text)';
+    let caseNumber: string;
+    try {
+      const receipt = await this.deps.publisher.publish({
+        channel: 'livechat',
+        idempotencyKey: conversationId,
+        customer: {
+          ...(c.name ? { name: c.name } : {}),
+          ...(c.phone ? { phone: c.phone } : {}),
+          ...(c.email ? { email: c.email } : {}),
+          ...(c.customerId ? { customerId: c.customerId } : {}),
+        },
+        ...(c.domain ? { subject: `Livechat (${c.domain})` } : {}),
+        bodyText: body.normalize('NFC'),
+        attachments,
+        receivedAt: new Date(first.createdAt).toISOString(),
+        rawRef: `livechat:${conversationId}/${first.messageId}`,
+        resolvedOnContact: false,
+      });
+      caseNumber = receipt.caseNumber;
+    } catch (err) {
+      if (err instanceof IntakeUnavailableError) {
+        this.deps.logger.warn({ conversationId, err: err.message }, 'livechat intake unavailable; the visitor will retry');
+        throw refuse('intake_unavailable', 'your message is saved but the complaint could not be registered yet; it will be retried', {
+          retryable: true,
+          retryAfterMs: 3000,
+        });
+      }
+      throw err;
+    }
+    const linked = { caseNumber, receivedAt: new Date(first.createdAt), deadlinePolicy: DEFAULT_DEADLINE_POLICY };
+    await this.deps.conversations.setCase(conversationId, first.messageId, linked);
+    await this.deps.log.markCase(conversationId, caseNumber);
+    const receipt: LivechatReceipt = { ...linked, receivedAt: linked.receivedAt.toISOString() };
+    const posted = await this.deps.log.append(
+      {
+        conversationId,
+        messageId: `receipt-${caseNumber}`,
+        sender: { kind: 'system' },
+        type: 'receipt',
+        text: '',
+        data: { caseNumber, deadlinePolicy: receipt.deadlinePolicy },
+      },
+      { requireOpen: false },
+    );
+    this.broadcast(toChatMessageView(posted.message), { ...toConversationSummary(conversation), caseNumber });
+    this.watchDeadline(conversationId, caseNumber, receipt);
+    return receipt;
+  }
+
+  /** The complaint: the message just stored when it is the first, else looked up. */
+  private async firstVisitorMessage(conversationId: string, hint?: AppendResult): Promise<ChatMessageRecord | null> {
+    const current = hint?.message;
+    if (current && current.sender?.kind === 'visitor' && (!hint.firstVisitorMessageId || hint.firstVisitorMessageId === current.messageId)) return current;
+    if (hint?.firstVisitorMessageId) {
+      const first = await this.deps.conversations.findMessage(conversationId, hint.firstVisitorMessageId);
+      if (first) return first;
+    }
+    const [first] = await this.deps.conversations.messages
+      .find({ conversationId, 'sender.kind': 'visitor' })
+      .sort({ seq: 1 })
+      .limit(1)
+      .lean<ChatMessageRecord[]>()
+      .exec();
+    return first ?? null;
+  }
+
+  /** Looks for the case the worker writes, a few times, and tells the chat its deadline. */
+  watchDeadline(conversationId: string, caseNumber: string, receipt?: LivechatReceipt): void {
+    if (this.closed || this.deadlineWatches.has(conversationId)) return;
+    if (this.deadlineWatches.size >= (this.deps.maxDeadlineWatches ?? 200)) return; // the visitor's next connect fills it in
+    const attempt = (i: number) => {
+      const timer = setTimeout(() => {
+        void this.fillDeadline(conversationId, caseNumber, receipt)
+          .catch(() => false)
+          .then((done) => {
+            if (done || i + 1 >= DEADLINE_POLL_MS.length || this.closed) this.deadlineWatches.delete(conversationId);
+            else attempt(i + 1);
+          });
+      }, DEADLINE_POLL_MS[i]);
+      timer.unref();
+      this.deadlineWatches.set(conversationId, timer);
+    };
+    attempt(0);
+  }
+
+  /** True once the deadline is known (and has been sent to the chat). */
+  async fillDeadline(conversationId: string, caseNumber: string, known?: LivechatReceipt): Promise<boolean> {
+    const c = await this.deps.cases.findByCaseNumber(caseNumber);
+    const target = c?.deadlines?.target;
+    if (!target?.dueDate || !target.dueAt) return false;
+    await this.deps.conversations.setReceiptDeadline(conversationId, { dueDate: target.dueDate, dueAt: new Date(target.dueAt) });
+    const conversation = known ? undefined : await this.deps.conversations.findById(conversationId);
+    const base = known ?? (conversation ? toReceiptView(conversation) : undefined);
+    const receipt = base && { ...base, dueDate: target.dueDate, dueAt: new Date(target.dueAt).toISOString() };
+    if (receipt && this.io) {
+      this.io.of(LIVECHAT_NAMESPACES.visitor).to(livechatRooms.conversation(conversationId)).emit(LIVECHAT_EVENTS.receipt, receipt);
+    }
+    return true;
+  }
+
+  /** An agent's answer, stored once per client message id, delivered to the visitor's tabs and to every agent. */
+  async acceptAgentMessage(
+    agent: { staffId: string; name: string; role: StaffRole },
+    input: { conversationId: string; clientMessageId: string; text: string },
+  ): Promise<SentMessage> {
+    const conversation = await this.deps.conversations.findById(input.conversationId);
+    if (!conversation) throw refuse('conversation_not_found', 'conversation not found', { field: 'conversationId' });
+    const appended = await this.append(
+      {
+        conversationId: input.conversationId,
+        messageId: input.clientMessageId,
+        sender: { kind: 'agent', id: agent.staffId, name: agent.name, role: agent.role },
+        type: 'text',
+        text: input.text.normalize('NFC'),
+      },
+      true,
+    );
+    const view = toChatMessageView(appended.message);
+    this.broadcast(view, toConversationSummary(conversation));
+    return { message: view, duplicate: appended.duplicate };
+  }
+
+  /** Queues the transcript for e-mail (the outbound e-mail worker sends pending requests). */
+  async requestTranscript(conversation: ConversationRecord, reason: 'requested' | 'chat_ended'): Promise<{ queued: boolean }> {
+    const conversationId = String(conversation._id);
+    const email = conversation.customer?.email;
+    if (!email) {
+      if (reason === 'chat_ended') return { queued: false };
+      throw refuse('no_email', 'no e-mail address was given in the form, so no transcript can be sent');
+    }
+    const now = new Date();
+    const upToSeq = (await this.deps.log.lastSeq(conversationId)) ?? (await this.deps.conversations.topSeq(conversationId));
+    await this.deps.transcripts.request({
+      conversationId,
+      email,
+      locale: conversation.locale,
+      ...(conversation.caseNumber ? { caseNumber: conversation.caseNumber } : {}),
+      reason,
+      upToSeq,
+      requestedAt: now,
+    });
+    await this.deps.conversations.markTranscriptRequested(conversationId, now);
+    return { queued: true };
+  }
+
+  /** Ends the chat (visitor or agent); a transcript goes to the customer's e-mail if one was given. */
+  async endConversation(conversationId: string, by: 'visitor' | 'agent', name?: string): Promise<void> {
+    const ended = await this.deps.conversations.end(conversationId, by, new Date());
+    await this.deps.log.markEnded(conversationId);
+    const conversation = await this.deps.conversations.findById(conversationId);
+    if (!conversation) throw refuse('conversation_not_found', 'conversation not found');
+    if (!ended) return;
+    const posted = await this.deps.log.append(
+      { conversationId, messageId: `ended-${conversationId}`, sender: { kind: 'system' }, type: 'notice', text: '', data: { event: 'ended', by, ...(name ? { name } : {}) } },
+      { requireOpen: false },
+    );
+    this.broadcast(toChatMessageView(posted.message), { ...toConversationSummary(conversation), status: 'ended' });
+    await this.requestTranscript(conversation, 'chat_ended');
+  }
+
+  private async append(input: NewChatMessage, requireOpen: boolean): Promise<AppendResult> {
+    try {
+      return await this.deps.log.append(input, { requireOpen });
+    } catch (err) {
+      if (err instanceof ConversationEndedError) throw refuse('conversation_ended', 'this conversation has ended; start a new one');
+      if (err instanceof ConversationNotFoundError) throw refuse('conversation_not_found', 'conversation not found', { field: 'conversationId' });
+      throw err;
+    }
+  }
+
+  /** To the visitor's tabs and every agent, on every node; `summary` updates the agents' list. */
+  private broadcast(view: ChatMessageView, summary: ConversationSummaryView): void {
+    if (!this.io) return;
+    broadcastMessage(this.io, view, {
+      ...summary,
+      lastSeq: Math.max(summary.lastSeq, view.seq),
+      lastMessageAt: view.createdAt,
+      lastSenderKind: view.sender.kind,
+      ...(view.type === 'text' ? { lastMessagePreview: (view.text || view.attachments.map((a) => a.fileName).join(', ')).slice(0, 140) } : {}),
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.deadlineWatches.values()) clearTimeout(t);
+    this.deadlineWatches.clear();
+  }
+}

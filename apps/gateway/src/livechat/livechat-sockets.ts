@@ -1,0 +1,264 @@
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import {
+  LIVECHAT_EVENTS,
+  LIVECHAT_NAMESPACES,
+  conversationRefSchema,
+  livechatRooms,
+  staffSendSchema,
+  staffTypingSchema,
+  syncRequestSchema,
+  visitorSendSchema,
+  visitorTypingSchema,
+} from '@cg/contracts';
+import { hasPermission, type StaffPrincipal, type StaffTokenService } from '@cg/core';
+import type { ConversationRecord, ConversationRepository } from '@cg/db';
+import { toChatMessageView, toConversationSummary, toStateView, type ConversationLog, type ConversationSummaryView } from '@cg/livechat';
+import { z } from 'zod';
+import { refuse, type LivechatService } from './livechat-service';
+import type { AgentPresence } from './presence';
+import { ConnectionCounter, TokenBucket, type RedisWindowLimiter } from './rate-limits';
+import { clientAddress, connectError, guardedHandler } from './socket-guards';
+import type { VisitorTokenService } from './visitor-tokens';
+
+export interface LivechatSocketDeps {
+  logger: Logger;
+  conversations: ConversationRepository;
+  log: ConversationLog;
+  service: LivechatService;
+  presence: AgentPresence;
+  limiter: RedisWindowLimiter;
+  visitorTokens: VisitorTokenService;
+  staffTokens: StaffTokenService;
+  trustProxy: boolean;
+  maxMessageChars: number;
+  messagesPerMinutePerVisitor: number;
+  messagesPerMinutePerIp: number;
+  maxConnectionsPerIp: number;
+}
+
+/** Messages sent per sync page; a client asks again with the last seq it got while `hasMore`. */
+export const SYNC_PAGE = 200;
+/** Requests one connection may have running at once. */
+const MAX_IN_FLIGHT = 8;
+/** Events per connection: a burst of 30, then 5 a second. */
+const EVENT_BURST = 30;
+const EVENTS_PER_SECOND = 5;
+
+const noPayload = z.object({}).strict();
+
+/** Per-connection event budget: over it, the event is dropped with a `livechat:error`. */
+function limitEvents(socket: Socket): void {
+  const bucket = new TokenBucket(EVENT_BURST, EVENTS_PER_SECOND);
+  socket.use((packet, next) => {
+    if (bucket.take()) return next();
+    const ack = packet[packet.length - 1];
+    const error = { code: 'rate_limited' as const, message: 'too many events on this connection; slow down', retryable: true, retryAfterMs: 1000 };
+    if (typeof ack === 'function') ack({ ok: false, error });
+    else socket.emit(LIVECHAT_EVENTS.error, { event: String(packet[0]), ...error });
+  });
+}
+
+export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Namespace {
+  const nsp = io.of(LIVECHAT_NAMESPACES.visitor);
+  const connections = new ConnectionCounter(deps.maxConnectionsPerIp);
+
+  nsp.use((socket, next) => {
+    const principal = deps.visitorTokens.verify(socket.handshake.auth?.token);
+    if (!principal) return next(connectError('unauthenticated', 'the chat session is missing or expired; fill in the form again'));
+    const ip = clientAddress(socket, deps.trustProxy);
+    if (!connections.tryAcquire(ip)) return next(connectError('too_many_connections', 'too many chat connections from this address', true));
+    let released = false;
+    const release = () => {
+      if (!released) connections.release(ip);
+      released = true;
+    };
+    socket.once('disconnect', release);
+    deps.conversations
+      .findById(principal.conversationId)
+      .then((conversation) => {
+        if (!conversation || conversation.visitorId !== principal.visitorId) {
+          release();
+          return next(connectError('conversation_not_found', 'this conversation no longer exists; start a new chat'));
+        }
+        socket.data.visitor = principal;
+        socket.data.ip = ip;
+        socket.data.conversation = conversation;
+        // What agents see of this conversation; kept current by this connection's messages.
+        socket.data.summary = toConversationSummary(conversation);
+        next();
+      })
+      .catch((err: Error) => {
+        release();
+        deps.logger.warn({ err: err.message }, 'livechat: could not load the conversation');
+        next(connectError('storage_unavailable', 'the chat is temporarily unavailable; retrying', true));
+      });
+  });
+
+  nsp.on('connection', (socket) => {
+    const { visitorId, conversationId } = socket.data.visitor as { visitorId: string; conversationId: string };
+    const ip = socket.data.ip as string;
+    const room = livechatRooms.conversation(conversationId);
+    void socket.join(room);
+    limitEvents(socket);
+    let typingForwardedAt = 0;
+    let typing = false;
+
+    const afterSeqFromAuth = Number(socket.handshake.auth?.lastSeq);
+    void sendStateAndMissed(socket, Number.isSafeInteger(afterSeqFromAuth) && afterSeqFromAuth >= 0 ? afterSeqFromAuth : 0);
+
+    socket.on(
+      LIVECHAT_EVENTS.send,
+      guardedHandler(socket, deps.logger, { event: LIVECHAT_EVENTS.send, schema: visitorSendSchema, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error }, async (p) => {
+        if (p.text.length > deps.maxMessageChars) {
+          throw refuse('invalid_payload', `a message may have at most ${deps.maxMessageChars} characters`, { field: 'text' });
+        }
+        const verdict = await deps.limiter.hit([
+          { key: `msg-v:${visitorId}`, limit: deps.messagesPerMinutePerVisitor, windowMs: 60_000 },
+          { key: `msg-ip:${ip}`, limit: deps.messagesPerMinutePerIp, windowMs: 60_000 },
+        ]);
+        if (!verdict.allowed) {
+          throw refuse('rate_limited', 'too many messages; wait a moment and send again', { retryable: true, retryAfterMs: verdict.retryAfterMs ?? 5000 });
+        }
+        const sent = await deps.service.acceptVisitorMessage(conversationId, p, socket.data.summary as ConversationSummaryView, socket.data.conversation as ConversationRecord);
+        typing = false;
+        return { message: sent.message, duplicate: sent.duplicate, ...(sent.receipt ? { receipt: sent.receipt } : {}) };
+      }),
+    );
+
+    socket.on(
+      LIVECHAT_EVENTS.requestSync,
+      guardedHandler(socket, deps.logger, { event: LIVECHAT_EVENTS.requestSync, schema: syncRequestSchema, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error }, async (p) => {
+        const messages = await deps.conversations.messagesAfter(conversationId, p.afterSeq, SYNC_PAGE);
+        return { messages: messages.map(toChatMessageView), hasMore: messages.length === SYNC_PAGE };
+      }),
+    );
+
+    socket.on(LIVECHAT_EVENTS.typing, (payload: unknown) => {
+      const parsed = visitorTypingSchema.safeParse(payload);
+      if (!parsed.success) return;
+      const now = Date.now();
+      // Forward changes, and repeats of "still typing" at most every 2 s.
+      if (parsed.data.isTyping === typing && now - typingForwardedAt < 2000) return;
+      typing = parsed.data.isTyping;
+      typingForwardedAt = now;
+      io.of(LIVECHAT_NAMESPACES.staff).to(livechatRooms.agents).volatile.emit(LIVECHAT_EVENTS.typing, { conversationId, from: 'visitor', isTyping: typing });
+    });
+
+    socket.on(
+      LIVECHAT_EVENTS.requestTranscript,
+      guardedHandler(socket, deps.logger, { event: LIVECHAT_EVENTS.requestTranscript, schema: noPayload, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error }, async () => {
+        const conversation = await deps.conversations.findById(conversationId);
+        if (!conversation) throw refuse('conversation_not_found', 'conversation not found');
+        return deps.service.requestTranscript(conversation, 'requested');
+      }),
+    );
+
+    socket.on(
+      LIVECHAT_EVENTS.end,
+      guardedHandler(socket, deps.logger, { event: LIVECHAT_EVENTS.end, schema: noPayload, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error }, async () => {
+        await deps.service.endConversation(conversationId, 'visitor');
+        return {};
+      }),
+    );
+
+    socket.on('disconnect', () => {
+      if (typing) io.of(LIVECHAT_NAMESPACES.staff).to(livechatRooms.agents).volatile.emit(LIVECHAT_EVENTS.typing, { conversationId, from: 'visitor', isTyping: false });
+      deps.logger.debug({ conversationId, ip }, 'livechat visitor disconnected');
+    });
+  });
+
+  /** On every (re)connect: the conversation's state, then what the visitor has not seen yet. */
+  async function sendStateAndMissed(socket: Socket, afterSeq: number): Promise<void> {
+    const { conversationId } = socket.data.visitor as { conversationId: string };
+    try {
+      const conversation = socket.data.conversation as ConversationRecord;
+      const [agentsOnline, lastSeq] = await Promise.all([deps.presence.anyOnline(), deps.log.lastSeq(conversationId)]);
+      socket.emit(LIVECHAT_EVENTS.state, toStateView({ ...conversation, lastSeq: Math.max(lastSeq ?? 0, conversation.lastSeq) }, agentsOnline));
+      // Nothing new since the client's last seq: no query (a reconnect storm costs MongoDB nothing).
+      const messages = lastSeq !== undefined && afterSeq >= lastSeq ? [] : await deps.conversations.messagesAfter(conversationId, afterSeq, SYNC_PAGE);
+      socket.emit(LIVECHAT_EVENTS.sync, { messages: messages.map(toChatMessageView), hasMore: messages.length === SYNC_PAGE });
+      // Recover what an earlier failure left half done: a complaint without a case, a receipt without its deadline.
+      if (!conversation.caseNumber && conversation.lastSenderKind) {
+        void deps.service.ensureCase(conversationId).catch(() => undefined);
+      } else if (conversation.caseNumber && !conversation.receipt?.dueDate) {
+        void deps.service.fillDeadline(conversationId, conversation.caseNumber).catch(() => undefined);
+      }
+    } catch (err) {
+      deps.logger.warn({ conversationId, err: (err as Error).message }, 'livechat: could not send the conversation state');
+      socket.emit(LIVECHAT_EVENTS.error, { code: 'storage_unavailable', message: 'could not load the conversation; reconnecting', retryable: true });
+      socket.disconnect(true);
+    }
+  }
+
+  return nsp;
+}
+
+export function setUpStaffNamespace(io: Server, deps: LivechatSocketDeps): Namespace {
+  const nsp = io.of(LIVECHAT_NAMESPACES.staff);
+
+  nsp.use((socket, next) => {
+    const principal = deps.staffTokens.verify(String(socket.handshake.auth?.token ?? ''));
+    if (!principal) return next(connectError('unauthenticated', 'sign in first (POST /api/v1/auth/login) and connect with auth.token'));
+    if (!hasPermission(principal.role, 'livechat:answer')) {
+      return next(connectError('forbidden', `role ${principal.role} lacks permission livechat:answer`));
+    }
+    socket.data.staff = principal;
+    next();
+  });
+
+  nsp.on('connection', (socket) => {
+    const staff = socket.data.staff as StaffPrincipal;
+    void socket.join(livechatRooms.agents);
+    void deps.presence.add(socket.id);
+    limitEvents(socket);
+    const opts = (event: string) => ({ event, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error });
+
+    socket.on(
+      LIVECHAT_EVENTS.listConversations,
+      guardedHandler(socket, deps.logger, { ...opts(LIVECHAT_EVENTS.listConversations), schema: noPayload }, async () => {
+        const items = await deps.conversations.listOpen(100);
+        return { conversations: items.map(toConversationSummary) };
+      }),
+    );
+
+    socket.on(
+      LIVECHAT_EVENTS.openConversation,
+      guardedHandler(socket, deps.logger, { ...opts(LIVECHAT_EVENTS.openConversation), schema: conversationRefSchema }, async (p) => {
+        const conversation = await deps.conversations.findById(p.conversationId);
+        if (!conversation) throw refuse('conversation_not_found', 'conversation not found', { field: 'conversationId' });
+        const messages = await deps.conversations.messagesAfter(p.conversationId, Math.max(0, conversation.lastSeq - 500), 500);
+        return { conversation: toConversationSummary(conversation), messages: messages.map(toChatMessageView) };
+      }),
+    );
+
+    socket.on(
+      LIVECHAT_EVENTS.send,
+      guardedHandler(socket, deps.logger, { ...opts(LIVECHAT_EVENTS.send), schema: staffSendSchema }, async (p) => {
+        if (p.text.length > deps.maxMessageChars) throw refuse('invalid_payload', `at most ${deps.maxMessageChars} characters`, { field: 'text' });
+        const sent = await deps.service.acceptAgentMessage({ staffId: staff.staffId, name: staff.name, role: staff.role }, p);
+        return { message: sent.message, duplicate: sent.duplicate };
+      }),
+    );
+
+    socket.on(LIVECHAT_EVENTS.typing, (payload: unknown) => {
+      const parsed = staffTypingSchema.safeParse(payload);
+      if (!parsed.success) return;
+      io.of(LIVECHAT_NAMESPACES.visitor)
+        .to(livechatRooms.conversation(parsed.data.conversationId))
+        .volatile.emit(LIVECHAT_EVENTS.typing, { from: 'agent', name: staff.name, isTyping: parsed.data.isTyping });
+    });
+
+    socket.on(
+      LIVECHAT_EVENTS.end,
+      guardedHandler(socket, deps.logger, { ...opts(LIVECHAT_EVENTS.end), schema: conversationRefSchema }, async (p) => {
+        await deps.service.endConversation(p.conversationId, 'agent', staff.name);
+        return {};
+      }),
+    );
+
+    socket.on('disconnect', () => void deps.presence.remove(socket.id));
+  });
+
+  return nsp;
+}

@@ -1,0 +1,74 @@
+import type { Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { LivechatAck, LivechatError } from '@cg/contracts';
+import { LivechatRefusal } from './livechat-service';
+
+type Ack = (response: LivechatAck<Record<string, unknown>>) => void;
+
+/**
+ * Wraps a socket event handler: validates the payload with the schema, limits how many of the
+ * socket's requests run at once, turns refusals into `{ ok: false, error }` acknowledgements
+ * (or a `livechat:error` event when the client asked for no acknowledgement), and never lets
+ * an exception escape into socket.io.
+ */
+export function guardedHandler<S extends z.ZodType>(
+  socket: Socket,
+  logger: Logger,
+  opts: { event: string; schema: S; maxInFlight: number; errorEvent: string },
+  handler: (payload: z.infer<S>) => Promise<Record<string, unknown>>,
+): (...args: unknown[]) => void {
+  return (...args: unknown[]) => {
+    const maybeAck = args[args.length - 1];
+    const ack: Ack | undefined = typeof maybeAck === 'function' ? (maybeAck as Ack) : undefined;
+    const payload = ack ? args[0] : args[0];
+    const fail = (error: LivechatError) => {
+      if (ack) ack({ ok: false, error });
+      else socket.emit(opts.errorEvent, { event: opts.event, ...error });
+    };
+    const parsed = opts.schema.safeParse(payload ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      fail({
+        code: 'invalid_payload',
+        message: `${opts.event}: ${issue?.message ?? 'invalid payload'}`,
+        retryable: false,
+        ...(issue?.path.length ? { field: issue.path.join('.') } : {}),
+      });
+      return;
+    }
+    const inFlight = (socket.data.inFlight as number | undefined) ?? 0;
+    if (inFlight >= opts.maxInFlight) {
+      fail({ code: 'too_many_in_flight', message: 'too many requests at once on this connection; wait for the answers', retryable: true, retryAfterMs: 500 });
+      return;
+    }
+    socket.data.inFlight = inFlight + 1;
+    handler(parsed.data)
+      .then((result) => ack?.({ ok: true, ...result }))
+      .catch((err: unknown) => {
+        if (err instanceof LivechatRefusal) return fail(err.error);
+        logger.error({ err, event: opts.event, socket: socket.id }, 'livechat handler failed');
+        fail({ code: 'storage_unavailable', message: 'the message could not be saved; it will be retried', retryable: true, retryAfterMs: 2000 });
+      })
+      .finally(() => {
+        socket.data.inFlight = ((socket.data.inFlight as number) ?? 1) - 1;
+      });
+  };
+}
+
+/** The client's address: the socket's peer, or the first X-Forwarded-For hop when behind a trusted proxy. */
+export function clientAddress(socket: Socket, trustProxy: boolean): string {
+  if (trustProxy) {
+    const xff = socket.handshake.headers['x-forwarded-for'];
+    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return socket.handshake.address || 'unknown';
+}
+
+/** A connect_error the client can act on (`err.data.code`). */
+export function connectError(code: LivechatError['code'], message: string, retryable = false): Error & { data: LivechatError } {
+  const err = new Error(message) as Error & { data: LivechatError };
+  err.data = { code, message, retryable };
+  return err;
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { CASE_NUMBER_PATTERN, caseReplyRequestSchema } from '@cg/contracts';
+import { loadMailOutboundConfig, type MailOutboundConfig } from '@cg/config';
+import type { StaffPrincipal, StaffTokenService } from '@cg/core';
+import type { CaseRecord, Database } from '@cg/db';
+import { signMessageId, staffReplyMail } from '@cg/mail';
+import { HttpProblem, parseRequest } from '../http/problem';
+import { currentStaff, requireStaff } from '../http/staff-auth';
+
+const paramsSchema = z.object({ caseNumber: z.string().toUpperCase().regex(CASE_NUMBER_PATTERN, 'a case number such as KN26-00042') });
+const attachmentParamsSchema = paramsSchema.extend({ attachmentId: z.string().regex(/^[0-9a-f]{24}$/, 'an attachment id') });
+const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 letters, digits or . _ : -').optional();
+
+/**
+ * The email side of a case for staff:
+ * - POST /:caseNumber/replies — a written answer by email, threaded under the conversation
+ *   (In-Reply-To, References, case number in the subject). It is written to the outbox in
+ *   MongoDB and answered 202; the worker's relay queues and sends it (with retries).
+ * - GET /:caseNumber/emails — the conversation: every inbound and outbound email of the case.
+ * - GET /:caseNumber/attachments/:attachmentId — an attachment's content, as a download.
+ */
+export function caseReplyRoutes(deps: { db: Database; tokens: StaffTokenService; mail?: Pick<MailOutboundConfig, 'MAIL_MESSAGE_ID_SECRET' | 'MAIL_MESSAGE_ID_DOMAIN'> }): Router {
+  const router = Router();
+  // Read on first use: a gateway without email settings still starts (replies then answer 503).
+  let mail = deps.mail;
+  const mailConfig = () => {
+    try {
+      return (mail ??= loadMailOutboundConfig(process.env));
+    } catch (err) {
+      throw new HttpProblem(503, 'email_not_configured', 'Email is not configured', (err as Error).message);
+    }
+  };
+  const canRead = requireStaff(deps.tokens, 'cases:read');
+
+  const loadCase = async (caseNumber: string, staff: StaffPrincipal): Promise<CaseRecord> => {
+    const record = await deps.db.cases.findByCaseNumber(caseNumber);
+    const scope = staff.role === 'department_staff' ? (staff.department ?? '(none)') : undefined;
+    if (!record || (scope && record.department !== scope)) throw new HttpProblem(404, 'case_not_found', 'Case not found', `no case ${caseNumber}`);
+    return record;
+  };
+
+  router.post('/:caseNumber/replies', requireStaff(deps.tokens, 'cases:reply'), async (req, res) => {
+    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+    const body = parseRequest(caseReplyRequestSchema, req.body, 'body');
+    const clientKey = parseRequest(idempotencyKeySchema, req.get('idempotency-key') ?? undefined, 'body');
+    const staff = currentStaff(req);
+    const c = await loadCase(caseNumber, staff);
+    const inbound = await deps.db.mailMessages.listForCase(caseNumber);
+    const lastInbound = inbound[inbound.length - 1];
+    const to = lastInbound?.replyTo?.address ?? c.customer?.email;
+    if (!to) throw new HttpProblem(409, 'no_customer_email', 'The customer has no email address', `case ${caseNumber} was received without an email address; answer on its own channel`);
+    if (await deps.db.mailAddresses.isUndeliverable(to)) {
+      throw new HttpProblem(409, 'address_undeliverable', 'The customer address bounced', `mail to ${to} bounced earlier; reach the customer on another channel`);
+    }
+    // Thread under the whole conversation, newest last.
+    const outbound = await deps.db.mailOutbound.listForCase(caseNumber);
+    const thread = [
+      ...inbound.flatMap((m) => (m.messageId ? [{ at: new Date(m.receivedAt).getTime(), id: m.messageId }] : [])),
+      ...outbound.map((m) => ({ at: new Date(m.createdAt).getTime(), id: m.messageId })),
+    ]
+      .sort((a, b) => a.at - b.at)
+      .map((t) => t.id);
+    const references = [...new Set(thread)].slice(-20);
+    const content = staffReplyMail({ caseNumber, ...(c.subject ? { customerSubject: c.subject } : {}), text: body.text.normalize('NFC'), staffName: staff.name });
+    const { record, created } = await deps.db.mailOutbound.createIfAbsent({
+      kind: 'reply',
+      dedupeKey: `reply:${caseNumber}:${clientKey ?? randomUUID()}`,
+      caseNumber,
+      to,
+      subject: content.subject,
+      text: content.text,
+      messageId: signMessageId(mailConfig().MAIL_MESSAGE_ID_SECRET, mailConfig().MAIL_MESSAGE_ID_DOMAIN, caseNumber),
+      ...(references.length ? { inReplyTo: references[references.length - 1], references } : {}),
+      autoSubmitted: false,
+      createdBy: { staffId: staff.staffId, name: staff.name, role: staff.role },
+    });
+    if (created) {
+      await deps.db.cases.model
+        .updateOne(
+          { caseNumber },
+          {
+            $push: {
+              journal: {
+                at: new Date(),
+                type: 'email_reply_queued',
+                actor: { kind: 'staff', id: staff.staffId, name: staff.name, role: staff.role },
+                message: `Written answer to ${to} queued for sending by email.`,
+                data: { outboundId: String(record._id), messageId: record.messageId, key: `email-reply:${String(record._id)}` },
+              },
+            },
+          },
+        )
+        .exec();
+    }
+    res
+      .status(202)
+      .location(`/api/v1/cases/${caseNumber}/emails`)
+      .json({ outboundId: String(record._id), caseNumber, to, subject: record.subject, messageId: record.messageId, inReplyTo: record.inReplyTo, status: record.status, duplicate: !created });
+  });
+
+  router.get('/:caseNumber/emails', canRead, async (req, res) => {
+    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+    await loadCase(caseNumber, currentStaff(req));
+    const [inbound, outbound] = await Promise.all([deps.db.mailMessages.listForCase(caseNumber), deps.db.mailOutbound.listForCase(caseNumber)]);
+    const items = [
+      ...inbound.map((m) => ({
+        direction: 'inbound' as const,
+        at: m.receivedAt,
+        storedAt: m.createdAt,
+        messageId: m.messageId,
+        from: m.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        safeHtml: m.safeHtml,
+        attachments: (m.attachments ?? []).map((a) => ({ ...a, url: `/api/v1/cases/${caseNumber}/attachments/${a.id}` })),
+        kind: m.kind,
+        disposition: m.disposition,
+        inReplyTo: m.inReplyTo,
+        rawRef: m.rawRef,
+      })),
+      ...outbound.map((m) => ({
+        direction: 'outbound' as const,
+        at: m.sentAt ?? m.createdAt,
+        storedAt: m.createdAt,
+        messageId: m.messageId,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        kind: m.kind,
+        status: m.status,
+        statusReason: m.statusReason,
+        inReplyTo: m.inReplyTo,
+        references: m.references,
+        createdBy: m.createdBy,
+      })),
+    ].sort((a, b) => new Date(a.storedAt).getTime() - new Date(b.storedAt).getTime()); // IMAP dates have 1 s resolution
+    res.json({ caseNumber, items });
+  });
+
+  router.get('/:caseNumber/attachments/:attachmentId', canRead, async (req, res) => {
+    const { caseNumber, attachmentId } = parseRequest(attachmentParamsSchema, req.params, 'params');
+    const c = await loadCase(caseNumber, currentStaff(req));
+    const listed = (c.attachments ?? []).some((a) => a.id === attachmentId);
+    const a = listed ? await deps.db.mailAttachments.findById(attachmentId) : null;
+    if (!a) throw new HttpProblem(404, 'attachment_not_found', 'Attachment not found', `case ${caseNumber} has no attachment ${attachmentId}`);
+    res
+      .status(200)
+      .set({
+        // Always a download, never rendered by the browser (customer content).
+        'Content-Type': 'application/octet-stream',
+        'Content-Disposition': `attachment; filename="${a.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(a.fileName)}`,
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        'X-Attachment-Content-Type': a.contentType,
+        'X-Attachment-SHA256': a.sha256,
+      })
+      .send(a.data);
+  });
+
+  return router;
+}

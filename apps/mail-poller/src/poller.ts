@@ -1,0 +1,119 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue, type ConnectionOptions } from 'bullmq';
+import type { Logger } from 'pino';
+import { QUEUE_NAMES } from '@cg/contracts';
+import { autoIndexEnabled, type MailOutboundConfig, type MailPollerConfig } from '@cg/config';
+import { openDatabase, pingMongo, type Database } from '@cg/db';
+import { CaseNumberAllocator, createIntakeQueue, createRedisConnection, DEFAULT_JOB_OPTIONS, IntakePublisher, pingRedis } from '@cg/queue';
+import { MailboxPoller, type MailboxStatus } from './mailbox-poller';
+import { MailIntake } from './message-intake';
+import { PollerMetrics } from './metrics';
+
+export interface RunningMailPoller {
+  /** http://host:port of /healthz, /readyz and /metrics. */
+  url: string;
+  db: Database;
+  metrics: PollerMetrics;
+  status(): MailboxStatus[];
+  close(): Promise<void>;
+}
+
+/** Starts one poller per configured mailbox (each runs only while it holds the mailbox lock) and the health endpoint. */
+export async function startMailPoller(config: MailPollerConfig, outbound: Pick<MailOutboundConfig, 'MAIL_MESSAGE_ID_SECRET' | 'MAIL_MESSAGE_ID_DOMAIN' | 'fromAddress'>, logger: Logger): Promise<RunningMailPoller> {
+  const db = await openDatabase(config.MONGODB_URI, { autoIndex: autoIndexEnabled(config) });
+  const producer = createRedisConnection(config.REDIS_URL, 'producer');
+  const lockRedis = createRedisConnection(config.REDIS_URL, 'producer');
+  // Fail-fast connections refuse commands until connected, and BullMQ queues send one at once.
+  await Promise.all([untilReady(producer), untilReady(lockRedis)]);
+  const intakeQueue = createIntakeQueue({ connection: producer, prefix: config.QUEUE_PREFIX, failFast: true });
+  const outboundQueue = new Queue(QUEUE_NAMES.outbound, {
+    connection: producer as unknown as ConnectionOptions,
+    prefix: config.QUEUE_PREFIX,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    skipWaitingForReady: true,
+  });
+  const allocator = new CaseNumberAllocator(producer, {
+    keyPrefix: config.QUEUE_PREFIX,
+    caseNumberPrefix: config.CASE_NUMBER_PREFIX,
+    ttlSeconds: config.INTAKE_IDEMPOTENCY_TTL_DAYS * 86_400,
+  });
+  const publisher = new IntakePublisher(intakeQueue, allocator, config.INTAKE_TIMEOUT_MS);
+  const metrics = new PollerMetrics();
+  const ownAddresses = new Set([outbound.fromAddress, ...config.mailboxes.flatMap((m) => (m.address ? [m.address] : []))]);
+
+  const pollers = config.mailboxes.map((mailbox) => {
+    const intake = new MailIntake({
+      db,
+      publisher,
+      outboundQueue,
+      mailbox,
+      maxMessageBytes: config.MAIL_MAX_MESSAGE_BYTES,
+      messageIds: { secret: outbound.MAIL_MESSAGE_ID_SECRET, domain: outbound.MAIL_MESSAGE_ID_DOMAIN },
+      ownAddresses,
+      logger,
+      metrics,
+    });
+    return new MailboxPoller(mailbox, config, db, lockRedis, intake, logger.child({ mailbox: mailbox.name }), metrics);
+  });
+  for (const p of pollers) p.start();
+
+  const status = () => pollers.map((p) => p.status());
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      if (req.url === '/healthz') return json(res, 200, { status: 'ok' });
+      if (req.url === '/readyz') {
+        const [redisUp, mongoUp] = await Promise.all([pingRedis(producer), pingMongo(db.connection)]);
+        const mailboxes = status();
+        const ready = redisUp && mongoUp && mailboxes.every((m) => m.healthy);
+        return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks: { redis: redisUp ? 'up' : 'down', mongodb: mongoUp ? 'up' : 'down' }, mailboxes });
+      }
+      if (req.url === '/metrics') {
+        const gauges: Array<{ name: string; labels: Record<string, string>; value: number }> = status().flatMap((m) => [
+          { name: 'mail_mailbox_healthy', labels: { mailbox: m.mailbox }, value: m.healthy ? 1 : 0 },
+          { name: 'mail_mailbox_lock_held', labels: { mailbox: m.mailbox }, value: m.lockHeld ? 1 : 0 },
+          { name: 'mail_mailbox_consecutive_failures', labels: { mailbox: m.mailbox }, value: m.consecutiveFailures },
+          { name: 'mail_mailbox_last_uid', labels: { mailbox: m.mailbox }, value: m.lastUid ?? 0 },
+          { name: 'mail_mailbox_last_sync_timestamp_seconds', labels: { mailbox: m.mailbox }, value: m.lastSyncAt ? Math.floor(Date.parse(m.lastSyncAt) / 1000) : 0 },
+        ]);
+        gauges.push({ name: 'process_resident_memory_bytes', labels: {}, value: process.memoryUsage().rss });
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        return res.end(metrics.render(gauges));
+      }
+      json(res, 404, { status: 'not_found' });
+    })().catch((err) => json(res, 500, { status: 'error', detail: (err as Error).message }));
+  });
+  server.listen(config.MAIL_POLLER_PORT, config.MAIL_POLLER_HOST);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${config.MAIL_POLLER_HOST}:${port}`,
+    db,
+    metrics,
+    status,
+    async close() {
+      // Finish the batch in hand (acknowledgements included), log out, release the locks.
+      await Promise.all(pollers.map((p) => p.stop()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([intakeQueue.close(), outboundQueue.close()]);
+      producer.disconnect();
+      lockRedis.disconnect();
+      await db.close();
+    },
+  };
+}
+
+async function untilReady(redis: import('ioredis').Redis, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (redis.status !== 'ready') {
+    if (Date.now() > deadline) throw new Error(`Redis not reachable within ${timeoutMs} ms (status ${redis.status})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function json(res: import('node:http').ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

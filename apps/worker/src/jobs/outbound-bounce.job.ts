@@ -1,0 +1,61 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { JOB_NAMES, inboundBounceJobSchema } from '@cg/contracts';
+import type { Database, MailOutboundRecord } from '@cg/db';
+import { verifyMessageId, type BounceReport } from '@cg/mail';
+import { journalOnce } from '../outbound/case-email-journal';
+
+export const INBOUND_BOUNCE_JOB = JOB_NAMES.inboundBounce;
+
+export interface BounceDeps {
+  db: Database;
+  messageIdSecret: string;
+  logger: Logger;
+}
+
+/**
+ * A delivery report the poller took in. When it is about one of our messages (its Message-ID
+ * verifies), the address is marked undeliverable, the outbox row bounced, and the case journal
+ * records it. A bounce never opens a case and is never answered.
+ */
+export function inboundBounceHandler(deps: BounceDeps) {
+  return async (job: Job<unknown>): Promise<{ outcome: string; caseNumber?: string }> => {
+    const parsed = inboundBounceJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid bounce job: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    const { db } = deps;
+    const mail = await db.mailMessages.find(parsed.data.mailbox, parsed.data.messageKey);
+    if (!mail) throw new UnrecoverableError(`no stored message ${parsed.data.mailbox} ${parsed.data.messageKey}`);
+    const report = (mail.bounce ?? { failedRecipients: [] }) as BounceReport;
+
+    let original: MailOutboundRecord | null = null;
+    for (const id of [report.originalMessageId, ...mail.inReplyTo, ...mail.references]) {
+      if (!id || verifyMessageId(deps.messageIdSecret, id) === null) continue; // not ours, or forged
+      original = await db.mailOutbound.findByMessageId(id);
+      if (original) break;
+    }
+    if (!original) {
+      await db.mailMessages.setDisposition(mail.idempotencyKey, undefined, 'bounce:not-ours');
+      return { outcome: 'not-ours' };
+    }
+    const failed = report.failedRecipients.length ? report.failedRecipients : [original.to];
+    const reason = [report.status, report.diagnostic].filter(Boolean).join(' ') || 'delivery failed';
+    for (const address of failed) await db.mailAddresses.markUndeliverable(address, reason);
+    await db.mailOutbound.markStatus(String(original._id), 'bounced', reason);
+    const caseNumber = original.caseNumber ?? undefined;
+    if (caseNumber) {
+      const c = await db.cases.findByCaseNumber(caseNumber);
+      if (c) {
+        await journalOnce(db, c, `bounce:${mail.idempotencyKey}`, {
+          at: mail.receivedAt,
+          type: 'email_bounced',
+          actor: { kind: 'system' },
+          message: `Our ${original.kind} to ${failed.join(', ')} bounced (${reason}); the address is marked undeliverable. Reach the customer on another channel.`,
+          data: { rawRef: mail.rawRef, outboundId: String(original._id), failedRecipients: failed },
+        });
+      }
+    }
+    await db.mailMessages.setDisposition(mail.idempotencyKey, caseNumber, 'bounce:attached');
+    deps.logger.info({ caseNumber, failed, reason }, 'bounce of our message recorded');
+    return { outcome: 'attached', ...(caseNumber ? { caseNumber } : {}) };
+  };
+}

@@ -1,0 +1,69 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { JOB_NAMES, outboundEmailJobSchema } from '@cg/contracts';
+import type { Database } from '@cg/db';
+import { journalOnce } from '../outbound/case-email-journal';
+import type { Mailer } from '../outbound/mailer';
+import type { AddressRateLimiter } from '../outbound/rate-limit';
+
+export const OUTBOUND_EMAIL_JOB = JOB_NAMES.outboundEmail;
+
+export interface OutboundEmailDeps {
+  db: Database;
+  mailer: Mailer;
+  rateLimiter: AddressRateLimiter;
+  logger: Logger;
+}
+
+export interface OutboundEmailResult {
+  outboundId: string;
+  status: 'sent' | 'suppressed' | 'bounced' | 'already-sent';
+}
+
+/**
+ * Sends one outbox row. SMTP failures throw, so BullMQ retries with exponential backoff and
+ * jitter (DEFAULT_JOB_OPTIONS); a row already sent is not sent again. Automatic messages
+ * (receipts, notices) are suppressed for an address that bounced or exceeded its hourly allowance.
+ */
+export function outboundEmailHandler(deps: OutboundEmailDeps) {
+  return async (job: Job<unknown>): Promise<OutboundEmailResult> => {
+    const parsed = outboundEmailJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid outbound job: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    const id = parsed.data.outboundId;
+    const m = await deps.db.mailOutbound.findById(id);
+    if (!m) throw new UnrecoverableError(`no outbound message ${id}`);
+    if (m.status === 'sent') return { outboundId: id, status: 'already-sent' };
+    if (m.status === 'suppressed' || m.status === 'bounced') return { outboundId: id, status: m.status };
+
+    if (m.autoSubmitted) {
+      let reason: string | undefined;
+      if (await deps.db.mailAddresses.isUndeliverable(m.to)) reason = `${m.to} bounced earlier: no automatic mail to it`;
+      else if (!(await deps.rateLimiter.allow(m.to, id))) reason = `hourly limit of automatic mail to ${m.to} reached (loop guard)`;
+      if (reason) {
+        await deps.db.mailOutbound.markStatus(id, 'suppressed', reason);
+        deps.logger.warn({ outboundId: id, to: m.to, kind: m.kind, reason }, 'automatic email suppressed');
+        if (m.caseNumber) await journalCase(deps, m.caseNumber, `email-suppressed:${id}`, 'email_suppressed', `The ${m.kind} to ${m.to} was not sent: ${reason}.`, { outboundId: id });
+        return { outboundId: id, status: 'suppressed' };
+      }
+    }
+
+    try {
+      const info = await deps.mailer.send(m);
+      await deps.db.mailOutbound.markSent(id, info.response, new Date());
+    } catch (err) {
+      await deps.db.mailOutbound.recordAttempt(id, (err as Error).message).catch(() => undefined);
+      throw err;
+    }
+    if (m.caseNumber) {
+      const what = m.kind === 'receipt' ? 'Receipt (phiếu tiếp nhận)' : m.kind === 'reply' ? 'Written answer' : 'Notice';
+      await journalCase(deps, m.caseNumber, `email-sent:${id}`, 'email_sent', `${what} sent by email to ${m.to}.`, { outboundId: id, messageId: m.messageId, kind: m.kind });
+    }
+    return { outboundId: id, status: 'sent' };
+  };
+}
+
+async function journalCase(deps: OutboundEmailDeps, caseNumber: string, key: string, type: string, message: string, data: Record<string, unknown>): Promise<void> {
+  const c = await deps.db.cases.findByCaseNumber(caseNumber);
+  if (!c) return;
+  await journalOnce(deps.db, c, key, { at: new Date(), type, actor: { kind: 'system' }, message, data });
+}

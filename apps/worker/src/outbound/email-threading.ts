@@ -1,0 +1,137 @@
+import type { Logger } from 'pino';
+import { CASE_NUMBER_PATTERN, type IntakeEnvelope } from '@cg/contracts';
+import type { CaseRecord, Database } from '@cg/db';
+import { caseNumbersInSubject, receiptMail, signMessageId, verifyMessageId } from '@cg/mail';
+import { enqueueOutbound, type OutboundQueue } from './outbox';
+import { journalOnce } from './case-email-journal';
+
+export interface EmailThreadingDeps {
+  db: Database;
+  queue: OutboundQueue;
+  messageIdSecret: string;
+  messageIdDomain: string;
+  reopenWindowDays: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface AttachedReply {
+  caseNumber: string;
+  created: false;
+  department: string;
+  status: string;
+}
+
+/**
+ * The email side of the intake worker.
+ * - `attachReply` runs before a case is created: a reply to one of our messages (In-Reply-To /
+ *   References carrying our signed Message-ID) or a subject with the case number from that
+ *   case's own customer joins the existing case; a reply to a case closed within the window
+ *   reopens it; an older one opens a new case.
+ * - `afterCase` runs once the case exists: records which case the mail opened and queues the receipt.
+ */
+export class EmailThreading {
+  constructor(private readonly deps: EmailThreadingDeps) {}
+
+  async attachReply(envelope: IntakeEnvelope): Promise<AttachedReply | null> {
+    if (envelope.channel !== 'email') return null;
+    const { db } = this.deps;
+    const mail = await db.mailMessages.findByIdempotencyKey(envelope.idempotencyKey);
+    if (!mail) return null;
+    if ((mail.disposition === 'attached' || mail.disposition === 'reopened') && mail.caseNumber) {
+      const c = await db.cases.findByCaseNumber(mail.caseNumber);
+      if (c) return { caseNumber: c.caseNumber, created: false, department: c.department, status: c.status };
+    }
+
+    let target: CaseRecord | null = null;
+    let via = '';
+    for (const id of [...mail.inReplyTo, ...[...mail.references].reverse()]) {
+      const ref = verifyMessageId(this.deps.messageIdSecret, id);
+      if (!ref || !CASE_NUMBER_PATTERN.test(ref)) continue;
+      target = await db.cases.findByCaseNumber(ref);
+      if (target) {
+        via = 'signed Message-ID';
+        break;
+      }
+    }
+    if (!target) {
+      for (const n of caseNumbersInSubject(mail.subject ?? undefined)) {
+        const c = await db.cases.findByCaseNumber(n);
+        // The case number alone is guessable: only the case's own customer may thread by subject.
+        if (c && c.customer?.email?.toLowerCase() === mail.from.address.toLowerCase()) {
+          target = c;
+          via = 'case number in the subject';
+          break;
+        }
+      }
+    }
+    if (!target) return null;
+
+    const now = (this.deps.now ?? (() => new Date()))();
+    let reopen = false;
+    if (target.status === 'closed') {
+      const closedAt = target.closedAt ?? target.updatedAt;
+      if (now.getTime() - new Date(closedAt).getTime() > this.deps.reopenWindowDays * 86_400_000) {
+        this.deps.logger.info({ caseNumber: target.caseNumber, key: envelope.idempotencyKey }, 'reply to a case closed outside the reopen window: a new case is opened');
+        return null;
+      }
+      reopen = true;
+    }
+    const status = reopen ? (target.department === 'triage' ? 'triage' : 'routed') : target.status;
+    await journalOnce(
+      db,
+      target,
+      `email:${envelope.idempotencyKey}`,
+      {
+        at: new Date(envelope.receivedAt),
+        type: 'customer_email',
+        actor: { kind: 'customer', ...(envelope.customer.name ? { name: envelope.customer.name } : {}) },
+        message: `The customer wrote again by email (matched by ${via})${envelope.attachments.length ? ` with ${envelope.attachments.length} attachment(s)` : ''}.`,
+        data: { rawRef: envelope.rawRef, subject: envelope.subject, excerpt: envelope.bodyText.slice(0, 500), attachments: envelope.attachments.map((a) => a.id) },
+      },
+      {
+        attachments: envelope.attachments,
+        ...(reopen
+          ? {
+              set: { status },
+              unset: ['closedAt'],
+              more: [{ at: now, type: 'reopened', actor: { kind: 'customer' }, message: `Reopened by the customer's email reply (closed less than ${this.deps.reopenWindowDays} days ago).` }],
+            }
+          : {}),
+      },
+    );
+    await db.mailMessages.setDisposition(envelope.idempotencyKey, target.caseNumber, reopen ? 'reopened' : 'attached');
+    return { caseNumber: target.caseNumber, created: false, department: target.department, status };
+  }
+
+  async afterCase(record: CaseRecord, envelope: IntakeEnvelope): Promise<void> {
+    if (envelope.channel !== 'email') return;
+    const { db } = this.deps;
+    const mail = await db.mailMessages.findByIdempotencyKey(envelope.idempotencyKey);
+    if (mail && mail.disposition !== 'new_case') await db.mailMessages.setDisposition(envelope.idempotencyKey, record.caseNumber, 'new_case');
+    const to = mail?.replyTo?.address ?? record.customer?.email;
+    const due = record.deadlines?.target?.dueDate;
+    if (!to || !due) return;
+    const content = receiptMail({
+      caseNumber: record.caseNumber,
+      ...(record.customer?.name ? { customerName: record.customer.name } : {}),
+      ...(record.subject ? { subject: record.subject } : {}),
+      bodyText: record.bodyText,
+      attachmentNames: (record.attachments ?? []).map((a) => a.fileName ?? ''),
+      targetDueDate: due,
+    });
+    const theirs = mail?.messageId;
+    const { record: out } = await db.mailOutbound.createIfAbsent({
+      kind: 'receipt',
+      dedupeKey: `receipt:${record.caseNumber}`,
+      caseNumber: record.caseNumber,
+      to,
+      subject: content.subject,
+      text: content.text,
+      messageId: signMessageId(this.deps.messageIdSecret, this.deps.messageIdDomain, record.caseNumber),
+      ...(theirs ? { inReplyTo: theirs, references: [...(mail?.references ?? []), theirs].slice(-20) } : {}),
+      autoSubmitted: true,
+    });
+    await enqueueOutbound(db, this.deps.queue, out);
+  }
+}

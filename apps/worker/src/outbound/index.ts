@@ -1,0 +1,58 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { JOB_NAMES } from '@cg/contracts';
+import type { MailOutboundConfig } from '@cg/config';
+import type { Database } from '@cg/db';
+import { inboundBounceHandler } from '../jobs/outbound-bounce.job';
+import { outboundEmailHandler } from '../jobs/outbound-email.job';
+import { EmailThreading } from './email-threading';
+import { Mailer } from './mailer';
+import { createOutboundQueue, OutboxRelay, type OutboundQueue } from './outbox';
+import { AddressRateLimiter } from './rate-limit';
+
+export { EmailThreading } from './email-threading';
+export { createOutboundQueue, enqueueOutbound, OutboxRelay } from './outbox';
+
+export interface EmailChannel {
+  /** The processor of the `outbound` queue (dispatches by job name). */
+  processor: (job: Job<unknown>) => Promise<unknown>;
+  threading: EmailThreading;
+  queue: OutboundQueue;
+  relay: OutboxRelay;
+  close(): Promise<void>;
+}
+
+/** Everything the worker process does for the email channel: sending, bounces, threading, receipts. */
+export function startEmailChannel(deps: { db: Database; connection: Redis; prefix: string; config: MailOutboundConfig; logger: Logger }): EmailChannel {
+  const { db, config, logger } = deps;
+  const queue = createOutboundQueue(deps.connection, deps.prefix);
+  const mailer = new Mailer(config);
+  const send = outboundEmailHandler({ db, mailer, rateLimiter: new AddressRateLimiter(deps.connection, deps.prefix, config.MAIL_RATE_LIMIT_PER_HOUR), logger });
+  const bounce = inboundBounceHandler({ db, messageIdSecret: config.MAIL_MESSAGE_ID_SECRET, logger });
+  const threading = new EmailThreading({
+    db,
+    queue,
+    messageIdSecret: config.MAIL_MESSAGE_ID_SECRET,
+    messageIdDomain: config.MAIL_MESSAGE_ID_DOMAIN,
+    reopenWindowDays: config.MAIL_REOPEN_WINDOW_DAYS,
+    logger,
+  });
+  const relay = new OutboxRelay(db, queue, config.MAIL_OUTBOX_POLL_MS, logger);
+  relay.start();
+  return {
+    processor: async (job) => {
+      if (job.name === JOB_NAMES.outboundEmail) return send(job);
+      if (job.name === JOB_NAMES.inboundBounce) return bounce(job);
+      throw new UnrecoverableError(`unknown outbound job ${job.name}`);
+    },
+    threading,
+    queue,
+    relay,
+    async close() {
+      await relay.stop();
+      await queue.close();
+      mailer.close();
+    },
+  };
+}

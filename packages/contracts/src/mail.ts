@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Outbound queue, job `outbound-email`: send one message recorded in `mail_outbound` (thin payload). */
+export const outboundEmailJobSchema = z.object({ outboundId: z.string().regex(/^[0-9a-f]{24}$/, 'a mail_outbound id') }).strict();
+export type OutboundEmailJob = z.infer<typeof outboundEmailJobSchema>;
+
+/** Outbound queue, job `inbound-bounce`: a delivery report the poller stored in `mail_messages`. */
+export const inboundBounceJobSchema = z.object({ mailbox: z.string().min(1).max(100), messageKey: z.string().min(1).max(500) }).strict();
+export type InboundBounceJob = z.infer<typeof inboundBounceJobSchema>;
+
+/** POST /api/v1/cases/:caseNumber/replies: a staff member's written answer, sent by email. */
+export const caseReplyRequestSchema = z
+  .object({
+    text: z.string().trim().min(1, 'the reply text is required').max(50_000),
+    /** Close the case with this answer (default: mark it answered). */
+    close: z.boolean().optional(),
+  })
+  .strict();
+export type CaseReplyRequest = z.infer<typeof caseReplyRequestSchema>;
+
+export const OUTBOUND_KINDS = ['receipt', 'reply', 'notice'] as const;
+export type OutboundKind = (typeof OUTBOUND_KINDS)[number];

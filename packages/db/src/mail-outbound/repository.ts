@@ -1,0 +1,67 @@
+import type { Connection, Model } from 'mongoose';
+import { isDuplicateKeyError } from '../connection';
+import { mailOutboundSchema, type MailOutboundDocument } from './schema';
+
+export type MailOutboundRecord = MailOutboundDocument & { _id: { toString(): string }; createdAt: Date; updatedAt: Date };
+export type NewMailOutbound = Pick<MailOutboundDocument, 'kind' | 'dedupeKey' | 'to' | 'subject' | 'text' | 'messageId' | 'autoSubmitted'> &
+  Partial<Pick<MailOutboundDocument, 'caseNumber' | 'html' | 'inReplyTo' | 'references' | 'createdBy'>>;
+
+export class MailOutboundRepository {
+  readonly model: Model<MailOutboundDocument>;
+
+  constructor(connection: Connection) {
+    this.model = connection.model<MailOutboundDocument>('MailOutbound', mailOutboundSchema);
+  }
+
+  /** Records the message as pending unless its dedupeKey exists; returns the row either way. */
+  async createIfAbsent(doc: NewMailOutbound): Promise<{ record: MailOutboundRecord; created: boolean }> {
+    try {
+      const created = await this.model.create({ ...doc, status: 'pending', attempts: 0 });
+      return { record: created.toObject() as MailOutboundRecord, created: true };
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      const existing = await this.model.findOne({ dedupeKey: doc.dedupeKey }).lean<MailOutboundRecord>().exec();
+      if (!existing) throw err;
+      return { record: existing, created: false };
+    }
+  }
+
+  async findById(id: string): Promise<MailOutboundRecord | null> {
+    return this.model.findById(id).lean<MailOutboundRecord>().exec();
+  }
+
+  async findByMessageId(messageId: string): Promise<MailOutboundRecord | null> {
+    return this.model.findOne({ messageId }).lean<MailOutboundRecord>().exec();
+  }
+
+  /** Rows not settled yet (not sent, suppressed or bounced), oldest first: the relay (re-)queues them. */
+  async pending(olderThanMs: number, limit: number): Promise<MailOutboundRecord[]> {
+    return this.model
+      .find({ status: 'pending', createdAt: { $lte: new Date(Date.now() - olderThanMs) } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<MailOutboundRecord[]>()
+      .exec();
+  }
+
+  async recordAttempt(id: string, error: string | undefined): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $inc: { attempts: 1 }, ...(error ? { $set: { lastError: error.slice(0, 1000) } } : {}) }).exec();
+  }
+
+  async markSent(id: string, smtpResponse: string, at: Date): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { status: 'sent', smtpResponse: smtpResponse.slice(0, 500), sentAt: at } }).exec();
+  }
+
+  async markStatus(id: string, status: 'suppressed' | 'bounced', reason: string): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { status, statusReason: reason } }).exec();
+  }
+
+  async listForCase(caseNumber: string): Promise<MailOutboundRecord[]> {
+    return this.model.find({ caseNumber }).sort({ createdAt: 1 }).lean<MailOutboundRecord[]>().exec();
+  }
+
+  /** The last message we sent on a case (replies thread under it). */
+  async lastForCase(caseNumber: string): Promise<MailOutboundRecord | null> {
+    return this.model.findOne({ caseNumber }).sort({ createdAt: -1 }).lean<MailOutboundRecord>().exec();
+  }
+}
