@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   // where the worker and FerretDB would otherwise take the same cores); BENCH_OVERLAP=1 overlaps them.
   const overlap = process.env.BENCH_OVERLAP === '1';
   const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const startWorker = () => startProcess('apps/worker/dist/main.js', { ...env, INTAKE_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '64' }, 'workers running', workerArgs);
+  const startWorker = () => startProcess('apps/worker/dist/main.js', { ...env, INTAKE_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '16' }, 'workers running', workerArgs);
   let worker: ChildProcess | undefined = overlap ? await startWorker() : undefined;
   const url = `http://127.0.0.1:${port}`;
   try {

@@ -57,12 +57,25 @@ function rssBytes(pid: number): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: string): Promise<ChildProcess> {
+/** Every child this run started, so that no exit path leaves one behind. */
+const children = new Set<ChildProcess>();
+function killChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const c of children) if (c.exitCode === null) c.kill(signal);
+}
+
+async function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: string): Promise<ChildProcess> {
   const child = spawn('node', [join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let out = '';
   child.stdout!.on('data', (d) => (out = (out + d).slice(-10_000)));
   child.stderr!.on('data', (d) => process.stderr.write(d));
-  return waitFor(`${script} to start`, () => out.includes(readyText) && child, { timeoutMs: 30_000 });
+  try {
+    return await waitFor(`${script} to start`, () => out.includes(readyText) && child, { timeoutMs: 30_000 });
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
 }
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -77,6 +90,7 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 async function main(): Promise<void> {
   const hardStop = setTimeout(() => {
     console.error(`bench exceeded ${HARD_LIMIT_MS / 1000} s: stopping`);
+    killChildren('SIGKILL');
     process.exit(2);
   }, HARD_LIMIT_MS);
   hardStop.unref();
@@ -314,5 +328,6 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   console.error(err);
+  killChildren('SIGKILL');
   process.exit(1);
 });

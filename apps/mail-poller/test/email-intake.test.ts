@@ -318,9 +318,12 @@ describe('email intake: each real-looking message leads to exactly the expected 
     await waitFor('a refused attempt', () => stack.smtp.refusals > 0);
     stack.smtp.refuse = false;
     await receiptFor(from, c!.caseNumber);
-    const out = await stack.db.mailOutbound.model.findOne({ caseNumber: c!.caseNumber }).lean();
-    expect(out!.attempts).toBeGreaterThanOrEqual(1);
-    expect(out!.status).toBe('sent');
+    // The sink has the message before the worker records the send: wait for the record.
+    const out = await waitFor('the outbox row marked sent', async () => {
+      const row = await stack.db.mailOutbound.model.findOne({ caseNumber: c!.caseNumber }).lean();
+      return row?.status === 'sent' ? row : undefined;
+    });
+    expect(out.attempts).toBeGreaterThanOrEqual(1);
     expect(stack.smtp.to(from)).toHaveLength(1);
   });
 

@@ -3,7 +3,7 @@ import { commonEnvSchema, parseEnv } from './env';
 
 const workerEnvSchema = commonEnvSchema.extend({
   /** Intake jobs processed at once per worker process (they mostly wait on MongoDB). */
-  INTAKE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  INTAKE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   /** When to retrain the classifier from staff corrections (cron, Asia/Ho_Chi_Minh); empty = never. */
   CLASSIFIER_RETRAIN_CRON: z.string().default('0 2 * * *'),
 });
