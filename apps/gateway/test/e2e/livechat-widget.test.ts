@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { loadGatewayConfig } from '@cg/config';
-import { freePort, TEST_ARTIFACTS_DIR, waitFor } from '@cg/testing';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, freePort, TEST_ARTIFACTS_DIR, waitFor } from '@cg/testing';
 import { startGateway, type RunningGateway } from '../../src/gateway';
 import { startTestStack, TEST_PASSWORD, type TestStack } from '../support/stack';
 
@@ -14,17 +14,7 @@ import { startTestStack, TEST_PASSWORD, type TestStack } from '../support/stack'
  * download), embedded with one script tag in a page of another origin, as a customer's site
  * would. The agent answers from the agents' page in a second tab.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = TEST_ARTIFACTS_DIR;
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 jest.setTimeout(90_000);
 
@@ -58,7 +48,7 @@ describe('livechat widget in Chromium', () => {
     hostUrl = `http://localhost:${(host.address() as { port: number }).port}/`;
     profileDir = mkdtempSync(join(tmpdir(), 'livechat-e2e-profile-'));
     context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM_PATH,
       headless: true,
       args: CHROMIUM_FLAGS,
       viewport: { width: 1280, height: 860 },
