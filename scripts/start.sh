@@ -57,6 +57,8 @@ done
 cat <<MSG
 
   Complaint gateway is running: http://localhost:$PORT
+    staff console: http://localhost:$PORT/  (sign in with a demo account below)
+    customer chat: http://localhost:$PORT/chat   agents: http://localhost:$PORT/livechat/agent
     health:   http://localhost:$PORT/readyz
     sign in:  curl -s http://localhost:$PORT/api/v1/auth/login -H 'content-type: application/json' \\
                 -d '{"email":"hotline.operator@demo.local","password":"<from the list>"}'
