@@ -278,7 +278,8 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     expect(after).toMatchObject({ ok: false, error: { code: 'conversation_ended' } });
     const transcripts = await stack.gateway.db.transcriptRequests.listForConversation(w.conversationId);
     expect(transcripts.map((t) => t.reason)).toEqual(['chat_ended']);
-    expect(transcripts[0]).toMatchObject({ email: 'lan@example.vn', status: 'pending' });
+    // The worker's transcript relay may already have handed it to the outbox (apps/worker/test/livechat-transcript.test.ts).
+    expect(transcripts[0]).toMatchObject({ email: 'lan@example.vn', status: expect.stringMatching(/^(pending|sent)$/) });
   });
 
   it('queues a transcript on request (once per version), and says so when no e-mail was given', async () => {
@@ -289,7 +290,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     expect((await v.request('transcript:request')).ok).toBe(true);
     const requests = await stack.gateway.db.transcriptRequests.listForConversation(v.conversationId);
     expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ reason: 'requested', status: 'pending', email: 'lan@example.vn', locale: 'vi' });
+    expect(requests[0]).toMatchObject({ reason: 'requested', status: expect.stringMatching(/^(pending|sent)$/), email: 'lan@example.vn', locale: 'vi' });
     expect(requests[0]!.caseNumber).toMatch(/^KN/);
 
     const phoneOnly = (await visitor(stack.url, { email: undefined })).connect();

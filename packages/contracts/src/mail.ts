@@ -18,5 +18,5 @@ export const caseReplyRequestSchema = z
   .strict();
 export type CaseReplyRequest = z.infer<typeof caseReplyRequestSchema>;
 
-export const OUTBOUND_KINDS = ['receipt', 'reply', 'notice'] as const;
+export const OUTBOUND_KINDS = ['receipt', 'reply', 'notice', 'transcript'] as const;
 export type OutboundKind = (typeof OUTBOUND_KINDS)[number];

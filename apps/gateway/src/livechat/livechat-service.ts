@@ -258,7 +258,7 @@ export class LivechatService {
     return { message: view, duplicate: appended.duplicate };
   }
 
-  /** Queues the transcript for e-mail (the outbound e-mail worker sends pending requests). */
+  /** Queues the transcript for e-mail (the worker's TranscriptRelay renders pending requests into the outbox). */
   async requestTranscript(conversation: ConversationRecord, reason: 'requested' | 'chat_ended'): Promise<{ queued: boolean }> {
     const conversationId = String(conversation._id);
     const email = conversation.customer?.email;

@@ -10,6 +10,7 @@ import { EmailThreading } from './email-threading';
 import { Mailer } from './mailer';
 import { createOutboundQueue, OutboxRelay, type OutboundQueue } from './outbox';
 import { AddressRateLimiter } from './rate-limit';
+import { TranscriptRelay } from './transcripts';
 
 export { EmailThreading } from './email-threading';
 export { createOutboundQueue, enqueueOutbound, OutboxRelay } from './outbox';
@@ -40,6 +41,15 @@ export function startEmailChannel(deps: { db: Database; connection: Redis; prefi
   });
   const relay = new OutboxRelay(db, queue, config.MAIL_OUTBOX_POLL_MS, logger);
   relay.start();
+  const transcripts = new TranscriptRelay({
+    db,
+    queue,
+    messageIdSecret: config.MAIL_MESSAGE_ID_SECRET,
+    messageIdDomain: config.MAIL_MESSAGE_ID_DOMAIN,
+    intervalMs: config.MAIL_OUTBOX_POLL_MS,
+    logger,
+  });
+  transcripts.start();
   return {
     processor: async (job) => {
       if (job.name === JOB_NAMES.outboundEmail) return send(job);
@@ -50,6 +60,7 @@ export function startEmailChannel(deps: { db: Database; connection: Redis; prefi
     queue,
     relay,
     async close() {
+      await transcripts.stop();
       await relay.stop();
       await queue.close();
       mailer.close();

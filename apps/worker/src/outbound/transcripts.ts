@@ -1,0 +1,70 @@
+import type { Logger } from 'pino';
+import type { Database } from '@cg/db';
+import { renderTranscript, toChatMessageView } from '@cg/livechat';
+import { signMessageId } from '@cg/mail';
+import { enqueueOutbound, type OutboundQueue } from './outbox';
+
+/**
+ * Livechat transcripts: the gateway stores a pending `transcript_requests` row (on request, or
+ * when a chat ends with an e-mail given); this sweep renders each one into the outbox, which
+ * sends it like any other mail (retries, bounces, per-address limit). The outbox row's dedupe
+ * key makes a sweep that crashed half-way harmless to repeat.
+ */
+export class TranscriptRelay {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly deps: { db: Database; queue: OutboundQueue; messageIdSecret: string; messageIdDomain: string; intervalMs: number; logger: Logger },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      if (!this.running) this.running = this.sweep().finally(() => (this.running = undefined));
+    }, this.deps.intervalMs);
+    this.timer.unref();
+  }
+
+  async sweep(): Promise<number> {
+    const { db, logger } = this.deps;
+    let handled = 0;
+    try {
+      for (const req of await db.transcriptRequests.listPending(20)) {
+        const conversation = await db.conversations.findById(req.conversationId);
+        if (!conversation) {
+          await db.transcriptRequests.markFailed(req._id, 'conversation not found');
+          continue;
+        }
+        const messages = (await db.conversations.messagesAfter(req.conversationId, 0, 5000)).filter((m) => m.seq <= req.upToSeq);
+        const caseNumber = req.caseNumber ?? conversation.caseNumber ?? undefined;
+        const { subject, text } = renderTranscript({
+          customerName: conversation.customer?.name ?? '',
+          locale: req.locale,
+          messages: messages.map(toChatMessageView),
+          ...(caseNumber ? { caseNumber } : {}),
+        });
+        const { record } = await db.mailOutbound.createIfAbsent({
+          kind: 'transcript',
+          dedupeKey: `transcript:${req.conversationId}:${req.upToSeq}`,
+          to: req.email,
+          subject,
+          text,
+          messageId: signMessageId(this.deps.messageIdSecret, this.deps.messageIdDomain, caseNumber ?? req.conversationId),
+          autoSubmitted: true,
+          ...(caseNumber ? { caseNumber } : {}),
+        });
+        await enqueueOutbound(db, this.deps.queue, record);
+        await db.transcriptRequests.markSent(req._id, new Date());
+        handled++;
+      }
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'transcript sweep failed; next sweep retries');
+    }
+    return handled;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
