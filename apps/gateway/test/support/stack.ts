@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { loadGatewayConfig, loadWorkerConfig } from '@cg/config';
 import type { StaffRole } from '@cg/contracts';
 import { hashPassword } from '@cg/core';
-import { isolatedEnv, removeRedisKeys } from '@cg/testing';
+import { isolatedEnv, removeRedisKeys, requestJson, type TestRequestInit, type TestResponse } from '@cg/testing';
 import { startGateway, type RunningGateway } from '../../src/gateway';
 import { startWorkers, type RunningWorkers } from '../../../worker/src/worker';
 
@@ -15,7 +15,7 @@ export interface TestStack {
   workers?: RunningWorkers;
   /** Creates (once) a staff account with this role and returns a bearer token for it. */
   tokenFor(role: StaffRole, department?: string): Promise<string>;
-  api(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<{ status: number; body: any; headers: Headers }>;
+  api(path: string, init?: TestRequestInit): Promise<TestResponse>;
   close(): Promise<void>;
 }
 
@@ -28,24 +28,7 @@ export async function startTestStack(opts: { withWorkers?: boolean; env?: Record
   const url = `http://127.0.0.1:${(gateway.server.address() as { port: number }).port}`;
   const tokens = new Map<string, string>();
 
-  const api: TestStack['api'] = async (path, init = {}) => {
-    const headers = new Headers(init.headers);
-    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-    let body = init.body;
-    if (init.json !== undefined) {
-      headers.set('content-type', 'application/json');
-      body = JSON.stringify(init.json);
-    }
-    const res = await fetch(url + path, { ...init, headers, body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed, headers: res.headers };
-  };
+  const api: TestStack['api'] = (path, init = {}) => requestJson(url, path, init);
 
   return {
     url,

@@ -8,7 +8,7 @@ import { loadGatewayConfig, loadMailOutboundConfig, loadMailPollerConfig, loadWo
 import type { StaffRole } from '@cg/contracts';
 import { hashPassword } from '@cg/core';
 import { openDatabase, type Database } from '@cg/db';
-import { isolatedEnv, removeRedisKeys } from '@cg/testing';
+import { isolatedEnv, removeRedisKeys, requestJson, type TestRequestInit, type TestResponse } from '@cg/testing';
 import { startGateway, type RunningGateway } from '../../../gateway/src/gateway';
 import { startWorkers, type RunningWorkers } from '../../../worker/src/worker';
 import { startMailPoller, type RunningMailPoller } from '../../src/poller';
@@ -103,25 +103,9 @@ export class MailStack {
     }
   }
 
-  async api(path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<{ status: number; body: any; headers: Headers; raw: Buffer }> {
+  async api(path: string, init: TestRequestInit = {}): Promise<TestResponse> {
     if (!this.gateway) throw new Error('started without the gateway');
-    const url = `http://127.0.0.1:${(this.gateway.server.address() as { port: number }).port}`;
-    const headers = new Headers(init.headers);
-    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-    let body = init.body;
-    if (init.json !== undefined) {
-      headers.set('content-type', 'application/json');
-      body = JSON.stringify(init.json);
-    }
-    const res = await fetch(url + path, { ...init, headers, body });
-    const raw = Buffer.from(await res.arrayBuffer());
-    let parsed: unknown = raw.toString('utf8');
-    try {
-      parsed = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body: parsed, headers: res.headers, raw };
+    return requestJson(`http://127.0.0.1:${(this.gateway.server.address() as { port: number }).port}`, path, init);
   }
 
   async tokenFor(role: StaffRole, department?: string): Promise<string> {
