@@ -29,18 +29,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-log() { printf '[dovecot] %s\n' "$*" >&2; }
-die() { printf '[dovecot] ERROR: %s\n' "$*" >&2; exit 1; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root to run: $*"; fi; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+LOG_TAG=dovecot
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 
-install_dovecot() {
-  command -v dovecot >/dev/null && command -v doveadm >/dev/null && return 0
-  log "installing dovecot-imapd with apt"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dovecot-imapd >/dev/null \
-    || die "apt-get install dovecot-imapd failed"
-}
+install_dovecot() { apt_install dovecot-imapd; }
 
 CONF="$DIR/dovecot.conf"
 

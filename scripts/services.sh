@@ -15,22 +15,9 @@ FERRET_PORT="${LOCAL_FERRETDB_PORT:-27018}"
 FERRET_VERSION="v1.24.2"
 FERRET_BIN="$DATA/bin/ferretdb-$FERRET_VERSION"
 
-log() { printf '[services] %s\n' "$*" >&2; }
-die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
-
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root to run: $*"; fi; }
-
-apt_install() {
-  local missing=()
-  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  log "installing ${missing[*]} with apt"
-  if [ ! -f "$DATA/.apt-updated" ]; then as_root apt-get update -qq && mkdir -p "$DATA" && touch "$DATA/.apt-updated"; fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || die "apt-get install ${missing[*]} failed"
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+LOG_TAG=services
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 
 wait_for() { # name, seconds, command...
   local name=$1 secs=$2; shift 2
