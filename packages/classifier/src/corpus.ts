@@ -4,6 +4,7 @@
  * lines starting with `//` or `#` ignored.
  */
 import * as fs from 'node:fs';
+import { DEFAULT_DEPARTMENTS as CONTRACT_DEPARTMENTS, TRIAGE } from '@cg/contracts';
 import { DEFAULT_CORPUS_PATH } from './paths';
 
 export interface LabelledExample {
@@ -11,17 +12,9 @@ export interface LabelledExample {
   department: string;
 }
 
-export const DEFAULT_DEPARTMENTS: readonly string[] = Object.freeze([
-  'domain',
-  'hosting',
-  'email',
-  'billing',
-  'technical',
-  'sales',
-  'customer_care',
-]);
-
-export const ABSTAIN_LABEL = 'triage';
+/** The departments and the abstain label are the system's (packages/contracts); the model keeps their order. */
+export const DEFAULT_DEPARTMENTS: readonly string[] = CONTRACT_DEPARTMENTS;
+export const ABSTAIN_LABEL = TRIAGE;
 
 export interface JsonlProblem {
   line: number;

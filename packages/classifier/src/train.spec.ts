@@ -75,18 +75,15 @@ describe('trainModel', () => {
     expect(fitTemperature([Float64Array.from([1, 0]), Float64Array.from([0, 1])], [0, 1])).toBeLessThan(0.1);
   });
 
-  it('trains a few thousand examples (corpus + corrections) in well under 2 s', () => {
+  // Training speed is a benchmark figure (BENCHMARKS.md), not a timed test.
+  it('trains on a few thousand examples (corpus + corrections)', () => {
     const corpus = readDefaultCorpus();
     const corrections: LabelledExample[] = [];
     for (let i = 1; corpus.length + corrections.length < 3000; i++) {
       for (const e of corpus) corrections.push({ text: `${e.text} (ticket ${i}${e.text.length})`, department: e.department });
     }
     const examples = [...corpus, ...corrections].slice(0, 3000);
-    trainModel(corpus); // warm-up
-    const started = performance.now();
     const model = trainModel(examples);
-    const ms = performance.now() - started;
     expect(model.classDocCounts.reduce((a, b) => a + b, 0)).toBe(3000);
-    expect(ms).toBeLessThan(2000);
   });
 });
