@@ -48,7 +48,9 @@ function main(): void {
   const ms = ns / 1e6;
   const opsPerSec = Math.round(N / (ns / 1e9));
 
-  console.log(`deadline benchmark: ${N} receipts, 2025-01-01..2028-12-31, policy ${policy.targetWorkingDays} working days / cap ${policy.capLength} ${policy.capUnit}`);
+  console.log(
+    `deadline benchmark: ${N} receipts, 2025-01-01..2028-12-31, policy ${policy.targetWorkingDays} working days / cap ${policy.capLength} ${policy.capUnit}`,
+  );
   console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
   console.log(`total ${ms.toFixed(1)} ms, ${(ns / N / 1000).toFixed(2)} µs/op, ${opsPerSec.toLocaleString('en-US')} ops/s`);
   console.log(`(avg skipped days listed per computation: ${(skipped / N).toFixed(2)}; checksum ${checksum % 1_000_003})`);

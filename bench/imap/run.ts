@@ -27,9 +27,23 @@ const run = promisify(execFile);
 
 function message(i: number, runId: string): string {
   const b = `b-${runId}-${i}`;
-  const text = Buffer.from(`Kính gửi CSKH,\nTên miền khachhang${i}.vn không truy cập được từ sáng nay. Tôi đã thanh toán gia hạn tuần trước.\nXin cảm ơn.`).toString('base64');
+  const text = Buffer.from(
+    `Kính gửi CSKH,\nTên miền khachhang${i}.vn không truy cập được từ sáng nay. Tôi đã thanh toán gia hạn tuần trước.\nXin cảm ơn.`,
+  ).toString('base64');
   const html = Buffer.from(`<p>Tên miền <b>khachhang${i}.vn</b> không truy cập được.</p><script>x()</script>`).toString('base64');
-  const attachment = i % 10 === 0 ? [`--${b}`, 'Content-Type: application/pdf; name="hoa-don.pdf"', 'Content-Disposition: attachment; filename="hoa-don.pdf"', 'Content-Transfer-Encoding: base64', '', Buffer.alloc(20_000, i % 256).toString('base64').replace(/(.{76})/g, '$1\r\n')] : [];
+  const attachment =
+    i % 10 === 0
+      ? [
+          `--${b}`,
+          'Content-Type: application/pdf; name="hoa-don.pdf"',
+          'Content-Disposition: attachment; filename="hoa-don.pdf"',
+          'Content-Transfer-Encoding: base64',
+          '',
+          Buffer.alloc(20_000, i % 256)
+            .toString('base64')
+            .replace(/(.{76})/g, '$1\r\n'),
+        ]
+      : [];
   return [
     `From: =?UTF-8?B?${Buffer.from(`Khách hàng ${i}`).toString('base64')}?= <kh${i}@bench.example>`,
     'To: support@tenten.test',
@@ -64,7 +78,15 @@ async function benchOnce(size: number): Promise<Record<string, number>> {
   const port = await freePort();
   const password = randomUUID();
   await run('bash', [join(ROOT, 'scripts/dovecot.sh'), 'start', '--dir', dir, '--port', String(port), '--password', password]);
-  const env = isolatedEnv({ IMAP_HOST: '127.0.0.1', IMAP_PORT: String(port), IMAP_SECURE: 'false', IMAP_USER: 'support', IMAP_PASSWORD: password, MAIL_POLLER_PORT: '0', LOG_LEVEL: 'warn' });
+  const env = isolatedEnv({
+    IMAP_HOST: '127.0.0.1',
+    IMAP_PORT: String(port),
+    IMAP_SECURE: 'false',
+    IMAP_USER: 'support',
+    IMAP_PASSWORD: password,
+    MAIL_POLLER_PORT: '0',
+    LOG_LEVEL: 'warn',
+  });
   const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6390', { maxRetriesPerRequest: null });
   const queue = new Queue('intake', { connection: redis, prefix: env.QUEUE_PREFIX! });
   try {
@@ -84,7 +106,10 @@ async function benchOnce(size: number): Promise<Record<string, number>> {
     const started = performance.now();
     // BENCH_POLLER_MAX_OLD_SPACE_MB caps the poller's heap: if it still finishes, what RSS shows above it is garbage not yet collected, not a leak.
     const heapCap = process.env.BENCH_POLLER_MAX_OLD_SPACE_MB ? [`--max-old-space-size=${process.env.BENCH_POLLER_MAX_OLD_SPACE_MB}`] : [];
-    const child = spawn(process.execPath, [...heapCap, join(ROOT, 'apps/mail-poller/dist/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [...heapCap, join(ROOT, 'apps/mail-poller/dist/main.js')], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     let firstDurable = 0;
     const rssSamples: number[] = [];
     const sampler = setInterval(() => {
@@ -140,7 +165,9 @@ async function main(): Promise<void> {
   for (const size of SIZES) {
     const r = await benchOnce(size);
     results.push(r);
-    console.log(`${r.messages} messages (${r.mailboxMB} MB): all durable in the intake queue ${r.secondsUntilAllDurable} s after the poller started → ${r.messagesPerSecond} msg/s (${r.messagesPerSecondAfterFirst} msg/s after the first); poller peak RSS ${r.pollerPeakRssMB} MB (median ${r.pollerMedianRssMB} MB)`);
+    console.log(
+      `${r.messages} messages (${r.mailboxMB} MB): all durable in the intake queue ${r.secondsUntilAllDurable} s after the poller started → ${r.messagesPerSecond} msg/s (${r.messagesPerSecondAfterFirst} msg/s after the first); poller peak RSS ${r.pollerPeakRssMB} MB (median ${r.pollerMedianRssMB} MB)`,
+    );
   }
   console.log(JSON.stringify({ bench: 'imap', machine: { cpus: cpus().length, memGB: Math.round(totalmem() / 2 ** 30) }, results }));
 }

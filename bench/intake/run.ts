@@ -31,8 +31,8 @@ function percentile(sorted: number[], p: number): number {
 function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: string, nodeArgs: string[] = []): Promise<ChildProcess> {
   const child = spawn('node', [...nodeArgs, join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => process.stderr.write(d));
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => process.stderr.write(d));
   return waitFor(`${script} to start`, () => out.includes(readyText) && child, { timeoutMs: 30_000 });
 }
 
@@ -58,11 +58,22 @@ async function rawAddRate(redisUrl: string, prefix: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const env = isolatedEnv({ LOG_LEVEL: 'info', NODE_ENV: 'production', AUTH_TOKEN_SECRET: randomUUID() + randomUUID(), MONGODB_AUTO_INDEX: 'true', MAIL_MESSAGE_ID_SECRET: randomUUID() + randomUUID() });
+  const env = isolatedEnv({
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'production',
+    AUTH_TOKEN_SECRET: randomUUID() + randomUUID(),
+    MONGODB_AUTO_INDEX: 'true',
+    MAIL_MESSAGE_ID_SECRET: randomUUID() + randomUUID(),
+  });
   const { REDIS_URL, MONGODB_URI, QUEUE_PREFIX } = commonEnvSchema.parse(env);
   const port = await freePort();
   const db = await openDatabase(MONGODB_URI, { autoIndex: true });
-  await db.staffUsers.create({ email: 'bench@bench.local', displayName: 'Bench', passwordHash: await hashPassword('bench-password'), role: 'hotline_operator' });
+  await db.staffUsers.create({
+    email: 'bench@bench.local',
+    displayName: 'Bench',
+    passwordHash: await hashPassword('bench-password'),
+    role: 'hotline_operator',
+  });
 
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
   const raw = await rawAddRate(REDIS_URL, QUEUE_PREFIX);
@@ -70,16 +81,31 @@ async function main(): Promise<void> {
 
   // BENCH_GATEWAY_NODE_ARGS / BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profile them.
   const gatewayArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const gateway = await startProcess('apps/gateway/dist/main.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'gateway listening', gatewayArgs);
+  const gateway = await startProcess(
+    'apps/gateway/dist/main.js',
+    { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    'gateway listening',
+    gatewayArgs,
+  );
   // By default the ingest phase runs alone (the gateway's own capacity on this 2-core machine,
   // where the worker and FerretDB would otherwise take the same cores); BENCH_OVERLAP=1 overlaps them.
   const overlap = process.env.BENCH_OVERLAP === '1';
   const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const startWorker = () => startProcess('apps/worker/dist/main.js', { ...env, INTAKE_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '16' }, 'workers running', workerArgs);
+  const startWorker = () =>
+    startProcess(
+      'apps/worker/dist/main.js',
+      { ...env, INTAKE_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '16' },
+      'workers running',
+      workerArgs,
+    );
   let worker: ChildProcess | undefined = overlap ? await startWorker() : undefined;
   const url = `http://127.0.0.1:${port}`;
   try {
-    const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@bench.local', password: 'bench-password' }) });
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@bench.local', password: 'bench-password' }),
+    });
     const { token } = (await login.json()) as { token: string };
     const runId = randomUUID().slice(0, 8);
     let n = 0;
@@ -105,18 +131,29 @@ async function main(): Promise<void> {
     });
     const ingestSeconds = (Date.now() - started) / 1000;
     const accepted = result['2xx'];
-    console.log(`ingest: ${result.requests.average.toFixed(0)} calls/s mean over ${result.duration.toFixed(1)} s; 2xx ${accepted}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
-    console.log(`latency to 202: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms (${CONNECTIONS} connections)`);
+    console.log(
+      `ingest: ${result.requests.average.toFixed(0)} calls/s mean over ${result.duration.toFixed(1)} s; 2xx ${accepted}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
+    );
+    console.log(
+      `latency to 202: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms (${CONNECTIONS} connections)`,
+    );
 
     const casesAtIngestEnd = await db.cases.model.countDocuments({});
     const drainStarted = Date.now();
     worker ??= await startWorker();
-    await waitFor('every accepted call routed', async () => (await db.cases.model.countDocuments({})) >= accepted, { timeoutMs: 600_000, intervalMs: 500 });
+    await waitFor('every accepted call routed', async () => (await db.cases.model.countDocuments({})) >= accepted, {
+      timeoutMs: 600_000,
+      intervalMs: 500,
+    });
     const e2eSeconds = (Date.now() - (overlap ? started : drainStarted)) / 1000;
     const docs = await db.cases.model.find({}, { receivedAt: 1, createdAt: 1 }).lean();
-    const lags = docs.map((d) => new Date(d.createdAt as Date).getTime() - new Date(d.receivedAt).getTime()).sort((a, b) => a - b);
-    console.log(`end to end: ${(accepted / e2eSeconds).toFixed(0)} cases/s (${accepted} cases in ${e2eSeconds.toFixed(1)} s ${overlap ? 'from the first call' : 'draining the backlog'}; ${casesAtIngestEnd} routed when ingest ended)`);
-    console.log(`receipt → routed per case (includes waiting in the queue): p50 ${percentile(lags, 50)} ms, p99 ${percentile(lags, 99)} ms`);
+    const lags = docs.map((d) => new Date(d.createdAt).getTime() - new Date(d.receivedAt).getTime()).sort((a, b) => a - b);
+    console.log(
+      `end to end: ${(accepted / e2eSeconds).toFixed(0)} cases/s (${accepted} cases in ${e2eSeconds.toFixed(1)} s ${overlap ? 'from the first call' : 'draining the backlog'}; ${casesAtIngestEnd} routed when ingest ended)`,
+    );
+    console.log(
+      `receipt → routed per case (includes waiting in the queue): p50 ${percentile(lags, 50)} ms, p99 ${percentile(lags, 99)} ms`,
+    );
     const summary = {
       rawAddsPerSecond: Math.round(raw),
       ingestCallsPerSecond: Math.round(accepted / ingestSeconds),

@@ -49,7 +49,13 @@ function percentile(sorted: number[], p: number): number {
 const ms = (n: number) => Math.round(n * 10) / 10;
 const summarize = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return { n: s.length, p50: ms(percentile(s, 50)), p90: ms(percentile(s, 90)), p99: ms(percentile(s, 99)), max: ms(s[s.length - 1] ?? NaN) };
+  return {
+    n: s.length,
+    p50: ms(percentile(s, 50)),
+    p90: ms(percentile(s, 90)),
+    p99: ms(percentile(s, 99)),
+    max: ms(s[s.length - 1] ?? NaN),
+  };
 };
 
 function rssBytes(pid: number): number {
@@ -68,8 +74,8 @@ async function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: s
   children.add(child);
   child.once('exit', () => children.delete(child));
   let out = '';
-  child.stdout!.on('data', (d) => (out = (out + d).slice(-10_000)));
-  child.stderr!.on('data', (d) => process.stderr.write(d));
+  child.stdout.on('data', (d) => (out = (out + d).slice(-10_000)));
+  child.stderr.on('data', (d) => process.stderr.write(d));
   try {
     return await waitFor(`${script} to start`, () => out.includes(readyText) && child, { timeoutMs: 30_000 });
   } catch (err) {
@@ -110,7 +116,12 @@ async function main(): Promise<void> {
   });
   const { REDIS_URL, MONGODB_URI, QUEUE_PREFIX } = commonEnvSchema.parse(env);
   const db = await openDatabase(MONGODB_URI, { autoIndex: true });
-  await db.staffUsers.create({ email: 'agent@bench.local', displayName: 'Bench agent', passwordHash: await hashPassword('bench-password'), role: 'cs_agent' });
+  await db.staffUsers.create({
+    email: 'agent@bench.local',
+    displayName: 'Bench agent',
+    passwordHash: await hashPassword('bench-password'),
+    role: 'cs_agent',
+  });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
@@ -146,7 +157,12 @@ async function main(): Promise<void> {
     t = performance.now();
     await pool(visitors, CONNECT_CONCURRENCY, async (v) => {
       const started = performance.now();
-      const socket = io(`${url}/livechat`, { auth: { token: v.token, lastSeq: 0 }, transports: ['websocket'], reconnectionDelay: 500, timeout: 20_000 });
+      const socket = io(`${url}/livechat`, {
+        auth: { token: v.token, lastSeq: 0 },
+        transports: ['websocket'],
+        reconnectionDelay: 500,
+        timeout: 20_000,
+      });
       v.socket = socket;
       socket.on('message', (m: { id: string }) => {
         const at = v.pendingEcho.get(m.id);
@@ -167,8 +183,12 @@ async function main(): Promise<void> {
     const rssAfter = rssBytes(gateway.pid!);
     const rssPerConnection = (rssAfter - rssBefore) / CLIENTS;
     const connect = summarize(connectLatencies);
-    console.log(`ramp: ${CLIENTS} sockets in ${rampSeconds.toFixed(1)} s = ${(CLIENTS / rampSeconds).toFixed(0)} connects/s; handshake → state p50 ${connect.p50} ms, p99 ${connect.p99} ms`);
-    console.log(`gateway RSS: ${(rssBefore / 2 ** 20).toFixed(0)} MiB → ${(rssAfter / 2 ** 20).toFixed(0)} MiB = ${(rssPerConnection / 1024).toFixed(1)} KiB per connection`);
+    console.log(
+      `ramp: ${CLIENTS} sockets in ${rampSeconds.toFixed(1)} s = ${(CLIENTS / rampSeconds).toFixed(0)} connects/s; handshake → state p50 ${connect.p50} ms, p99 ${connect.p99} ms`,
+    );
+    console.log(
+      `gateway RSS: ${(rssBefore / 2 ** 20).toFixed(0)} MiB → ${(rssAfter / 2 ** 20).toFixed(0)} MiB = ${(rssPerConnection / 1024).toFixed(1)} KiB per connection`,
+    );
 
     await new Promise((r) => setTimeout(r, HOLD_SECONDS * 1000));
     const held = visitors.filter((v) => v.socket?.connected).length;
@@ -192,9 +212,15 @@ async function main(): Promise<void> {
     });
     const firstSeconds = (performance.now() - t) / 1000;
     const first = summarize(firstLatencies);
-    console.log(`complaints (first message → case number): ${FIRST_MESSAGES} in ${firstSeconds.toFixed(1)} s; p50 ${first.p50} ms, p99 ${first.p99} ms; failures ${firstFailures}`);
+    console.log(
+      `complaints (first message → case number): ${FIRST_MESSAGES} in ${firstSeconds.toFixed(1)} s; p50 ${first.p50} ms, p99 ${first.p99} ms; failures ${firstFailures}`,
+    );
     // Let the worker write the cases and the gateway's receipt watchers settle.
-    await waitFor('cases written', async () => (await db.cases.model.countDocuments({ channel: 'livechat' })) >= FIRST_MESSAGES - firstFailures, { timeoutMs: 120_000, intervalMs: 500 });
+    await waitFor(
+      'cases written',
+      async () => (await db.cases.model.countDocuments({ channel: 'livechat' })) >= FIRST_MESSAGES - firstFailures,
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
     await new Promise((r) => setTimeout(r, 2000));
 
     // 4. Steady state.
@@ -227,7 +253,12 @@ async function main(): Promise<void> {
       v.pendingEcho.set(id, started);
       sent++;
       inFlight.push(
-        (v.socket.timeout(10_000).emitWithAck('message:send', { clientMessageId: id, text: `Tin nhắn số ${sent}: bổ sung thông tin cho khiếu nại.` }) as Promise<{ ok: boolean; error?: { code: string } }>)
+        (
+          v.socket.timeout(10_000).emitWithAck('message:send', {
+            clientMessageId: id,
+            text: `Tin nhắn số ${sent}: bổ sung thông tin cho khiếu nại.`,
+          }) as Promise<{ ok: boolean; error?: { code: string } }>
+        )
           .then((ack) => {
             if (ack.ok) ackLatencies.push(performance.now() - started);
             else fail(ack.error?.code ?? 'refused');
@@ -241,7 +272,9 @@ async function main(): Promise<void> {
     const steadyLoop = { p99: ms(loopDelay.percentile(99) / 1e6), max: ms(loopDelay.max / 1e6) };
     const ack = summarize(ackLatencies);
     const echo = summarize(echoLatencies);
-    console.log(`steady: ${sent} messages in ${steadySeconds.toFixed(1)} s = ${(ackLatencies.length / steadySeconds).toFixed(0)} msg/s acknowledged; failures ${failures} ${JSON.stringify(failureCodes)}`);
+    console.log(
+      `steady: ${sent} messages in ${steadySeconds.toFixed(1)} s = ${(ackLatencies.length / steadySeconds).toFixed(0)} msg/s acknowledged; failures ${failures} ${JSON.stringify(failureCodes)}`,
+    );
     console.log(`round trip emit → ack (stored): p50 ${ack.p50} ms, p90 ${ack.p90} ms, p99 ${ack.p99} ms, max ${ack.max} ms`);
     console.log(`round trip emit → own broadcast via Redis streams adapter: p50 ${echo.p50} ms, p99 ${echo.p99} ms (${echo.n} received)`);
     console.log(`bench client event-loop delay: ramp p99 ${rampLoop.p99} ms; steady p99 ${steadyLoop.p99} ms, max ${steadyLoop.max} ms`);
@@ -259,7 +292,11 @@ async function main(): Promise<void> {
         }
       });
     }
-    const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'agent@bench.local', password: 'bench-password' }) });
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'agent@bench.local', password: 'bench-password' }),
+    });
     const { token: agentToken } = (await login.json()) as { token: string };
     // Each connection may send 5 events a second: spread the rate over enough agent tabs.
     const agentCount = Math.ceil(RATE / 4);
@@ -284,7 +321,9 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 1000));
     const typing = summarize(typingLatencies);
-    console.log(`socket layer: agent typing → visitor at ${RATE}/s via the adapter: p50 ${typing.p50} ms, p99 ${typing.p99} ms (${typing.n} delivered)`);
+    console.log(
+      `socket layer: agent typing → visitor at ${RATE}/s via the adapter: p50 ${typing.p50} ms, p99 ${typing.p99} ms (${typing.n} delivered)`,
+    );
     for (const a of agentSockets) a.disconnect();
 
     const rssEnd = rssBytes(gateway.pid!);

@@ -43,7 +43,8 @@ program
     if (opts.json) return console.log(JSON.stringify(accounts));
     if (accounts.length === 0) return console.log('Staff accounts exist already: no demo accounts created.');
     console.log('Demo staff accounts (sign in with POST /api/v1/auth/login):');
-    for (const a of accounts) console.log(`  ${a.role.padEnd(17)} ${a.email.padEnd(32)} ${a.password}${a.department ? `  (department ${a.department})` : ''}`);
+    for (const a of accounts)
+      console.log(`  ${a.role.padEnd(17)} ${a.email.padEnd(32)} ${a.password}${a.department ? `  (department ${a.department})` : ''}`);
   });
 
 program
@@ -56,7 +57,17 @@ program
       ...(opts.all ? await db.deadLetters.list('redriven') : []),
     ]);
     for (const r of rows) {
-      console.log(JSON.stringify({ id: String(r._id), queue: r.queue, jobId: r.jobId, status: r.status, failedAt: r.failedAt, attempts: r.attemptsMade, error: r.error }));
+      console.log(
+        JSON.stringify({
+          id: String(r._id),
+          queue: r.queue,
+          jobId: r.jobId,
+          status: r.status,
+          failedAt: r.failedAt,
+          attempts: r.attemptsMade,
+          error: r.error,
+        }),
+      );
     }
     if (rows.length === 0) console.error('no dead letters');
   });
@@ -83,7 +94,9 @@ program
   .option('--by <name>', 'who loads it (recorded with the version)', process.env.USER ?? 'cli')
   .action(async (opts: { file: string; by: string }) => {
     const stored = await withDatabase((db) => loadSchedule(db, opts.file, opts.by));
-    console.log(JSON.stringify({ loaded: { year: stored.schedule.year, version: stored.schedule.version, source: stored.schedule.source } }));
+    console.log(
+      JSON.stringify({ loaded: { year: stored.schedule.year, version: stored.schedule.version, source: stored.schedule.source } }),
+    );
   });
 
 program
@@ -91,7 +104,16 @@ program
   .description('loaded schedule versions')
   .action(async () => {
     const rows = await withDatabase((db) => db.calendarSchedules.all());
-    for (const r of rows) console.log(JSON.stringify({ year: r.schedule.year, version: r.schedule.version, source: r.schedule.source, loadedBy: r.loadedBy, loadedAt: r.loadedAt }));
+    for (const r of rows)
+      console.log(
+        JSON.stringify({
+          year: r.schedule.year,
+          version: r.schedule.version,
+          source: r.schedule.source,
+          loadedBy: r.loadedBy,
+          loadedAt: r.loadedAt,
+        }),
+      );
     if (rows.length === 0) console.error('no schedules loaded; the shipped ones (2025, 2026) are in force');
   });
 

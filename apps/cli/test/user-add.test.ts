@@ -31,7 +31,17 @@ describe('npm run cli -- user:add / demo:seed', () => {
     });
 
   it('creates a department staff account that can sign in with its role and department', async () => {
-    const { stdout } = await cli('user:add', '--email', 'Mai@Example.vn', '--password', 'a-long-password', '--role', 'department_staff', '--department', 'hosting');
+    const { stdout } = await cli(
+      'user:add',
+      '--email',
+      'Mai@Example.vn',
+      '--password',
+      'a-long-password',
+      '--role',
+      'department_staff',
+      '--department',
+      'hosting',
+    );
     expect(JSON.parse(stdout).created).toMatchObject({ email: 'mai@example.vn', role: 'department_staff', department: 'hosting' });
     const res = await login('mai@example.vn', 'a-long-password');
     expect(res.status).toBe(200);
@@ -45,7 +55,10 @@ describe('npm run cli -- user:add / demo:seed', () => {
     [['--email', 'not-an-email', '--password', 'a-long-password', '--role', 'admin'], /--email/],
     [['--email', 'mai@example.vn', '--password', 'a-long-password', '--role', 'admin'], /already exists/],
   ])('refuses %j with exit code 2 and a message naming the option', async (args, message) => {
-    const err = await cli('user:add', ...args).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const err = await cli('user:add', ...args).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(err?.code).toBe(2);
     expect(err?.stderr).toMatch(message);
   });
@@ -58,7 +71,10 @@ describe('npm run cli -- user:add / demo:seed', () => {
     expect(seeded.map((a) => a.role)).toEqual(['hotline_operator', 'postal_clerk', 'cs_agent', 'department_staff', 'supervisor', 'admin']);
     expect((await login(seeded[0]!.email, seeded[0]!.password)).status).toBe(200);
     await gateway.db.staffUsers.model.deleteMany({});
-    const prod = await run('node', [CLI, 'demo:seed'], { env: { ...env, NODE_ENV: 'production' } }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const prod = await run('node', [CLI, 'demo:seed'], { env: { ...env, NODE_ENV: 'production' } }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(prod?.code).toBe(2);
     expect(prod?.stderr).toMatch(/never created when NODE_ENV=production/);
     expect(await gateway.db.staffUsers.count()).toBe(0);

@@ -73,7 +73,10 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     }),
   );
   app.use('/api/v1/cases', caseReplyRoutes({ db: deps.db, tokens: deps.tokens }));
-  app.use('/api/v1/calendar', calendarRoutes({ tokens: deps.tokens, calendars: deps.calendars, schedules: deps.db.calendarSchedules, policy: deps.planner.policy }));
+  app.use(
+    '/api/v1/calendar',
+    calendarRoutes({ tokens: deps.tokens, calendars: deps.calendars, schedules: deps.db.calendarSchedules, policy: deps.planner.policy }),
+  );
 
   app.use(notFoundHandler);
   app.use(problemErrorHandler(deps.logger));

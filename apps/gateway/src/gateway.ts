@@ -29,10 +29,21 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     caseNumberPrefix: config.CASE_NUMBER_PREFIX,
     ttlSeconds: config.INTAKE_IDEMPOTENCY_TTL_DAYS * 86_400,
   });
-  const calendars = new CalendarProvider(async () => (await db.calendarSchedules.all()).map((s) => s.schedule), (err) => logger.error({ err: err.message }, 'calendar reload failed'));
+  const calendars = new CalendarProvider(
+    async () => (await db.calendarSchedules.all()).map((s) => s.schedule),
+    (err) => logger.error({ err: err.message }, 'calendar reload failed'),
+  );
   await calendars.start(config.CALENDAR_REFRESH_SECONDS * 1000);
   const deadlineScheduler = new DeadlineScheduler(redis, config.QUEUE_PREFIX);
-  const livechat = createLivechat({ config, logger, db, redis, queue, allocator, staffTokens: new StaffTokenService(config.AUTH_TOKEN_SECRET, config.AUTH_TOKEN_TTL_SECONDS) });
+  const livechat = createLivechat({
+    config,
+    logger,
+    db,
+    redis,
+    queue,
+    allocator,
+    staffTokens: new StaffTokenService(config.AUTH_TOKEN_SECRET, config.AUTH_TOKEN_TTL_SECONDS),
+  });
   const app = createGatewayApp({
     logger,
     db,

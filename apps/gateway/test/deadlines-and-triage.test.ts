@@ -47,11 +47,15 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
     // One delayed check at a time: the reminder first, at 00:00 of the last working day.
     const jobs = (await deadlinesQueue.getDelayed()).filter((j) => j.data.caseNumber === c.caseNumber);
     expect(jobs.map((j) => j.data)).toEqual([{ caseNumber: c.caseNumber, kind: 'target_due_soon', dueDate: c.deadlines.target.dueDate }]);
-    expect(Math.abs(jobs[0]!.timestamp + jobs[0]!.delay - new Date(`${c.deadlines.target.dueDate}T00:00:00+07:00`).getTime())).toBeLessThan(1000);
+    expect(Math.abs(jobs[0]!.timestamp + jobs[0]!.delay - new Date(`${c.deadlines.target.dueDate}T00:00:00+07:00`).getTime())).toBeLessThan(
+      1000,
+    );
   });
 
   const delayedCheck = (caseNumber: string, kind: string) =>
-    waitFor(`${kind} check of ${caseNumber}`, async () => (await deadlinesQueue.getDelayed()).find((j) => j.data.caseNumber === caseNumber && j.data.kind === kind));
+    waitFor(`${kind} check of ${caseNumber}`, async () =>
+      (await deadlinesQueue.getDelayed()).find((j) => j.data.caseNumber === caseNumber && j.data.kind === kind),
+    );
 
   it('reminds the department, then escalates when the target passes, once', async () => {
     const c = await logCall('Hosting báo lỗi 500, website không truy cập được.');
@@ -73,7 +77,9 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
       return r.body.escalated ? r.body : undefined;
     });
     expect(escalated.priority).toBe('high');
-    expect(escalated.escalations.at(-1)).toEqual(expect.objectContaining({ kind: 'target_breached', dueDate: c.deadlines.target.dueDate, level: 'supervisor' }));
+    expect(escalated.escalations.at(-1)).toEqual(
+      expect.objectContaining({ kind: 'target_breached', dueDate: c.deadlines.target.dueDate, level: 'supervisor' }),
+    );
     await delayedCheck(c.caseNumber, 'cap_breached');
     expect(escalated.journal.at(-1)).toMatchObject({ type: 'escalated' });
     const supervisor = await stack.tokenFor('supervisor');
@@ -98,21 +104,38 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
     expect(noReason.body.errors.map((e: { field: string }) => e.field)).toEqual(['reason']);
 
     const agent = await stack.tokenFor('cs_agent');
-    expect((await stack.api(path, { method: 'POST', token: agent, json: { extraWorkingDays: 3, reason: 'cần nhà cung cấp xác minh' } })).status).toBe(403);
+    expect(
+      (await stack.api(path, { method: 'POST', token: agent, json: { extraWorkingDays: 3, reason: 'cần nhà cung cấp xác minh' } })).status,
+    ).toBe(403);
 
-    const beyond = await stack.api(path, { method: 'POST', token: supervisor, json: { newDueDate: '2099-01-01', reason: 'chờ đối tác xử lý' } });
+    const beyond = await stack.api(path, {
+      method: 'POST',
+      token: supervisor,
+      json: { newDueDate: '2099-01-01', reason: 'chờ đối tác xử lý' },
+    });
     expect(beyond.status).toBe(422);
     expect(beyond.body.errors[0]).toMatchObject({ field: 'newDueDate', code: 'EXTENSION_BEYOND_CAP' });
 
-    const ok = await stack.api(path, { method: 'POST', token: supervisor, json: { extraWorkingDays: 3, reason: 'Chờ nhà đăng ký quốc tế phản hồi' } });
+    const ok = await stack.api(path, {
+      method: 'POST',
+      token: supervisor,
+      json: { extraWorkingDays: 3, reason: 'Chờ nhà đăng ký quốc tế phản hồi' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.deadlines.target.dueDate > c.deadlines.target.dueDate).toBe(true);
     expect(ok.body.deadlines.cap.dueDate).toBe(c.deadlines.cap.dueDate);
     expect(ok.body.deadlines.extensions).toEqual([
-      expect.objectContaining({ from: c.deadlines.target.dueDate, to: ok.body.deadlines.target.dueDate, extraWorkingDays: 3, approvedBy: 'supervisor.all@test.local' }),
+      expect.objectContaining({
+        from: c.deadlines.target.dueDate,
+        to: ok.body.deadlines.target.dueDate,
+        extraWorkingDays: 3,
+        approvedBy: 'supervisor.all@test.local',
+      }),
     ]);
     // A new chain is planned for the new date; the old check is now stale.
-    const planned = (await deadlinesQueue.getDelayed()).filter((j) => j.data.caseNumber === c.caseNumber && j.data.kind === 'target_due_soon');
+    const planned = (await deadlinesQueue.getDelayed()).filter(
+      (j) => j.data.caseNumber === c.caseNumber && j.data.kind === 'target_due_soon',
+    );
     expect(planned.map((j) => j.data.dueDate).sort()).toEqual([c.deadlines.target.dueDate, ok.body.deadlines.target.dueDate].sort());
     const stale = planned.find((j) => j.data.dueDate === c.deadlines.target.dueDate)!;
     await stale.promote();
@@ -138,9 +161,17 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
     expect(bad.body.errors[0].field).toBe('department');
     expect((await stack.api(path, { method: 'PATCH', token: agent, json: { department: 'triage' } })).status).toBe(400);
 
-    const fixed = await stack.api(path, { method: 'PATCH', token: agent, json: { department: 'customer_care', note: 'khách phàn nàn xử lý chậm' } });
+    const fixed = await stack.api(path, {
+      method: 'PATCH',
+      token: agent,
+      json: { department: 'customer_care', note: 'khách phàn nàn xử lý chậm' },
+    });
     expect(fixed.status).toBe(200);
-    expect(fixed.body).toMatchObject({ department: 'customer_care', status: 'routed', classification: { method: 'manual', department: 'customer_care' } });
+    expect(fixed.body).toMatchObject({
+      department: 'customer_care',
+      status: 'routed',
+      classification: { method: 'manual', department: 'customer_care' },
+    });
     const example = await stack.gateway.db.trainingExamples.model.findOne({ caseNumber: c.caseNumber }).lean();
     expect(example).toMatchObject({ department: 'customer_care', source: 'correction', correctedBy: 'cs_agent.all@test.local' });
     expect(example!.text).toBe(vague);
@@ -168,7 +199,9 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
   describe('calendar API', () => {
     it('computes and explains a deadline across Tết 2026', async () => {
       const agent = await stack.tokenFor('cs_agent');
-      const res = await stack.api(`/api/v1/calendar/deadline?receivedAt=${encodeURIComponent('2026-02-13T10:00:00+07:00')}`, { token: agent });
+      const res = await stack.api(`/api/v1/calendar/deadline?receivedAt=${encodeURIComponent('2026-02-13T10:00:00+07:00')}`, {
+        token: agent,
+      });
       expect(res.status).toBe(200);
       // Fri 13/2 received; 14–22/2 Tết off; Mon 23 … Fri 27 are working days 1–5.
       expect(res.body.target.dueDate).toBe('2026-02-27');
@@ -190,7 +223,11 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
         workingDays: [{ date: '2027-03-06', reason: 'Làm bù thứ Bảy' }],
       };
       expect((await stack.api('/api/v1/calendar/schedules', { method: 'POST', token: agent, json: schedule })).status).toBe(403);
-      const bad = await stack.api('/api/v1/calendar/schedules', { method: 'POST', token: admin, json: { ...schedule, daysOff: [{ date: '2027-02-30', reason: '' }] } });
+      const bad = await stack.api('/api/v1/calendar/schedules', {
+        method: 'POST',
+        token: admin,
+        json: { ...schedule, daysOff: [{ date: '2027-02-30', reason: '' }] },
+      });
       expect(bad.status).toBe(400);
       expect(bad.body.errors.length).toBeGreaterThan(0);
       expect(bad.body.errors[0].field).toMatch(/^daysOff/);
@@ -202,7 +239,9 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
       expect(second.body.version).toBe(2);
 
       // Fri 26/2/2027: Sat 27, Sun 28 weekend, Mon 1/3 official day off, Tue 2 … Fri 5 = 4 days, Sat 6 worked = 5th.
-      const d = await stack.api(`/api/v1/calendar/deadline?receivedAt=${encodeURIComponent('2027-02-26T09:00:00+07:00')}`, { token: agent });
+      const d = await stack.api(`/api/v1/calendar/deadline?receivedAt=${encodeURIComponent('2027-02-26T09:00:00+07:00')}`, {
+        token: agent,
+      });
       expect(d.body.target.dueDate).toBe('2027-03-06');
       expect(d.body.explanation.skipped.find((x: { date: string }) => x.date === '2027-03-01')).toMatchObject({ working: false });
       const list = await stack.api('/api/v1/calendar/schedules', { token: agent });

@@ -54,7 +54,11 @@ describe('hotline call notes become routed cases', () => {
   it('gives the same case number for the same callId and creates no second case', async () => {
     const body = call();
     const first = await stack.api('/api/v1/hotline/calls', { method: 'POST', token: operator, json: body });
-    const again = await stack.api('/api/v1/hotline/calls', { method: 'POST', token: operator, json: { ...body, notes: body.notes + ' (gọi lại)' } });
+    const again = await stack.api('/api/v1/hotline/calls', {
+      method: 'POST',
+      token: operator,
+      json: { ...body, notes: body.notes + ' (gọi lại)' },
+    });
     expect(first.status).toBe(202);
     expect(again.status).toBe(202);
     expect(again.body.caseNumber).toBe(first.body.caseNumber);
@@ -146,7 +150,10 @@ describe('hotline call notes become routed cases', () => {
       const res = await stack.api('/api/v1/hotline/calls', {
         method: 'POST',
         token: operator,
-        json: call({ caller: { name: 'Trần Thị Bích', phone: '0987000111' }, notes: 'Website trên hosting bị lỗi 500 từ sáng, không truy cập được.' }),
+        json: call({
+          caller: { name: 'Trần Thị Bích', phone: '0987000111' },
+          notes: 'Website trên hosting bị lỗi 500 từ sáng, không truy cập được.',
+        }),
       });
       caseNumber = res.body.caseNumber;
       await routedCase(caseNumber);
@@ -196,9 +203,15 @@ describe('hotline call notes become routed cases', () => {
   describe('sign-in', () => {
     it('rejects a wrong password and a malformed body', async () => {
       await stack.tokenFor('supervisor');
-      const wrong = await stack.api('/api/v1/auth/login', { method: 'POST', json: { email: 'supervisor.all@test.local', password: 'nope' } });
+      const wrong = await stack.api('/api/v1/auth/login', {
+        method: 'POST',
+        json: { email: 'supervisor.all@test.local', password: 'nope' },
+      });
       expect(wrong.status).toBe(401);
-      const unknown = await stack.api('/api/v1/auth/login', { method: 'POST', json: { email: 'nobody@test.local', password: TEST_PASSWORD } });
+      const unknown = await stack.api('/api/v1/auth/login', {
+        method: 'POST',
+        json: { email: 'nobody@test.local', password: TEST_PASSWORD },
+      });
       expect(unknown.status).toBe(401);
       const malformed = await stack.api('/api/v1/auth/login', { method: 'POST', json: { email: 'x' } });
       expect(malformed.status).toBe(400);
@@ -208,7 +221,11 @@ describe('hotline call notes become routed cases', () => {
     it('returns the principal for a valid token', async () => {
       const token = await stack.tokenFor('department_staff', 'billing');
       const me = await stack.api('/api/v1/auth/me', { token });
-      expect(me.body.staff).toMatchObject({ role: 'department_staff', department: 'billing', email: 'department_staff.billing@test.local' });
+      expect(me.body.staff).toMatchObject({
+        role: 'department_staff',
+        department: 'billing',
+        email: 'department_staff.billing@test.local',
+      });
     });
   });
 

@@ -50,9 +50,13 @@ describe('livechat while Redis is down', () => {
     expect(ack.duplicate).toBe(true);
     expect(ack.receipt!.caseNumber).toMatch(/^KN\d{2}-\d{5,}$/);
     expect(await stack.gateway.db.conversations.countMessages(v.conversationId, { messageId: clientMessageId })).toBe(1);
-    await waitFor('the case', async () => (await stack.gateway.db.cases.model.countDocuments({ channel: 'livechat', idempotencyKey: v.conversationId })) === 1, {
-      timeoutMs: 20_000,
-    });
+    await waitFor(
+      'the case',
+      async () => (await stack.gateway.db.cases.model.countDocuments({ channel: 'livechat', idempotencyKey: v.conversationId })) === 1,
+      {
+        timeoutMs: 20_000,
+      },
+    );
     // A follow-up message lands after the complaint and the receipt, with no seq reused.
     const next = await v.send('Tôi đã thử khởi động lại VPS nhưng không được.');
     const stored = await stack.gateway.db.conversations.messagesAfter(v.conversationId, 0, 50);

@@ -8,7 +8,11 @@ import { TestAgent, TestVisitor } from './support/livechat-clients';
 import { startTestStack, type TestStack } from './support/stack';
 
 // A 1×1 PNG.
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  'hex',
+);
 
 jest.setTimeout(30_000);
 
@@ -53,7 +57,13 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
   it('says no agent is online while taking the complaint, and the first message returns the case number once durable', async () => {
     const v = (await visitor(stack.url, { domain: 'lan-shop.vn' })).connect();
     await v.connected();
-    expect(v.state).toMatchObject({ conversationId: v.conversationId, status: 'open', agentsOnline: false, customerName: 'Nguyễn Thị Lan', hasEmail: true });
+    expect(v.state).toMatchObject({
+      conversationId: v.conversationId,
+      status: 'open',
+      agentsOnline: false,
+      customerName: 'Nguyễn Thị Lan',
+      hasEmail: true,
+    });
 
     const ack = await v.send('Tên miền lan-shop.vn của tôi bị khoá dù tôi đã gia hạn và thanh toán tuần trước.');
     expect(ack.duplicate).toBe(false);
@@ -73,7 +83,11 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     // The case is visible through the staff API, in the right department, as a livechat case.
     const c = await stack.api(`/api/v1/cases/${ack.receipt!.caseNumber}`, { token: agentToken });
     expect(c.status).toBe(200);
-    expect(c.body).toMatchObject({ channel: 'livechat', department: 'domain', customer: { name: 'Nguyễn Thị Lan', email: 'lan@example.vn' } });
+    expect(c.body).toMatchObject({
+      channel: 'livechat',
+      department: 'domain',
+      customer: { name: 'Nguyễn Thị Lan', email: 'lan@example.vn' },
+    });
     expect(c.body.idempotencyKey).toBe(v.conversationId);
     expect(c.body.rawRef).toBe(`livechat:${v.conversationId}/${ack.message.id}`);
 
@@ -100,7 +114,10 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     // One case for the conversation.
     const caseNumbers = new Set(ok.map((a) => a.receipt?.caseNumber));
     expect(caseNumbers.size).toBe(1);
-    await waitFor('case written', async () => (await stack.gateway.db.cases.model.countDocuments({ channel: 'livechat', idempotencyKey: v.conversationId })) === 1);
+    await waitFor(
+      'case written',
+      async () => (await stack.gateway.db.cases.model.countDocuments({ channel: 'livechat', idempotencyKey: v.conversationId })) === 1,
+    );
 
     // Different messages sent at once (two tabs) are all kept, each with its own seq.
     const tab = new TestVisitor(stack.url, v.token, v.conversationId).connect();
@@ -123,7 +140,9 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     const first = await v.send('Email công ty không nhận được thư từ hôm qua, MX có vẻ sai.');
     await waitFor('agent on B to get the visitor message', () => a.messageEvents.find((m) => m.id === first.message.id));
     const updated = await waitFor('agent list update', () =>
-      a.events.find((e) => e.event === 'conversation:updated' && (e.payload as { conversationId: string }).conversationId === v.conversationId),
+      a.events.find(
+        (e) => e.event === 'conversation:updated' && (e.payload as { conversationId: string }).conversationId === v.conversationId,
+      ),
     );
     expect(updated.payload).toMatchObject({ customer: { name: 'Nguyễn Thị Lan' } });
 
@@ -135,14 +154,25 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
 
     // Typing, both ways, across nodes.
     v.socket!.emit('typing', { isTyping: true });
-    await waitFor('agent sees visitor typing', () => a.events.find((e) => e.event === 'typing' && (e.payload as { conversationId: string }).conversationId === v.conversationId));
+    await waitFor('agent sees visitor typing', () =>
+      a.events.find((e) => e.event === 'typing' && (e.payload as { conversationId: string }).conversationId === v.conversationId),
+    );
     a.socket.emit('typing', { conversationId: v.conversationId, isTyping: true });
-    await waitFor('visitor sees agent typing', () => v.eventsOf<{ from: string; isTyping: boolean }>('typing').find((t) => t.from === 'agent' && t.isTyping));
+    await waitFor('visitor sees agent typing', () =>
+      v.eventsOf<{ from: string; isTyping: boolean }>('typing').find((t) => t.from === 'agent' && t.isTyping),
+    );
 
     // A process that is no gateway (a worker) posts into the conversation through the outbox.
-    const outbox = new LivechatOutbox(stack.gateway.db.conversations, { redisUrl: stack.env.REDIS_URL ?? 'redis://127.0.0.1:6390', prefix: stack.env.QUEUE_PREFIX! });
+    const outbox = new LivechatOutbox(stack.gateway.db.conversations, {
+      redisUrl: stack.env.REDIS_URL ?? 'redis://127.0.0.1:6390',
+      prefix: stack.env.QUEUE_PREFIX!,
+    });
     try {
-      const posted = await outbox.post({ conversationId: v.conversationId, text: 'Phòng Email đã sửa bản ghi MX.', sender: { kind: 'agent', name: 'Bộ phận Email' } });
+      const posted = await outbox.post({
+        conversationId: v.conversationId,
+        text: 'Phòng Email đã sửa bản ghi MX.',
+        sender: { kind: 'agent', name: 'Bộ phận Email' },
+      });
       await waitFor('visitor to get the worker message', () => v.messages.get(posted.message.id));
       await waitFor('agent to get the worker message', () => a.messageEvents.find((m) => m.id === posted.message.id));
     } finally {
@@ -182,7 +212,11 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
       // The history is intact and in order after the restart.
       const stored = await stack.gateway.db.conversations.messagesAfter(v.conversationId, 0, 100);
       const texts = stored.filter((m) => m.sender?.kind === 'visitor').map((m) => m.text);
-      expect(texts).toEqual(['Website trên VPS không truy cập được.', 'Tin nhắn gửi đúng lúc máy chủ khởi động lại.', 'Tin nhắn gửi khi máy chủ đang tắt.']);
+      expect(texts).toEqual([
+        'Website trên VPS không truy cập được.',
+        'Tin nhắn gửi đúng lúc máy chủ khởi động lại.',
+        'Tin nhắn gửi khi máy chủ đang tắt.',
+      ]);
     } finally {
       await nodeR.close();
     }
@@ -265,7 +299,11 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     expect(refused[0]!.ok === false && refused[0]!.error.retryAfterMs).toBeGreaterThan(0);
 
     // A flood of events on one connection is cut off, answered with an error, without growing server state.
-    const flood = await Promise.all(Array.from({ length: 60 }, () => v.request('messages:sync', { afterSeq: 0 }).catch(() => ({ ok: false, error: { code: 'timeout' } }))));
+    const flood = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        v.request('messages:sync', { afterSeq: 0 }).catch(() => ({ ok: false, error: { code: 'timeout' } })),
+      ),
+    );
     expect(flood.some((r) => !r.ok && (r as { error: { code: string } }).error.code === 'rate_limited')).toBe(true);
 
     // An ended conversation takes no more messages; its transcript is queued for the customer's e-mail.
@@ -291,7 +329,12 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     expect((await v.request('transcript:request')).ok).toBe(true);
     const requests = await stack.gateway.db.transcriptRequests.listForConversation(v.conversationId);
     expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ reason: 'requested', status: expect.stringMatching(/^(pending|sent)$/), email: 'lan@example.vn', locale: 'vi' });
+    expect(requests[0]).toMatchObject({
+      reason: 'requested',
+      status: expect.stringMatching(/^(pending|sent)$/),
+      email: 'lan@example.vn',
+      locale: 'vi',
+    });
     expect(requests[0]!.caseNumber).toMatch(/^KN/);
 
     const phoneOnly = (await visitor(stack.url, { email: undefined })).connect();
@@ -324,7 +367,12 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
       });
     const png = await upload(PNG);
     expect(png.status).toBe(201);
-    expect(png.body).toMatchObject({ fileName: 'hoá đơn.png', contentType: 'image/png', size: PNG.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(png.body).toMatchObject({
+      fileName: 'hoá đơn.png',
+      contentType: 'image/png',
+      size: PNG.length,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
 
     const disguised = await upload(Buffer.from('<script>alert(1)</script>'), v.token, 'photo.png');
     expect(disguised.status).toBe(415);
@@ -334,7 +382,10 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
 
     const ack = await v.send('Ảnh chụp hoá đơn', { attachmentIds: [png.body.id] });
     expect(ack.message.attachments).toEqual([png.body]);
-    const c = await waitFor('case with the attachment', async () => (await stack.api(`/api/v1/cases/${ack.receipt!.caseNumber}`, { token: agentToken })).body?.attachments);
+    const c = await waitFor(
+      'case with the attachment',
+      async () => (await stack.api(`/api/v1/cases/${ack.receipt!.caseNumber}`, { token: agentToken })).body?.attachments,
+    );
     expect(c).toEqual([png.body]);
 
     const other = (await visitor()).connect();
@@ -347,8 +398,14 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     expect(own.status).toBe(200);
     expect(own.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await own.arrayBuffer()).equals(PNG)).toBe(true);
-    expect((await fetch(`${stack.url}/api/v1/livechat/attachments/${png.body.id}`, { headers: { authorization: `Bearer ${other.token}` } })).status).toBe(404);
-    expect((await fetch(`${stack.url}/api/v1/livechat/attachments/${png.body.id}`, { headers: { authorization: `Bearer ${agentToken}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${stack.url}/api/v1/livechat/attachments/${png.body.id}`, { headers: { authorization: `Bearer ${other.token}` } }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await fetch(`${stack.url}/api/v1/livechat/attachments/${png.body.id}`, { headers: { authorization: `Bearer ${agentToken}` } }))
+        .status,
+    ).toBe(200);
   });
 
   it('serves the chat page, the embeddable loader and the agent page with a strict CSP', async () => {

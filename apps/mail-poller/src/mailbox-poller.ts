@@ -9,7 +9,21 @@ import type { HeaderInfo, MailIntake } from './message-intake';
 import type { PollerMetrics } from './metrics';
 
 /** Headers the poller needs before deciding to fetch a body. */
-const HEADER_FIELDS = ['message-id', 'from', 'subject', 'date', 'content-type', 'auto-submitted', 'precedence', 'x-autoreply', 'x-autorespond', 'list-unsubscribe', 'list-id', 'x-loop', 'x-failed-recipients'];
+const HEADER_FIELDS = [
+  'message-id',
+  'from',
+  'subject',
+  'date',
+  'content-type',
+  'auto-submitted',
+  'precedence',
+  'x-autoreply',
+  'x-autorespond',
+  'list-unsubscribe',
+  'list-id',
+  'x-loop',
+  'x-failed-recipients',
+];
 
 /** Messages of one body batch taken in at once. */
 const TAKE_IN_CONCURRENCY = 8;
@@ -42,7 +56,6 @@ type Settings = Pick<
   | 'MAIL_SOCKET_TIMEOUT_MS'
   | 'QUEUE_PREFIX'
 >;
-
 
 /**
  * Watches one mailbox for as long as this process holds its lock: a new ImapFlow client per
@@ -129,7 +142,10 @@ export class MailboxPoller {
         this.metrics.inc('mail_session_failures_total', { mailbox: name });
         if (this.failures >= this.settings.MAIL_UNHEALTHY_AFTER && this.healthy) {
           this.healthy = false;
-          this.logger.error({ mailbox: name, alert: 'mailbox_unhealthy', failures: this.failures, err: this.lastError }, `ALERT mailbox ${name} unhealthy after ${this.failures} failed attempts; still retrying`);
+          this.logger.error(
+            { mailbox: name, alert: 'mailbox_unhealthy', failures: this.failures, err: this.lastError },
+            `ALERT mailbox ${name} unhealthy after ${this.failures} failed attempts; still retrying`,
+          );
         } else {
           this.logger.warn({ mailbox: name, failures: this.failures, err: this.lastError }, 'IMAP session failed; reconnecting');
         }
@@ -193,7 +209,8 @@ export class MailboxPoller {
       while (!this.stopping && this.lock.isHeld) {
         await this.sync(client);
         // Healthy again only once a whole sync went through (connecting alone proves little).
-        if (this.failures > 0 || !this.healthy) this.logger.info({ mailbox: m.name, after: this.failures }, `mailbox ${m.name} works again`);
+        if (this.failures > 0 || !this.healthy)
+          this.logger.info({ mailbox: m.name, after: this.failures }, `mailbox ${m.name} works again`);
         this.failures = 0;
         this.healthy = true;
         this.lastError = undefined;
@@ -231,7 +248,11 @@ export class MailboxPoller {
       const uidValidity = Number(mailbox.uidValidity);
       let checkpoint = await this.db.mailCheckpoints.get(m.name, m.folder);
       if (!checkpoint || checkpoint.uidValidity !== uidValidity) {
-        if (checkpoint) this.logger.warn({ mailbox: m.name, folder: m.folder, was: checkpoint.uidValidity, now: uidValidity }, 'UIDVALIDITY changed: full resync (dedupe prevents duplicates)');
+        if (checkpoint)
+          this.logger.warn(
+            { mailbox: m.name, folder: m.folder, was: checkpoint.uidValidity, now: uidValidity },
+            'UIDVALIDITY changed: full resync (dedupe prevents duplicates)',
+          );
         await this.db.mailCheckpoints.reset(m.name, m.folder, uidValidity, Boolean(checkpoint));
         checkpoint = { mailbox: m.name, folder: m.folder, uidValidity, lastUid: 0, resyncs: 0 };
       }
@@ -239,7 +260,7 @@ export class MailboxPoller {
       this.lastUid = checkpoint.lastUid;
       const found = (await client.search({ uid: `${checkpoint.lastUid + 1}:*` }, { uid: true })) || [];
       // `n:*` also matches the highest UID when n is beyond it: keep only what is really new.
-      const uids = found.filter((u) => u > checkpoint!.lastUid).sort((a, b) => a - b);
+      const uids = found.filter((u) => u > checkpoint.lastUid).sort((a, b) => a - b);
       for (let i = 0; i < uids.length; i += this.settings.MAIL_HEADER_BATCH) {
         if (this.stopping || !this.lock.isHeld) return;
         const chunk = uids.slice(i, i + this.settings.MAIL_HEADER_BATCH);
@@ -256,7 +277,11 @@ export class MailboxPoller {
   }
 
   private async processChunk(client: ImapFlow, uids: number[], uidValidity: number): Promise<void> {
-    const headerRows = await client.fetchAll(uids.join(','), { uid: true, size: true, internalDate: true, headers: HEADER_FIELDS }, { uid: true });
+    const headerRows = await client.fetchAll(
+      uids.join(','),
+      { uid: true, size: true, internalDate: true, headers: HEADER_FIELDS },
+      { uid: true },
+    );
     const infos: HeaderInfo[] = headerRows.map((r: FetchMessageObject) => ({
       uid: r.uid,
       size: r.size ?? 0,
@@ -293,7 +318,8 @@ export class MailboxPoller {
       );
     };
     for (const info of plan.needBody) {
-      if (batch.length >= this.settings.MAIL_BODY_BATCH || (batch.length > 0 && bytes + info.size > this.settings.MAIL_BODY_BATCH_BYTES)) await flush();
+      if (batch.length >= this.settings.MAIL_BODY_BATCH || (batch.length > 0 && bytes + info.size > this.settings.MAIL_BODY_BATCH_BYTES))
+        await flush();
       batch.push(info);
       bytes += info.size;
     }
@@ -307,9 +333,11 @@ export class MailboxPoller {
     if (quarantine.length) {
       // Recorded in mail_quarantine already; a failed move must not block the mailbox behind it.
       await client.messageMove(quarantine.join(','), this.mailbox.quarantineFolder, { uid: true }).catch((err: Error) => {
-        this.logger.error({ mailbox: this.mailbox.name, uids: quarantine, err: err.message }, 'could not move quarantined messages; they stay in the folder');
+        this.logger.error(
+          { mailbox: this.mailbox.name, uids: quarantine, err: err.message },
+          'could not move quarantined messages; they stay in the folder',
+        );
       });
     }
   }
 }
-

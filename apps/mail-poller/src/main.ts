@@ -9,7 +9,10 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL, base: { app: 'mail-poller' } });
   if (outbound.messageIdSecretIsDefault) logger.warn('MAIL_MESSAGE_ID_SECRET is not set: using the development default');
   const poller = await startMailPoller(config, outbound, logger);
-  logger.info({ url: poller.url, mailboxes: config.mailboxes.map((m) => `${m.name}=${m.user}@${m.host}:${m.port}/${m.folder}`) }, `mail poller running; health on ${poller.url}/readyz`);
+  logger.info(
+    { url: poller.url, mailboxes: config.mailboxes.map((m) => `${m.name}=${m.user}@${m.host}:${m.port}/${m.folder}`) },
+    `mail poller running; health on ${poller.url}/readyz`,
+  );
   onShutdownSignal([{ name: 'mail-poller', close: () => poller.close() }], { log: (m) => logger.info(m) });
 }
 

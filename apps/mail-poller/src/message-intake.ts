@@ -4,7 +4,15 @@ import type { Logger } from 'pino';
 import { customerIdentitySchema, JOB_NAMES, type AttachmentRef, type IntakeSubmission } from '@cg/contracts';
 import type { MailboxConfig } from '@cg/config';
 import type { Database, MailOutboundRecord } from '@cg/db';
-import { classifyAutomated, messageKeyFor, oversizeNoticeMail, parseEmail, signMessageId, UnparseableEmailError, type ParsedEmail } from '@cg/mail';
+import {
+  classifyAutomated,
+  messageKeyFor,
+  oversizeNoticeMail,
+  parseEmail,
+  signMessageId,
+  UnparseableEmailError,
+  type ParsedEmail,
+} from '@cg/mail';
 import { DEFAULT_JOB_OPTIONS, safeJobId, type IntakePublisher } from '@cg/queue';
 import { parseHeaderBlock } from './header-block';
 import type { PollerMetrics } from './metrics';
@@ -109,13 +117,21 @@ export class MailIntake {
       mail.kind = 'auto-reply';
       mail.kindReasons = [...mail.kindReasons, 'sent from our own address'];
     }
-    const identity = customerIdentitySchema.safeParse({ email: sender.address, ...(sender.name ? { name: sender.name.slice(0, 200) } : {}) });
+    const identity = customerIdentitySchema.safeParse({
+      email: sender.address,
+      ...(sender.name ? { name: sender.name.slice(0, 200) } : {}),
+    });
     if (!identity.success) {
       await this.quarantine(info, key, uidValidity, 'no_sender', `the sender address ${sender.address} is not usable`);
       return 'quarantine';
     }
     const automated = mail.kind !== 'complaint';
-    const bodyText = (mail.newText || mail.text || mail.subject || (mail.attachments.length ? '(Thư không có nội dung, xem tệp đính kèm / no text, see the attachments)' : '')).slice(0, 100_000);
+    const bodyText = (
+      mail.newText ||
+      mail.text ||
+      mail.subject ||
+      (mail.attachments.length ? '(Thư không có nội dung, xem tệp đính kèm / no text, see the attachments)' : '')
+    ).slice(0, 100_000);
     if (!automated && !bodyText) {
       await this.quarantine(info, key, uidValidity, 'empty', 'the message has no subject, no text and no attachment');
       return 'quarantine';
@@ -124,7 +140,16 @@ export class MailIntake {
     const attachments: AttachmentRef[] = [];
     for (const [i, a] of mail.attachments.entries()) {
       const id = createHash('sha256').update(`${this.name}\n${key}\n${i}`).digest('hex').slice(0, 24);
-      await db.mailAttachments.save({ _id: id, mailbox: this.name, messageKey: key, fileName: a.fileName, contentType: a.contentType, size: a.size, sha256: a.sha256, data: a.content });
+      await db.mailAttachments.save({
+        _id: id,
+        mailbox: this.name,
+        messageKey: key,
+        fileName: a.fileName,
+        contentType: a.contentType,
+        size: a.size,
+        sha256: a.sha256,
+        data: a.content,
+      });
       attachments.push({ id, fileName: a.fileName, contentType: a.contentType.slice(0, 255), size: a.size, sha256: a.sha256 });
     }
 
@@ -170,12 +195,19 @@ export class MailIntake {
 
     if (mail.kind === 'bounce') {
       // Durable in Redis before the IMAP acknowledgement; the worker attaches it to its case.
-      await this.deps.outboundQueue.add(JOB_NAMES.inboundBounce, { mailbox: this.name, messageKey: key }, { ...DEFAULT_JOB_OPTIONS, jobId: safeJobId('bounce', digest(idempotencyKey)) });
+      await this.deps.outboundQueue.add(
+        JOB_NAMES.inboundBounce,
+        { mailbox: this.name, messageKey: key },
+        { ...DEFAULT_JOB_OPTIONS, jobId: safeJobId('bounce', digest(idempotencyKey)) },
+      );
       metrics.inc('mail_messages_total', { mailbox: this.name, outcome: 'bounce' });
       return 'ack';
     }
     if (automated) {
-      this.deps.logger.info({ mailbox: this.name, messageKey: key, kind: mail.kind, reasons: mail.kindReasons }, 'automated mail: no case, no answer');
+      this.deps.logger.info(
+        { mailbox: this.name, messageKey: key, kind: mail.kind, reasons: mail.kindReasons },
+        'automated mail: no case, no answer',
+      );
       metrics.inc('mail_messages_total', { mailbox: this.name, outcome: 'ignored' });
       return 'ack';
     }
@@ -200,14 +232,29 @@ export class MailIntake {
 
   private async quarantineOversize(info: HeaderInfo, key: string | undefined, uidValidity: number): Promise<void> {
     const limit = this.deps.maxMessageBytes;
-    const first = await this.quarantine(info, key, uidValidity, 'oversize', `the message is ${info.size} bytes, above the ${limit}-byte limit`);
+    const first = await this.quarantine(
+      info,
+      key,
+      uidValidity,
+      'oversize',
+      `the message is ${info.size} bytes, above the ${limit}-byte limit`,
+    );
     if (!first) return;
     // Tell the sender, unless the mail is automated or from us (no notice loops).
     const from = /<([^<>\s]+@[^<>\s]+)>/.exec(info.headers.get('from') ?? '')?.[1] ?? info.headers.get('from')?.trim();
     const address = from?.toLowerCase();
     const ct = info.headers.get('content-type') ?? '';
-    const automated = classifyAutomated({ get: (n) => info.headers.get(n) }, /multipart\/report/i.test(ct) ? { value: 'multipart/report', params: {} } : undefined);
-    if (!address || !customerIdentitySchema.shape.email.safeParse(address).success || automated.kind !== 'complaint' || this.deps.ownAddresses.has(address)) return;
+    const automated = classifyAutomated(
+      { get: (n) => info.headers.get(n) },
+      /multipart\/report/i.test(ct) ? { value: 'multipart/report', params: {} } : undefined,
+    );
+    if (
+      !address ||
+      !customerIdentitySchema.shape.email.safeParse(address).success ||
+      automated.kind !== 'complaint' ||
+      this.deps.ownAddresses.has(address)
+    )
+      return;
     const subject = decodeSubject(info.headers.get('subject'));
     const content = oversizeNoticeMail({ ...(subject ? { subject } : {}), size: info.size, limit });
     const originalId = info.headers.get('message-id')?.trim();
@@ -226,7 +273,13 @@ export class MailIntake {
   }
 
   /** Returns true when this is the first time the message is quarantined. */
-  private async quarantine(info: HeaderInfo, key: string | undefined, uidValidity: number, code: 'unparseable' | 'oversize' | 'no_sender' | 'empty', reason: string): Promise<boolean> {
+  private async quarantine(
+    info: HeaderInfo,
+    key: string | undefined,
+    uidValidity: number,
+    code: 'unparseable' | 'oversize' | 'no_sender' | 'empty',
+    reason: string,
+  ): Promise<boolean> {
     this.deps.logger.warn({ mailbox: this.name, uid: info.uid, code, reason }, 'message quarantined');
     this.deps.metrics.inc('mail_messages_total', { mailbox: this.name, outcome: 'quarantined' });
     const from = info.headers.get('from');
@@ -276,7 +329,13 @@ function decodeSubject(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   return raw
     .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_m, charset: string, enc: string, text: string) => {
-      const bytes = enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+      const bytes =
+        enc.toUpperCase() === 'B'
+          ? Buffer.from(text, 'base64')
+          : Buffer.from(
+              text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+              'latin1',
+            );
       return /utf-?8/i.test(charset) ? bytes.toString('utf8') : bytes.toString('latin1');
     })
     .replace(/\?=\s+=\?/g, '')

@@ -21,7 +21,11 @@ export interface RunningMailPoller {
 }
 
 /** Starts one poller per configured mailbox (each runs only while it holds the mailbox lock) and the health endpoint. */
-export async function startMailPoller(config: MailPollerConfig, outbound: Pick<MailOutboundConfig, 'MAIL_MESSAGE_ID_SECRET' | 'MAIL_MESSAGE_ID_DOMAIN' | 'fromAddress'>, logger: Logger): Promise<RunningMailPoller> {
+export async function startMailPoller(
+  config: MailPollerConfig,
+  outbound: Pick<MailOutboundConfig, 'MAIL_MESSAGE_ID_SECRET' | 'MAIL_MESSAGE_ID_DOMAIN' | 'fromAddress'>,
+  logger: Logger,
+): Promise<RunningMailPoller> {
   const db = await openDatabase(config.MONGODB_URI, { autoIndex: autoIndexEnabled(config) });
   const producer = createRedisConnection(config.REDIS_URL, 'producer');
   const lockRedis = createRedisConnection(config.REDIS_URL, 'producer');
@@ -29,7 +33,7 @@ export async function startMailPoller(config: MailPollerConfig, outbound: Pick<M
   await Promise.all([untilReady(producer), untilReady(lockRedis)]);
   const intakeQueue = createIntakeQueue({ connection: producer, prefix: config.QUEUE_PREFIX, failFast: true });
   const outboundQueue = new Queue(QUEUE_NAMES.outbound, {
-    connection: producer as unknown as ConnectionOptions,
+    connection: producer,
     prefix: config.QUEUE_PREFIX,
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
     skipWaitingForReady: true,
@@ -67,7 +71,11 @@ export async function startMailPoller(config: MailPollerConfig, outbound: Pick<M
         const [redisUp, mongoUp] = await Promise.all([pingRedis(producer), pingMongo(db.connection)]);
         const mailboxes = status();
         const ready = redisUp && mongoUp && mailboxes.every((m) => m.healthy);
-        return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks: { redis: redisUp ? 'up' : 'down', mongodb: mongoUp ? 'up' : 'down' }, mailboxes });
+        return json(res, ready ? 200 : 503, {
+          status: ready ? 'ready' : 'not_ready',
+          checks: { redis: redisUp ? 'up' : 'down', mongodb: mongoUp ? 'up' : 'down' },
+          mailboxes,
+        });
       }
       if (req.url === '/metrics') {
         const gauges: Array<{ name: string; labels: Record<string, string>; value: number }> = status().flatMap((m) => [
@@ -75,7 +83,11 @@ export async function startMailPoller(config: MailPollerConfig, outbound: Pick<M
           { name: 'mail_mailbox_lock_held', labels: { mailbox: m.mailbox }, value: m.lockHeld ? 1 : 0 },
           { name: 'mail_mailbox_consecutive_failures', labels: { mailbox: m.mailbox }, value: m.consecutiveFailures },
           { name: 'mail_mailbox_last_uid', labels: { mailbox: m.mailbox }, value: m.lastUid ?? 0 },
-          { name: 'mail_mailbox_last_sync_timestamp_seconds', labels: { mailbox: m.mailbox }, value: m.lastSyncAt ? Math.floor(Date.parse(m.lastSyncAt) / 1000) : 0 },
+          {
+            name: 'mail_mailbox_last_sync_timestamp_seconds',
+            labels: { mailbox: m.mailbox },
+            value: m.lastSyncAt ? Math.floor(Date.parse(m.lastSyncAt) / 1000) : 0,
+          },
         ]);
         gauges.push({ name: 'process_resident_memory_bytes', labels: {}, value: process.memoryUsage().rss });
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });

@@ -15,13 +15,26 @@ describe('a 1,000-message backlog', () => {
 
   it('is taken in completely, exactly once, and acknowledged on the server', async () => {
     const ids = Array.from({ length: 1000 }, () => newMessageId());
-    await stack.dovecot.append(ids.map((messageId, i) => buildMail({ messageId, from: `backlog${i}@customer.example`, subject: `Tồn đọng ${i}`, text: `Hosting số ${i} chậm, xin kiểm tra.` })));
+    await stack.dovecot.append(
+      ids.map((messageId, i) =>
+        buildMail({
+          messageId,
+          from: `backlog${i}@customer.example`,
+          subject: `Tồn đọng ${i}`,
+          text: `Hosting số ${i} chậm, xin kiểm tra.`,
+        }),
+      ),
+    );
     const started = Date.now();
     const poller = await stack.startPoller();
-    const counts = await waitFor('1,000 intake jobs', async () => {
-      const c = await stack.queueCounts('intake');
-      return c.waiting + c.active + c.completed + c.failed + c.delayed >= 1000 ? c : undefined;
-    }, { timeoutMs: 150_000, intervalMs: 250 });
+    const counts = await waitFor(
+      '1,000 intake jobs',
+      async () => {
+        const c = await stack.queueCounts('intake');
+        return c.waiting + c.active + c.completed + c.failed + c.delayed >= 1000 ? c : undefined;
+      },
+      { timeoutMs: 150_000, intervalMs: 250 },
+    );
     const elapsed = (Date.now() - started) / 1000;
     expect(counts.waiting).toBe(1000);
     await waitFor('every message to be seen', async () => (await stack.dovecot.folderState()).unseen === 0, { timeoutMs: 30_000 });
@@ -29,7 +42,7 @@ describe('a 1,000-message backlog', () => {
     expect(new Set(await stack.db.mailMessages.model.distinct('messageKey')).size).toBe(1000);
     expect((await stack.db.mailCheckpoints.get('support', 'INBOX'))!.lastUid).toBe(1000);
     expect(poller.metrics.get('mail_messages_total', { mailbox: 'support', outcome: 'published' })).toBe(1000);
-    // eslint-disable-next-line no-console
+
     console.log(`backlog of 1,000 durable in the intake queue after ${elapsed.toFixed(1)} s (${(1000 / elapsed).toFixed(0)} msg/s)`);
   });
 });

@@ -7,7 +7,14 @@ import { buildMail, newMessageId } from './support/messages';
 jest.setTimeout(180_000);
 
 const complaints = (n: number, tag: string) =>
-  Array.from({ length: n }, (_, i) => buildMail({ messageId: newMessageId(), from: `kh${i}.${tag}@customer.example`, subject: `Khiếu nại ${tag} số ${i}`, text: `Tên miền số ${i} không truy cập được.` }));
+  Array.from({ length: n }, (_, i) =>
+    buildMail({
+      messageId: newMessageId(),
+      from: `kh${i}.${tag}@customer.example`,
+      subject: `Khiếu nại ${tag} số ${i}`,
+      text: `Tên miền số ${i} không truy cập được.`,
+    }),
+  );
 
 async function killed(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -47,10 +54,14 @@ describe('email intake survives crashes and outages', () => {
     await stack.dovecot.append(complaints(150, 'kill'));
     const first = stack.spawnPoller();
     try {
-      await waitFor('the first poller to be part-way through', async () => {
-        const n = await stack.db.mailMessages.count({});
-        return n >= 25 && n < 150 ? n : undefined;
-      }, { timeoutMs: 30_000, intervalMs: 10 });
+      await waitFor(
+        'the first poller to be part-way through',
+        async () => {
+          const n = await stack.db.mailMessages.count({});
+          return n >= 25 && n < 150 ? n : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 10 },
+      );
     } finally {
       await killed(first, 'SIGKILL');
     }
@@ -60,7 +71,10 @@ describe('email intake survives crashes and outages', () => {
     // The dead poller's lock expires (MAIL_LOCK_TTL_MS) and the new one takes the mailbox.
     const second = stack.spawnPoller();
     try {
-      await waitFor('all 150 complaints to be durable in the intake queue', async () => (await emailCases()) === before + 150, { timeoutMs: 90_000, intervalMs: 200 });
+      await waitFor('all 150 complaints to be durable in the intake queue', async () => (await emailCases()) === before + 150, {
+        timeoutMs: 90_000,
+        intervalMs: 200,
+      });
       await waitFor('every message to be seen', async () => (await stack.dovecot.folderState()).unseen === 0, { timeoutMs: 20_000 });
     } finally {
       await killed(second, 'SIGTERM');
@@ -78,21 +92,31 @@ describe('email intake survives crashes and outages', () => {
     const poller = await stack.startPoller();
     try {
       await stack.dovecot.append(complaints(80, 'outage'));
-      await waitFor('the poller to be busy', async () => (await stack.db.mailMessages.count({})) > 150 + 10, { timeoutMs: 30_000, intervalMs: 10 });
+      await waitFor('the poller to be busy', async () => (await stack.db.mailMessages.count({})) > 150 + 10, {
+        timeoutMs: 30_000,
+        intervalMs: 10,
+      });
       await stack.dovecot.halt();
       try {
-        const down = await waitFor('the mailbox to be reported unhealthy', async () => {
-          const res = await fetch(`${poller.url}/readyz`);
-          const body = await res.json();
-          return res.status === 503 && body.mailboxes[0].healthy === false ? body : undefined;
-        }, { timeoutMs: 30_000 });
+        const down = await waitFor(
+          'the mailbox to be reported unhealthy',
+          async () => {
+            const res = await fetch(`${poller.url}/readyz`);
+            const body = await res.json();
+            return res.status === 503 && body.mailboxes[0].healthy === false ? body : undefined;
+          },
+          { timeoutMs: 30_000 },
+        );
         expect(down.mailboxes[0]).toMatchObject({ mailbox: 'support', healthy: false });
         expect(down.mailboxes[0].consecutiveFailures).toBeGreaterThanOrEqual(2);
         expect(await (await fetch(`${poller.url}/metrics`)).text()).toContain('mail_mailbox_healthy{mailbox="support"} 0');
       } finally {
         await stack.dovecot.resume();
       }
-      await waitFor('all 80 to be durable in the intake queue', async () => (await emailCases()) === before + 80, { timeoutMs: 90_000, intervalMs: 200 });
+      await waitFor('all 80 to be durable in the intake queue', async () => (await emailCases()) === before + 80, {
+        timeoutMs: 90_000,
+        intervalMs: 200,
+      });
       await waitFor('healthy again', async () => poller.status()[0]!.healthy, { timeoutMs: 20_000 });
       await waitFor('every message to be seen', async () => (await stack.dovecot.folderState()).unseen === 0, { timeoutMs: 20_000 });
       expect(await stack.db.mailMessages.count({})).toBe(230);
@@ -132,7 +156,9 @@ describe('email intake survives crashes and outages', () => {
       const before = await stack.db.mailMessages.count({});
       const started = Date.now();
       await stack.dovecot.append(complaints(1, 'idle'));
-      await waitFor('the message to be taken in', async () => (await stack.db.mailMessages.count({})) === before + 1, { timeoutMs: 10_000 });
+      await waitFor('the message to be taken in', async () => (await stack.db.mailMessages.count({})) === before + 1, {
+        timeoutMs: 10_000,
+      });
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       await stack.stopPoller();

@@ -31,6 +31,8 @@ export function recordDeadLetters(worker: Worker, deadLetters: DeadLetterReposit
         attemptsMade: job.attemptsMade,
         failedAt: new Date(job.finishedOn ?? Date.now()),
       })
-      .catch((e: Error) => logger.error({ jobId: job.id, err: e.message }, 'could not record dead letter; it stays in the BullMQ failed set'));
+      .catch((e: Error) =>
+        logger.error({ jobId: job.id, err: e.message }, 'could not record dead letter; it stays in the BullMQ failed set'),
+      );
   });
 }

@@ -39,7 +39,10 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     return w;
   };
 
-  const calendars = new CalendarProvider(async () => (await db.calendarSchedules.all()).map((s) => s.schedule), (err) => logger.error({ err: err.message }, 'calendar reload failed'));
+  const calendars = new CalendarProvider(
+    async () => (await db.calendarSchedules.all()).map((s) => s.schedule),
+    (err) => logger.error({ err: err.message }, 'calendar reload failed'),
+  );
   await calendars.start(config.CALENDAR_REFRESH_SECONDS * 1000);
   const planner = new DeadlinePlanner(calendars.current, deadlinePolicyOf(config));
   const deadlineScheduler = new DeadlineScheduler(connection, config.QUEUE_PREFIX);
@@ -59,7 +62,10 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
       computeDeadlines: overrides.computeDeadlines ?? ((receivedAt) => planner.forReceipt(receivedAt)),
       scheduleDeadlineChecks: async ({ caseNumber, deadlines }) => {
         if (!deadlines?.target || !deadlines.cap) throw new Error(`case ${caseNumber} has no deadlines`);
-        await deadlineScheduler.schedule(caseNumber, firstDeadlineCheck({ target: deadlines.target, cap: deadlines.cap }, calendars.current()));
+        await deadlineScheduler.schedule(
+          caseNumber,
+          firstDeadlineCheck({ target: deadlines.target, cap: deadlines.cap }, calendars.current()),
+        );
       },
       attachReply: (envelope) => email.threading.attachReply(envelope),
       afterCase: (record, envelope) => email.threading.afterCase(record, envelope),
@@ -71,9 +77,16 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   addWorker(QUEUE_NAMES.maintenance, retrainClassifierHandler({ stores: db, logger, onRetrained: () => classifiers.refresh() }), 1);
 
   // Every worker process upserts the same scheduler id: one schedule, whatever the process count.
-  const maintenance = new Queue(QUEUE_NAMES.maintenance, { connection: connection as unknown as ConnectionOptions, prefix: config.QUEUE_PREFIX });
+  const maintenance = new Queue(QUEUE_NAMES.maintenance, {
+    connection: connection,
+    prefix: config.QUEUE_PREFIX,
+  });
   if (config.CLASSIFIER_RETRAIN_CRON) {
-    await maintenance.upsertJobScheduler('classifier-retrain', { pattern: config.CLASSIFIER_RETRAIN_CRON, tz: 'Asia/Ho_Chi_Minh' }, { name: JOB_NAMES.retrainClassifier, data: {} });
+    await maintenance.upsertJobScheduler(
+      'classifier-retrain',
+      { pattern: config.CLASSIFIER_RETRAIN_CRON, tz: 'Asia/Ho_Chi_Minh' },
+      { name: JOB_NAMES.retrainClassifier, data: {} },
+    );
   } else {
     await maintenance.removeJobScheduler('classifier-retrain');
   }

@@ -73,13 +73,18 @@ describe('failed intake jobs: retries, dead letters and re-drive', () => {
     await workers.db.cases.model.deleteOne({ caseNumber: blocker.caseNumber });
     const cliEnv = { ...env, LOG_LEVEL: 'silent' };
     const listed = await run('node', [CLI, 'dead-letters:list'], { env: cliEnv });
-    const rows = listed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const row = rows.find((r) => r.jobId === job.id);
     expect(row).toMatchObject({ status: 'dead', attempts: 3 });
 
     const redriven = await run('node', [CLI, 'dead-letters:redrive', '--id', row.id], { env: cliEnv });
     expect(JSON.parse(redriven.stdout)).toMatchObject({ redriven: row.id });
-    const created = await waitFor('case created by the re-driven job', () => workers.db.cases.findByIdempotencyKey('hotline', victim.idempotencyKey));
+    const created = await waitFor('case created by the re-driven job', () =>
+      workers.db.cases.findByIdempotencyKey('hotline', victim.idempotencyKey),
+    );
     expect(created.caseNumber).toBe(victim.caseNumber);
     expect((await workers.db.deadLetters.findById(row.id))?.status).toBe('redriven');
 

@@ -32,7 +32,10 @@ describe('SIGTERM shuts the processes down gracefully', () => {
 
   it('gateway: stops listening, closes connections, exits 0', async () => {
     const port = await freePort();
-    const r = await runUntilSigterm(join(__dirname, '../../gateway/dist/main.js'), (o) => o.includes('gateway listening'), { ...env, PORT: String(port) });
+    const r = await runUntilSigterm(join(__dirname, '../../gateway/dist/main.js'), (o) => o.includes('gateway listening'), {
+      ...env,
+      PORT: String(port),
+    });
     expect(r.code).toBe(0);
     expect(r.out).toContain('shutdown complete');
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();

@@ -25,16 +25,37 @@ describe('livechat transcripts are e-mailed', () => {
 
   it('renders the conversation up to the requested message, sends it once, and marks the request sent', async () => {
     const { db } = workers;
-    const conversation = await db.conversations.create({ visitorId: randomUUID(), locale: 'vi', customer: { name: 'Lê Thị Lan', email: 'lan@example.vn' } });
+    const conversation = await db.conversations.create({
+      visitorId: randomUUID(),
+      locale: 'vi',
+      customer: { name: 'Lê Thị Lan', email: 'lan@example.vn' },
+    });
     const id = String(conversation._id);
     const say = async (seq: number, kind: 'visitor' | 'agent', text: string) =>
-      db.conversations.insertMessage({ conversationId: id, seq, messageId: `m${seq}`, sender: { kind, ...(kind === 'agent' ? { name: 'Minh' } : {}) }, type: 'text', text });
+      db.conversations.insertMessage({
+        conversationId: id,
+        seq,
+        messageId: `m${seq}`,
+        sender: { kind, ...(kind === 'agent' ? { name: 'Minh' } : {}) },
+        type: 'text',
+        text,
+      });
     await say(1, 'visitor', 'Website của tôi bị lỗi SSL từ sáng.');
     await say(2, 'agent', 'Chúng tôi đang kiểm tra chứng chỉ cho anh chị.');
     await say(3, 'visitor', 'Tin nhắn sau yêu cầu bản ghi.');
-    await db.transcriptRequests.request({ conversationId: id, email: 'lan@example.vn', locale: 'vi', caseNumber: 'KN26-00077', reason: 'requested', upToSeq: 2, requestedAt: new Date() });
+    await db.transcriptRequests.request({
+      conversationId: id,
+      email: 'lan@example.vn',
+      locale: 'vi',
+      caseNumber: 'KN26-00077',
+      reason: 'requested',
+      upToSeq: 2,
+      requestedAt: new Date(),
+    });
 
-    const mail = await waitFor('the transcript at the SMTP server', () => smtp.messages.find((m) => m.envelopeTo.includes('lan@example.vn')));
+    const mail = await waitFor('the transcript at the SMTP server', () =>
+      smtp.messages.find((m) => m.envelopeTo.includes('lan@example.vn')),
+    );
     expect(mail.parsed.subject).toContain('KN26-00077');
     expect(mail.parsed.text).toContain('Website của tôi bị lỗi SSL từ sáng.');
     expect(mail.parsed.text).toContain('Chúng tôi đang kiểm tra chứng chỉ');

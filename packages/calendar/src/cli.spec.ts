@@ -49,7 +49,17 @@ describe('deadline CLI', () => {
   });
 
   it('policy options', async () => {
-    const { out } = await run(['--received', '2026-02-13T10:00:00+07:00', '--json', '--cap', '20', '--cap-unit', 'calendar_days', '--target-days', '3']);
+    const { out } = await run([
+      '--received',
+      '2026-02-13T10:00:00+07:00',
+      '--json',
+      '--cap',
+      '20',
+      '--cap-unit',
+      'calendar_days',
+      '--target-days',
+      '3',
+    ]);
     // 3 working days after 13/2: 23, 24, 25/2. Cap 13/2 + 20 calendar days = 5/3.
     expect(JSON.parse(out)).toMatchObject({ targetDueDate: '2026-02-25', capDueDate: '2026-03-05' });
   });
@@ -64,7 +74,10 @@ describe('deadline CLI', () => {
       '{"receivedAt":"2027-02-04T10:00:00+07:00"}',
     ].join('\n');
     const { code, out } = await run(['deadline', '--jsonl'], input);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(5); // the blank line is ignored
     expect(lines[0]).toMatchObject({
       receivedAt: '2026-02-13T03:00:00.000Z',

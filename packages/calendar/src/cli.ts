@@ -130,7 +130,8 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
         break;
       case '--cap-unit': {
         const v = value();
-        if (v !== 'working_days' && v !== 'calendar_days') throw new UsageError(`--cap-unit must be working_days or calendar_days, got ${JSON.stringify(v)}`);
+        if (v !== 'working_days' && v !== 'calendar_days')
+          throw new UsageError(`--cap-unit must be working_days or calendar_days, got ${JSON.stringify(v)}`);
         out.policy.capUnit = v;
         break;
       }
@@ -160,11 +161,7 @@ function messageOf(e: unknown): string {
  * (a leading 'deadline' is ignored). Returns the exit code; never throws for bad
  * input. With --jsonl, stdout must be consumed (backpressure is respected).
  */
-export async function runDeadlineCommand(
-  argv: readonly string[],
-  io: DeadlineCommandIo,
-  calendar?: WorkingDayCalendar,
-): Promise<number> {
+export async function runDeadlineCommand(argv: readonly string[], io: DeadlineCommandIo, calendar?: WorkingDayCalendar): Promise<number> {
   let args: ParsedArgs;
   let policy: DeadlinePolicy;
   try {

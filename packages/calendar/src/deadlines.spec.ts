@@ -25,7 +25,15 @@ describe('computeDeadlines — target (5 working days, receipt day not counted)'
     expect(r.cap.dueAt.toISOString()).toBe('2026-03-20T17:00:00.000Z');
     const skippedBeforeTarget = r.explanation.skipped.filter((s) => s.date <= r.target.dueDate);
     expect(skippedBeforeTarget.map((s) => s.date)).toEqual([
-      '2026-02-14', '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22',
+      '2026-02-14',
+      '2026-02-15',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
+      '2026-02-21',
+      '2026-02-22',
     ]);
     expect(skippedBeforeTarget.every((s) => s.kind === 'official_day_off' && s.source?.includes('9441'))).toBe(true);
     // Between target and cap only weekends: 28/2, 1/3, 7–8/3, 14–15/3.
@@ -97,8 +105,13 @@ describe('computeDeadlines — target (5 working days, receipt day not counted)'
     expect(r.explanation.provisional).toBe(true);
     expect(r.explanation.provisionalYears).toEqual([2027]);
     expect(r.explanation.skipped.slice(0, 7).map((s) => s.kind)).toEqual([
-      'public_holiday', 'public_holiday', 'public_holiday', 'public_holiday', 'public_holiday',
-      'compensatory_day_off', 'compensatory_day_off',
+      'public_holiday',
+      'public_holiday',
+      'public_holiday',
+      'public_holiday',
+      'public_holiday',
+      'compensatory_day_off',
+      'compensatory_day_off',
     ]);
     expect(r.explanation.skipped[0]!.reason).toMatch(/provisional/);
   });
@@ -119,7 +132,12 @@ describe('computeDeadlines — target (5 working days, receipt day not counted)'
     const r = due('2028-04-28T10:00:00+07:00');
     expect(r.target.dueDate).toBe('2028-05-09');
     expect(r.explanation.skipped.filter((s) => s.date <= '2028-05-09').map((s) => s.date)).toEqual([
-      '2028-04-29', '2028-04-30', '2028-05-01', '2028-05-02', '2028-05-06', '2028-05-07',
+      '2028-04-29',
+      '2028-04-30',
+      '2028-05-01',
+      '2028-05-02',
+      '2028-05-06',
+      '2028-05-07',
     ]);
   });
 
@@ -166,7 +184,9 @@ describe('extendTarget', () => {
     expect(r.target.dueAt.toISOString()).toBe('2026-03-06T17:00:00.000Z');
     expect(r.target.workingDays).toBe(10);
     expect(r.cap.dueDate).toBe('2026-03-20');
-    expect(r.extensions).toEqual([{ from: '2026-02-27', to: '2026-03-06', extraWorkingDays: 5, reason: ok.reason, approvedBy: ok.approvedBy }]);
+    expect(r.extensions).toEqual([
+      { from: '2026-02-27', to: '2026-03-06', extraWorkingDays: 5, reason: ok.reason, approvedBy: ok.approvedBy },
+    ]);
     // A second extension to exactly the cap is allowed; history accumulates.
     const r2 = extendTarget(r, { ...ok, newDueDate: '2026-03-20' }, DEFAULT_DEADLINE_POLICY, cal);
     expect(r2.target.dueDate).toBe('2026-03-20');

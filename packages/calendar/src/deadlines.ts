@@ -119,7 +119,10 @@ export function resolvePolicy(policy: Partial<DeadlinePolicy> = {}): DeadlinePol
   };
   const intIn = (v: number): boolean => Number.isInteger(v) && v >= 1 && v <= MAX_POLICY_LENGTH;
   if (!intIn(p.targetWorkingDays)) {
-    throw new DeadlineError('INVALID_POLICY', `targetWorkingDays must be an integer 1–${MAX_POLICY_LENGTH}: ${String(p.targetWorkingDays)}`);
+    throw new DeadlineError(
+      'INVALID_POLICY',
+      `targetWorkingDays must be an integer 1–${MAX_POLICY_LENGTH}: ${String(p.targetWorkingDays)}`,
+    );
   }
   if (!intIn(p.capLength)) {
     throw new DeadlineError('INVALID_POLICY', `capLength must be an integer 1–${MAX_POLICY_LENGTH}: ${String(p.capLength)}`);
@@ -128,7 +131,10 @@ export function resolvePolicy(policy: Partial<DeadlinePolicy> = {}): DeadlinePol
     throw new DeadlineError('INVALID_POLICY', `capUnit must be 'working_days' or 'calendar_days': ${String(p.capUnit)}`);
   }
   if (p.capUnit === 'working_days' && p.capLength < p.targetWorkingDays) {
-    throw new DeadlineError('INVALID_POLICY', `capLength (${p.capLength} working days) is shorter than targetWorkingDays (${p.targetWorkingDays})`);
+    throw new DeadlineError(
+      'INVALID_POLICY',
+      `capLength (${p.capLength} working days) is shorter than targetWorkingDays (${p.targetWorkingDays})`,
+    );
   }
   return p;
 }
@@ -288,7 +294,7 @@ export function extendTarget(
       throw new DeadlineError('EXTENSION_INVALID', `extraWorkingDays must be a positive integer: ${String(n)}`);
     }
     to = from;
-    for (let c = 0; c < n; ) {
+    for (let c = 0; c < n;) {
       to++;
       if (calendar.isWorkingEpochDay(to)) c++;
     }
@@ -299,10 +305,14 @@ export function extendTarget(
       throw new DeadlineError('EXTENSION_INVALID', (e as CalendarError).message);
     }
     if (to <= from) {
-      throw new DeadlineError('EXTENSION_NOT_LATER', `new due date ${request.newDueDate!} is not after the current target ${current.target.dueDate}`, {
-        current: current.target.dueDate,
-        requested: request.newDueDate,
-      });
+      throw new DeadlineError(
+        'EXTENSION_NOT_LATER',
+        `new due date ${request.newDueDate!} is not after the current target ${current.target.dueDate}`,
+        {
+          current: current.target.dueDate,
+          requested: request.newDueDate,
+        },
+      );
     }
   }
   const base = build(receivedAt, p, calendar, undefined, []);
@@ -339,12 +349,9 @@ export function startOfLastWorkingDayBefore(
   if (!Number.isInteger(workingDaysEarlier) || workingDaysEarlier < 0) {
     throw new CalendarError('INVALID_POLICY', `workingDaysEarlier must be a non-negative integer: ${workingDaysEarlier}`);
   }
-  let d =
-    deadline instanceof Date
-      ? vnEpochDayOf(new Date(toInstant(deadline).getTime() - 1))
-      : epochDayFromIso(deadline.dueDate);
+  let d = deadline instanceof Date ? vnEpochDayOf(new Date(toInstant(deadline).getTime() - 1)) : epochDayFromIso(deadline.dueDate);
   while (!calendar.isWorkingEpochDay(d)) d--;
-  for (let c = 0; c < workingDaysEarlier; ) {
+  for (let c = 0; c < workingDaysEarlier;) {
     d--;
     if (calendar.isWorkingEpochDay(d)) c++;
   }
@@ -359,8 +366,11 @@ function dayLabel(info: DayInfo): string {
 export function formatDeadlineExplanation(result: DeadlineResult): string[] {
   const { explanation: e, target, cap, policy } = result;
   const lines: string[] = [];
-  lines.push(`Received:  ${result.receivedAt.toISOString()} = ${e.receivedLocal} (${dayLabel(e.receiptDay)}, ${e.receiptDay.reason}; the receipt day is not counted)`);
-  const targetLabel = result.extensions.length > 0 ? `extended, ${target.workingDays} working days` : `${policy.targetWorkingDays} working days`;
+  lines.push(
+    `Received:  ${result.receivedAt.toISOString()} = ${e.receivedLocal} (${dayLabel(e.receiptDay)}, ${e.receiptDay.reason}; the receipt day is not counted)`,
+  );
+  const targetLabel =
+    result.extensions.length > 0 ? `extended, ${target.workingDays} working days` : `${policy.targetWorkingDays} working days`;
   lines.push(`Target:    ${target.dueDate} 24:00 +07:00 = ${target.dueAt.toISOString()} (${targetLabel})`);
   lines.push(`Cap:       ${cap.dueDate} 24:00 +07:00 = ${cap.dueAt.toISOString()} (${cap.length} ${cap.unit.replace('_', ' ')})`);
   for (const x of result.extensions) {

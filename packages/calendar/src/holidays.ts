@@ -30,14 +30,7 @@ import { epochDayFromIso, isoFromEpochDay, weekdayOfEpochDay } from './dates';
 import { CalendarError } from './errors';
 import { hungKingsDate, lunarMonthLength, tetDate } from './lunar';
 
-export type HolidayKind =
-  | 'new_year'
-  | 'tet'
-  | 'hung_kings'
-  | 'reunification'
-  | 'labour_day'
-  | 'national_day'
-  | 'compensatory';
+export type HolidayKind = 'new_year' | 'tet' | 'hung_kings' | 'reunification' | 'labour_day' | 'national_day' | 'compensatory';
 
 export interface HolidayName {
   vi: string;
@@ -116,11 +109,19 @@ export function statutoryHolidays(year: number, options: StatutoryHolidayOptions
   });
   const nationalDayName: HolidayName = { vi: 'Quốc khánh (2/9)', en: 'National Day' };
   if (adjacent === 'before') {
-    list.push({ date: ymd(year, 9, 1), name: { vi: 'Quốc khánh (ngày liền kề 1/9)', en: 'National Day (adjacent day)' }, kind: 'national_day' });
+    list.push({
+      date: ymd(year, 9, 1),
+      name: { vi: 'Quốc khánh (ngày liền kề 1/9)', en: 'National Day (adjacent day)' },
+      kind: 'national_day',
+    });
     list.push({ date: ymd(year, 9, 2), name: nationalDayName, kind: 'national_day' });
   } else {
     list.push({ date: ymd(year, 9, 2), name: nationalDayName, kind: 'national_day' });
-    list.push({ date: ymd(year, 9, 3), name: { vi: 'Quốc khánh (ngày liền kề 3/9)', en: 'National Day (adjacent day)' }, kind: 'national_day' });
+    list.push({
+      date: ymd(year, 9, 3),
+      name: { vi: 'Quốc khánh (ngày liền kề 3/9)', en: 'National Day (adjacent day)' },
+      kind: 'national_day',
+    });
   }
 
   list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));

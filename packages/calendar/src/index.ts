@@ -1,10 +1,4 @@
-export {
-  CalendarError,
-  DeadlineError,
-  ScheduleValidationError,
-  type CalendarErrorCode,
-  type ScheduleIssue,
-} from './errors';
+export { CalendarError, DeadlineError, ScheduleValidationError, type CalendarErrorCode, type ScheduleIssue } from './errors';
 export {
   VN_TIME_ZONE,
   VN_OFFSET_MS,

@@ -42,9 +42,7 @@ export interface OfficialSchedule {
   workingDays: ScheduleDay[];
 }
 
-export type ScheduleParseResult =
-  | { ok: true; value: OfficialSchedule }
-  | { ok: false; issues: ScheduleIssue[] };
+export type ScheduleParseResult = { ok: true; value: OfficialSchedule } | { ok: false; issues: ScheduleIssue[] };
 
 const TOP_KEYS = new Set(['year', 'version', 'source', 'publishedAt', 'note', 'daysOff', 'workingDays']);
 const DAY_KEYS = new Set(['date', 'reason']);
@@ -85,7 +83,8 @@ export function safeParseOfficialSchedule(input: unknown): ScheduleParseResult {
   if (!(typeof version === 'number' && Number.isInteger(version) && version >= 1)) {
     issues.push({ path: 'version', message: 'must be a positive integer' });
   }
-  if (!nonEmptyText(source)) issues.push({ path: 'source', message: `must be a non-empty string (at most ${MAX_TEXT} characters) naming the document` });
+  if (!nonEmptyText(source))
+    issues.push({ path: 'source', message: `must be a non-empty string (at most ${MAX_TEXT} characters) naming the document` });
   if (publishedAt !== undefined) {
     const ok = typeof publishedAt === 'string' && PUBLISHED_AT_RE.test(publishedAt) && isIsoDate(publishedAt.slice(0, 10));
     if (!ok) issues.push({ path: 'publishedAt', message: 'must be YYYY-MM-DD or an ISO 8601 date-time' });
@@ -126,7 +125,10 @@ export function safeParseOfficialSchedule(input: unknown): ScheduleParseResult {
         if (field === 'workingDays') {
           const wd = weekdayOfIso(date as string);
           if (wd !== 0 && wd !== 6) {
-            issues.push({ path: `${path}.date`, message: `${String(date)} is a weekday; make-up working days must be a Saturday or Sunday` });
+            issues.push({
+              path: `${path}.date`,
+              message: `${String(date)} is a weekday; make-up working days must be a Saturday or Sunday`,
+            });
             dateOk = false;
           }
         }

@@ -54,7 +54,13 @@ describe('WorkingDayCalendar with the shipped official schedules', () => {
     expect(cal.addWorkingDays('2026-02-13', 0)).toBe('2026-02-13');
     expect(cal.nextWorkingDayOnOrAfter('2026-02-14')).toBe('2026-02-23');
     expect(cal.daysOffBetween('2026-04-25', '2026-05-03').map((d) => d.date)).toEqual([
-      '2026-04-25', '2026-04-26', '2026-04-27', '2026-04-30', '2026-05-01', '2026-05-02', '2026-05-03',
+      '2026-04-25',
+      '2026-04-26',
+      '2026-04-27',
+      '2026-04-30',
+      '2026-05-01',
+      '2026-05-02',
+      '2026-05-03',
     ]);
   });
 

@@ -11,13 +11,7 @@
  */
 import { epochDayFromIso, epochDayFromYmd, isoFromEpochDay, weekdayOfEpochDay, ymdFromEpochDay } from './dates';
 import { CalendarError } from './errors';
-import {
-  MAX_SUPPORTED_YEAR,
-  MIN_SUPPORTED_YEAR,
-  statutoryHolidays,
-  type StatutoryHoliday,
-  type StatutoryHolidayOptions,
-} from './holidays';
+import { MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR, statutoryHolidays, type StatutoryHoliday, type StatutoryHolidayOptions } from './holidays';
 import { OFFICIAL_SCHEDULES, parseOfficialSchedule, type OfficialSchedule } from './schedule';
 
 export type DayKind =
@@ -188,9 +182,25 @@ export class WorkingDayCalendar {
         const onReason = on.get(date);
         let info: DayInfo;
         if (offReason !== undefined) {
-          info = { date, weekday, working: false, kind: 'official_day_off', reason: `Official day off: ${offReason} (${schedule.source})`, provisional: false, source: schedule.source };
+          info = {
+            date,
+            weekday,
+            working: false,
+            kind: 'official_day_off',
+            reason: `Official day off: ${offReason} (${schedule.source})`,
+            provisional: false,
+            source: schedule.source,
+          };
         } else if (onReason !== undefined) {
-          info = { date, weekday, working: true, kind: 'makeup_working_day', reason: `Make-up working day: ${onReason} (${schedule.source})`, provisional: false, source: schedule.source };
+          info = {
+            date,
+            weekday,
+            working: true,
+            kind: 'makeup_working_day',
+            reason: `Make-up working day: ${onReason} (${schedule.source})`,
+            provisional: false,
+            source: schedule.source,
+          };
         } else if (weekday === 0 || weekday === 6) {
           info = { date, weekday, working: false, kind: 'weekend', reason: WEEKEND_REASON[weekday]!, provisional: false };
         } else {
@@ -204,17 +214,34 @@ export class WorkingDayCalendar {
 
     const suffix = ` [provisional: computed from Labour Code 2019 Art. 111–112, no official schedule for ${year}]`;
     const holidays = new Map<string, StatutoryHoliday>();
-    for (const h of statutoryHolidays(year, this.options)) holidays.set(h.date, Object.freeze({ ...h, name: Object.freeze({ ...h.name }) }));
+    for (const h of statutoryHolidays(year, this.options))
+      holidays.set(h.date, Object.freeze({ ...h, name: Object.freeze({ ...h.name }) }));
     for (let i = 0; i < n; i++) {
       const date = isoFromEpochDay(first + i);
       const weekday = weekdayOfEpochDay(first + i);
       const h = holidays.get(date);
       let info: DayInfo;
       if (h !== undefined && h.kind === 'compensatory') {
-        info = { date, weekday, working: false, kind: 'compensatory_day_off', reason: `Compensatory day off: ${h.name.vi} / ${h.name.en}${suffix}`, provisional: true, holiday: h };
+        info = {
+          date,
+          weekday,
+          working: false,
+          kind: 'compensatory_day_off',
+          reason: `Compensatory day off: ${h.name.vi} / ${h.name.en}${suffix}`,
+          provisional: true,
+          holiday: h,
+        };
       } else if (h !== undefined) {
         const onWeekend = weekday === 0 || weekday === 6 ? ` (on a ${weekday === 0 ? 'Sunday' : 'Saturday'}, compensated later)` : '';
-        info = { date, weekday, working: false, kind: 'public_holiday', reason: `Public holiday: ${h.name.vi} / ${h.name.en}${onWeekend}${suffix}`, provisional: true, holiday: h };
+        info = {
+          date,
+          weekday,
+          working: false,
+          kind: 'public_holiday',
+          reason: `Public holiday: ${h.name.vi} / ${h.name.en}${onWeekend}${suffix}`,
+          provisional: true,
+          holiday: h,
+        };
       } else if (weekday === 0 || weekday === 6) {
         info = { date, weekday, working: false, kind: 'weekend', reason: WEEKEND_REASON[weekday]!, provisional: true };
       } else {

@@ -120,10 +120,13 @@ describe('loadModel', () => {
 
   it('rejects malformed models with a code and the bad field', () => {
     expect(() => loadModel({} as never)).toThrow(ModelFormatError);
-    const good = trainModel([
-      { text: 'a b c', department: 'x' },
-      { text: 'd e f', department: 'y' },
-    ], { calibrationFolds: 0, minFeatureCount: 1 });
+    const good = trainModel(
+      [
+        { text: 'a b c', department: 'x' },
+        { text: 'd e f', department: 'y' },
+      ],
+      { calibrationFolds: 0, minFeatureCount: 1 },
+    );
     expect(() => loadModel({ ...good, labels: ['x'] })).toThrow(/labels/);
     expect(() => loadModel({ ...good, thresholds: { ...good.thresholds, minConfidence: 2 } })).toThrow(/minConfidence/);
     expect(() => loadModel({ ...good, counts: { 'w:a': [1] } })).toThrow(/counts\["w:a"\]/);

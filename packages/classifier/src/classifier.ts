@@ -5,7 +5,15 @@
  */
 import * as fs from 'node:fs';
 import { hasTwoLetters } from './features';
-import { assertModelJson, buildScoringTables, softmax, type FeatureEntry, type ModelJson, type ScoringTables, type Thresholds } from './model';
+import {
+  assertModelJson,
+  buildScoringTables,
+  softmax,
+  type FeatureEntry,
+  type ModelJson,
+  type ScoringTables,
+  type Thresholds,
+} from './model';
 import { DEFAULT_ABBREVIATIONS, foldTokens } from './normalize';
 import { DEFAULT_MODEL_PATH } from './paths';
 import { compileRules, decideByRules, DEFAULT_RULES, matchRules, type CompiledRules, type RuleSet } from './rules';
@@ -211,15 +219,21 @@ export class Classifier {
 
 /** Function words (folded) that never make good evidence on their own. */
 const EVIDENCE_STOPWORDS = new Set(
-  ('toi chung ta minh ban em anh chi cua la va thi ma bi da dang se co cho voi duoc khong chua van nhung cac mot ' +
+  (
+    'toi chung ta minh ban em anh chi cua la va thi ma bi da dang se co cho voi duoc khong chua van nhung cac mot ' +
     'nay do nao gi roi lai con cung rat qua nen vi de tu den tai trong ngoai sau truoc khi neu hay oi a u nhe ' +
-    'the an and or to of in on for with is are was were be been my our your we i you it this that not no have has').split(' '),
+    'the an and or to of in on for with is are was were be been my our your we i you it this that not no have has'
+  ).split(' '),
 );
 
 function isReadableEvidence(feature: string): boolean {
   const kind = feature.charCodeAt(0);
   if (kind === 119 /* w */) return !EVIDENCE_STOPWORDS.has(feature.slice(2));
-  if (kind === 98 /* b */) return feature.slice(2).split('_').some((w) => !EVIDENCE_STOPWORDS.has(w));
+  if (kind === 98 /* b */)
+    return feature
+      .slice(2)
+      .split('_')
+      .some((w) => !EVIDENCE_STOPWORDS.has(w));
   return false;
 }
 

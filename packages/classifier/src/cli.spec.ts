@@ -61,7 +61,11 @@ describe('classify --jsonl', () => {
     ].join('\n');
     const io = memoryIo(input);
     expect(await runClassifyCommand(['--jsonl'], io)).toBe(0);
-    const lines = io.out().trim().split('\n').map((l) => JSON.parse(l));
+    const lines = io
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatchObject({ department: 'email', abstained: false });
     expect(lines[0].confidence).toBeGreaterThan(0);
@@ -138,7 +142,13 @@ describe('classify:train', () => {
         ['bị trừ tiền', 'billing'],
       ]),
     );
-    fs.writeFileSync(extra, lines([['gia hạn tên miền chưa xong', 'domain'], ['thanh toán bị trừ tiền', 'billing']]));
+    fs.writeFileSync(
+      extra,
+      lines([
+        ['gia hạn tên miền chưa xong', 'domain'],
+        ['thanh toán bị trừ tiền', 'billing'],
+      ]),
+    );
     const io = memoryIo();
     expect(await runTrainCommand(['--corpus', corpus, '--extra', extra, '--out', out], io)).toBe(0);
     expect(io.out()).toMatch(/trained on 8 examples \(1 extra file\(s\)\)/);

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { Classifier, getDefaultClassifier, loadModelFile } from './classifier';
+import { type Classifier, getDefaultClassifier, loadModelFile } from './classifier';
 import { readLabelledJsonl, type LabelledExample } from './corpus';
 import { evaluate, formatEvaluation } from './evaluate';
 import { DEFAULT_CORPUS_PATH, DEFAULT_MODEL_PATH } from './paths';

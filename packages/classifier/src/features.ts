@@ -47,11 +47,7 @@ export function familyOf(feature: string): FeatureFamily {
  * Calls `visit` for every feature occurrence of a tokenised text (a feature
  * may be visited more than once; callers dedupe).
  */
-export function forEachFeature(
-  tokens: readonly string[],
-  options: FeatureOptions,
-  visit: (feature: string) => void,
-): void {
+export function forEachFeature(tokens: readonly string[], options: FeatureOptions, visit: (feature: string) => void): void {
   const n = tokens.length;
   if (n === 0) return;
   for (let i = 0; i < n; i++) {

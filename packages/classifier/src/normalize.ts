@@ -22,24 +22,75 @@ export function normalizeForStorage(text: string): string {
  */
 export const DEFAULT_ABBREVIATIONS: Readonly<Record<string, string>> = Object.freeze({
   // không
-  ko: 'khong', k: 'khong', khong: 'khong', hok: 'khong', hk: 'khong', khg: 'khong', kg: 'khong',
-  k0: 'khong', khum: 'khong', hem: 'khong', kp: 'khong phai',
+  ko: 'khong',
+  k: 'khong',
+  khong: 'khong',
+  hok: 'khong',
+  hk: 'khong',
+  khg: 'khong',
+  kg: 'khong',
+  k0: 'khong',
+  khum: 'khong',
+  hem: 'khong',
+  kp: 'khong phai',
   // được
-  dc: 'duoc', duoc: 'duoc', dk: 'dang ky', dky: 'dang ky', dangky: 'dang ky',
+  dc: 'duoc',
+  duoc: 'duoc',
+  dk: 'dang ky',
+  dky: 'dang ky',
+  dangky: 'dang ky',
   // money / account
-  ck: 'chuyen khoan', tk: 'tai khoan', mk: 'mat khau', pw: 'mat khau',
-  hdon: 'hoa don', hdong: 'hop dong',
+  ck: 'chuyen khoan',
+  tk: 'tai khoan',
+  mk: 'mat khau',
+  pw: 'mat khau',
+  hdon: 'hoa don',
+  hdong: 'hop dong',
   // domain / support
-  tm: 'ten mien', tenmien: 'ten mien', ht: 'ho tro', hotro: 'ho tro', gh: 'gia han',
-  nv: 'nhan vien', cty: 'cong ty', sdt: 'so dien thoai',
-  dt: 'dien thoai', dthoai: 'dien thoai',
+  tm: 'ten mien',
+  tenmien: 'ten mien',
+  ht: 'ho tro',
+  hotro: 'ho tro',
+  gh: 'gia han',
+  nv: 'nhan vien',
+  cty: 'cong ty',
+  sdt: 'so dien thoai',
+  dt: 'dien thoai',
+  dthoai: 'dien thoai',
   // function words
-  j: 'gi', gj: 'gi', vs: 'voi', ng: 'nguoi', r: 'roi', rui: 'roi', oy: 'roi', bn: 'bao nhieu',
-  bh: 'bao gio', ntn: 'nhu the nao', trc: 'truoc', ms: 'moi', lm: 'lam', wa: 'qua', bik: 'biet',
-  kq: 'ket qua', tg: 'thoi gian', bt: 'binh thuong', mn: 'moi nguoi', nhg: 'nhung',
-  thui: 'thoi', cx: 'cung', cg: 'cung', vd: 'vi du', ok: 'ok', oke: 'ok', okie: 'ok',
+  j: 'gi',
+  gj: 'gi',
+  vs: 'voi',
+  ng: 'nguoi',
+  r: 'roi',
+  rui: 'roi',
+  oy: 'roi',
+  bn: 'bao nhieu',
+  bh: 'bao gio',
+  ntn: 'nhu the nao',
+  trc: 'truoc',
+  ms: 'moi',
+  lm: 'lam',
+  wa: 'qua',
+  bik: 'biet',
+  kq: 'ket qua',
+  tg: 'thoi gian',
+  bt: 'binh thuong',
+  mn: 'moi nguoi',
+  nhg: 'nhung',
+  thui: 'thoi',
+  cx: 'cung',
+  cg: 'cung',
+  vd: 'vi du',
+  ok: 'ok',
+  oke: 'ok',
+  okie: 'ok',
   // spelling variants of product words
-  'e-mail': 'email', webside: 'website', wedsite: 'website', hostting: 'hosting', emai: 'email',
+  'e-mail': 'email',
+  webside: 'website',
+  wedsite: 'website',
+  hostting: 'hosting',
+  emai: 'email',
 });
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
@@ -76,10 +127,7 @@ function stripEnglishPlural(token: string): string {
 }
 
 /** Split folded text into tokens and expand chat abbreviations token-wise. */
-export function foldTokens(
-  text: string,
-  abbreviations: Readonly<Record<string, string>> = DEFAULT_ABBREVIATIONS,
-): string[] {
+export function foldTokens(text: string, abbreviations: Readonly<Record<string, string>> = DEFAULT_ABBREVIATIONS): string[] {
   const folded = foldBasic(text);
   if (folded === '') return [];
   const out: string[] = [];
@@ -98,9 +146,6 @@ export function foldTokens(
  * The matching form of a text: folded, punctuation collapsed, abbreviations
  * expanded as whole tokens, English plurals reduced to the singular. "Tôi ko gửi đc mail!!" → "toi khong gui duoc mail".
  */
-export function foldForMatching(
-  text: string,
-  abbreviations: Readonly<Record<string, string>> = DEFAULT_ABBREVIATIONS,
-): string {
+export function foldForMatching(text: string, abbreviations: Readonly<Record<string, string>> = DEFAULT_ABBREVIATIONS): string {
   return foldTokens(text, abbreviations).join(' ');
 }

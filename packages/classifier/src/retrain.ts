@@ -10,9 +10,7 @@
 import { runTrainCommand } from './cli';
 
 if (require.main === module) {
-  void runTrainCommand(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-  );
+  void runTrainCommand(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then((code) => {
+    process.exitCode = code;
+  });
 }

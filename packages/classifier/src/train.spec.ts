@@ -30,7 +30,10 @@ describe('trainModel', () => {
     const v = model.familyVocabulary.word;
     const expected = Math.log(3 / (domainWords + v)) - Math.log(1 / ((model.familyTotals.word[1] as number) + v));
     const raw = classifier.scoreTokens(['ten']);
-    const withOnlyWord = new Classifier({ ...model, featureOptions: { ...model.featureOptions, familyWeights: { word: 1, bigram: 0, char: 0 } } }, { rules: {} });
+    const withOnlyWord = new Classifier(
+      { ...model, featureOptions: { ...model.featureOptions, familyWeights: { word: 1, bigram: 0, char: 0 } } },
+      { rules: {} },
+    );
     const s = withOnlyWord.scoreTokens(['ten']).logScores;
     expect((s[0] as number) - (s[1] as number)).toBeCloseTo(expected, 10); // equal priors cancel
     expect(raw.knownWordFeatures).toBe(1);
@@ -55,7 +58,11 @@ describe('trainModel', () => {
     );
     expect(model.labels).toEqual(['hr', 'it']);
     expect(model.classDocCounts).toEqual([2, 2]);
-    expect(trainModel(tiny, { labels: ['billing', 'domain', 'sales'], calibrationFolds: 0 }).labels).toEqual(['billing', 'domain', 'sales']);
+    expect(trainModel(tiny, { labels: ['billing', 'domain', 'sales'], calibrationFolds: 0 }).labels).toEqual([
+      'billing',
+      'domain',
+      'sales',
+    ]);
   });
 
   it('rejects unknown departments and empty input', () => {

@@ -154,7 +154,9 @@ export function trainModel(examples: readonly LabelledExample[], options: TrainO
       }
       const trainDocs = usable.length - members.length;
       const logDen = FAMILIES.map((_, fam) =>
-        Float64Array.from({ length: k }, (_, c) => Math.log(((totals[fam] as Float64Array)[c] as number) + alpha * Math.max(vocab[fam] as number, 1))),
+        Float64Array.from({ length: k }, (_, c) =>
+          Math.log(((totals[fam] as Float64Array)[c] as number) + alpha * Math.max(vocab[fam] as number, 1)),
+        ),
       );
       for (const i of members) {
         acc.fill(0);

@@ -28,9 +28,15 @@ export const commonEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6390'),
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI').default('mongodb://127.0.0.1:27018/complaints'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI')
+    .default('mongodb://127.0.0.1:27018/complaints'),
   /** BullMQ key prefix; keep the braces (Redis Cluster hash tag). */
-  QUEUE_PREFIX: z.string().regex(/^\{[A-Za-z0-9_-]+\}$/, 'a hash-tagged prefix such as {cg}').default('{cg}'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^\{[A-Za-z0-9_-]+\}$/, 'a hash-tagged prefix such as {cg}')
+    .default('{cg}'),
   /** Create MongoDB indexes at start-up (on by default outside production). */
   MONGODB_AUTO_INDEX: z.enum(['true', 'false', '1', '0']).optional(),
   /** Answer within this many working days after the day of receipt. */

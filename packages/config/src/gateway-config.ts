@@ -9,8 +9,16 @@ const gatewayEnvSchema = commonEnvSchema.extend({
   PUBLIC_URL: z.url().optional(),
   /** HMAC secret for staff bearer tokens; required in production (at least 32 characters). */
   AUTH_TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
-  AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
-  CASE_NUMBER_PREFIX: z.string().regex(/^[A-Z]{1,4}$/, '1–4 capital letters').default('KN'),
+  AUTH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(8 * 3600),
+  CASE_NUMBER_PREFIX: z
+    .string()
+    .regex(/^[A-Z]{1,4}$/, '1–4 capital letters')
+    .default('KN'),
   /** How long the gateway remembers an idempotency key → case number (the MongoDB unique index guards forever). */
   INTAKE_IDEMPOTENCY_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** A request that cannot make its complaint durable within this time answers 503. */
@@ -23,7 +31,12 @@ const gatewayEnvSchema = commonEnvSchema.extend({
   LIVECHAT_MESSAGES_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).default(300),
   LIVECHAT_SESSIONS_PER_HOUR_PER_IP: z.coerce.number().int().min(1).default(30),
   LIVECHAT_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(50),
-  LIVECHAT_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(15 * 1024 * 1024).default(10 * 1024 * 1024),
+  LIVECHAT_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(15 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   LIVECHAT_UPLOADS_PER_HOUR_PER_VISITOR: z.coerce.number().int().min(1).default(20),
   LIVECHAT_VISITOR_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** How long a dropped socket can come back with its missed events (connection-state recovery). */

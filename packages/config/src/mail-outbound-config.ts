@@ -11,7 +11,10 @@ const mailOutboundEnvSchema = commonEnvSchema.extend({
   /** HMAC secret of our Message-IDs (replies are matched by it); required in production. */
   MAIL_MESSAGE_ID_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** Right-hand side of our Message-IDs; default: the MAIL_FROM domain. */
-  MAIL_MESSAGE_ID_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/).optional(),
+  MAIL_MESSAGE_ID_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/)
+    .optional(),
   /** Automatic messages (receipts, notices) to one address per hour; more are suppressed (no mail loops). */
   MAIL_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
   /** A customer reply to a case closed less than this many days ago reopens it; later ones open a new case. */

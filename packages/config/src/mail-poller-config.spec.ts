@@ -4,9 +4,24 @@ import { loadMailPollerConfig } from './mail-poller-config';
 
 describe('loadMailPollerConfig', () => {
   it('reads one mailbox from IMAP_* (TLS not required on loopback)', () => {
-    const c = loadMailPollerConfig({ IMAP_HOST: '127.0.0.1', IMAP_PORT: '1143', IMAP_SECURE: 'false', IMAP_USER: 'support', IMAP_PASSWORD: 'x' });
+    const c = loadMailPollerConfig({
+      IMAP_HOST: '127.0.0.1',
+      IMAP_PORT: '1143',
+      IMAP_SECURE: 'false',
+      IMAP_USER: 'support',
+      IMAP_PASSWORD: 'x',
+    });
     expect(c.mailboxes).toEqual([
-      expect.objectContaining({ name: 'support', host: '127.0.0.1', port: 1143, secure: false, requireTls: false, folder: 'INBOX', processed: { action: 'seen' }, quarantineFolder: 'Quarantine' }),
+      expect.objectContaining({
+        name: 'support',
+        host: '127.0.0.1',
+        port: 1143,
+        secure: false,
+        requireTls: false,
+        folder: 'INBOX',
+        processed: { action: 'seen' },
+        quarantineFolder: 'Quarantine',
+      }),
     ]);
   });
 

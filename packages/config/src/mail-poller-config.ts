@@ -53,7 +53,12 @@ const mailPollerEnvSchema = commonEnvSchema.extend({
   /** Poll this often even while IDLE (some servers never push), and always when IDLE is missing. */
   MAIL_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Restart IDLE at least this often (RFC 2177 asks for < 29 min; many servers drop earlier). */
-  MAIL_IDLE_MAX_MS: z.coerce.number().int().min(1000).max(29 * 60_000).default(5 * 60_000),
+  MAIL_IDLE_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(29 * 60_000)
+    .default(5 * 60_000),
   /** The per-mailbox lock: one poller holds each mailbox, renewing every third of this. */
   MAIL_LOCK_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   MAIL_RECONNECT_MIN_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
@@ -65,12 +70,24 @@ const mailPollerEnvSchema = commonEnvSchema.extend({
   /** Bodies fetched at once: at most this many messages and … */
   MAIL_BODY_BATCH: z.coerce.number().int().min(1).max(1000).default(25),
   /** … at most this many bytes, so memory stays bounded whatever the backlog. */
-  MAIL_BODY_BATCH_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  MAIL_BODY_BATCH_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(32 * 1024 * 1024),
   /** Larger messages are quarantined and the sender told why (MongoDB documents stay below 16 MB). */
-  MAIL_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(15 * 1024 * 1024).default(10 * 1024 * 1024),
+  MAIL_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(15 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   /** IMAP socket inactivity limit. */
   MAIL_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
-  CASE_NUMBER_PREFIX: z.string().regex(/^[A-Z]{1,4}$/, '1–4 capital letters').default('KN'),
+  CASE_NUMBER_PREFIX: z
+    .string()
+    .regex(/^[A-Z]{1,4}$/, '1–4 capital letters')
+    .default('KN'),
   INTAKE_IDEMPOTENCY_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   INTAKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });

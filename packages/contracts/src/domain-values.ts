@@ -3,26 +3,11 @@
 export const CHANNELS = ['hotline', 'email', 'livechat', 'postal'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const STAFF_ROLES = [
-  'hotline_operator',
-  'postal_clerk',
-  'cs_agent',
-  'department_staff',
-  'supervisor',
-  'admin',
-] as const;
+export const STAFF_ROLES = ['hotline_operator', 'postal_clerk', 'cs_agent', 'department_staff', 'supervisor', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** The reference customer's departments: the default configuration. */
-export const DEFAULT_DEPARTMENTS = [
-  'domain',
-  'hosting',
-  'email',
-  'billing',
-  'technical',
-  'sales',
-  'customer_care',
-] as const;
+export const DEFAULT_DEPARTMENTS = ['domain', 'hosting', 'email', 'billing', 'technical', 'sales', 'customer_care'] as const;
 
 /** The queue for cases the classifier was not sure about; a customer-support agent decides. */
 export const TRIAGE = 'triage';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attachmentRefSchema } from './intake-envelope';
+import { type attachmentRefSchema } from './intake-envelope';
 
 /**
  * Livechat: the socket.io protocol between the widget, the gateway and the staff live view.
@@ -87,7 +87,10 @@ export const visitorSendSchema = z
   .object({
     clientMessageId: clientMessageIdSchema,
     text: z.string().max(LIVECHAT_MAX_TEXT_CHARS, `at most ${LIVECHAT_MAX_TEXT_CHARS} characters`).default(''),
-    attachmentIds: z.array(z.string().regex(/^[0-9a-f]{24}$/)).max(5).default([]),
+    attachmentIds: z
+      .array(z.string().regex(/^[0-9a-f]{24}$/))
+      .max(5)
+      .default([]),
   })
   .strict()
   .refine((v) => v.text.trim().length > 0 || v.attachmentIds.length > 0, { path: ['text'], message: 'an empty message' });

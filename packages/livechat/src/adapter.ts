@@ -30,11 +30,11 @@ export function createLivechatAdapter(redis: Redis, prefix: string): ReturnType<
   // blocking XREAD returns; end them together with `redis`, so a closed node stops at once.
   const duplicates: Redis[] = [];
   const duplicate = redis.duplicate.bind(redis);
-  redis.duplicate = ((override?: Partial<RedisOptions>) => {
+  redis.duplicate = (override?: Partial<RedisOptions>) => {
     const d = duplicate(override);
     duplicates.push(d);
     return d;
-  }) as Redis['duplicate'];
+  };
   redis.once('end', () => duplicates.forEach((d) => d.disconnect()));
   return createAdapter(redis, livechatAdapterOptions(prefix));
 }

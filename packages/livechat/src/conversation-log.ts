@@ -81,9 +81,7 @@ export class ConversationLog {
 
   /** A new conversation: its counters start at zero (best effort; loaded from MongoDB otherwise). */
   async init(conversationId: string): Promise<void> {
-    await this.redis
-      .eval(LOAD, 1, this.key(conversationId), String(STATE_TTL_MS), '0', '0', '', '')
-      .catch(() => undefined);
+    await this.redis.eval(LOAD, 1, this.key(conversationId), String(STATE_TTL_MS), '0', '0', '', '').catch(() => undefined);
   }
 
   async append(input: NewChatMessage, opts: { requireOpen: boolean }): Promise<AppendResult> {
@@ -179,11 +177,14 @@ export class ConversationLog {
     for (let round = 0; round < 3; round++) {
       let answer: [number, string, string];
       try {
-        answer = (await this.redis.eval(ALLOCATE, 1, this.key(conversationId), String(STATE_TTL_MS), requireOpen ? '1' : '0', visitorMessageId)) as [
-          number,
-          string,
-          string,
-        ];
+        answer = (await this.redis.eval(
+          ALLOCATE,
+          1,
+          this.key(conversationId),
+          String(STATE_TTL_MS),
+          requireOpen ? '1' : '0',
+          visitorMessageId,
+        )) as [number, string, string];
       } catch {
         const conversation = await this.conversations.allocateSeq(conversationId, requireOpen);
         return {
@@ -228,4 +229,3 @@ export class ConversationLog {
     });
   }
 }
-

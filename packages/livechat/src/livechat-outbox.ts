@@ -51,7 +51,11 @@ export class LivechatOutbox {
     );
     const view = toChatMessageView(message);
     const latest = await this.conversations.findById(msg.conversationId);
-    broadcastMessage(this.io, view, latest ? { ...toConversationSummary(latest), lastMessageAt: view.createdAt, lastMessagePreview: view.text.slice(0, 140) } : undefined);
+    broadcastMessage(
+      this.io,
+      view,
+      latest ? { ...toConversationSummary(latest), lastMessageAt: view.createdAt, lastMessagePreview: view.text.slice(0, 140) } : undefined,
+    );
     return { message: view, duplicate };
   }
 

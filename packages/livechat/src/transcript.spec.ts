@@ -21,7 +21,10 @@ describe('livechat transcript', () => {
       locale: 'vi',
       messages: [
         msg(3, { sender: { kind: 'agent', name: 'Minh' }, text: 'Em kiểm tra ngay ạ.' }),
-        msg(1, { text: 'Tên miền <b>lan.vn</b> bị khoá.', attachments: [{ id: 'a', fileName: 'hoá đơn.pdf', contentType: 'application/pdf', size: 10, sha256: 'a'.repeat(64) }] }),
+        msg(1, {
+          text: 'Tên miền <b>lan.vn</b> bị khoá.',
+          attachments: [{ id: 'a', fileName: 'hoá đơn.pdf', contentType: 'application/pdf', size: 10, sha256: 'a'.repeat(64) }],
+        }),
         msg(2, { sender: { kind: 'system' }, type: 'receipt', data: { caseNumber: 'KN26-00042' } }),
         msg(4, { sender: { kind: 'system' }, type: 'notice', data: { event: 'ended' } }),
       ],

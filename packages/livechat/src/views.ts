@@ -40,7 +40,7 @@ export function toStateView(c: ConversationRecord, agentsOnline: boolean): Conve
     conversationId: String(c._id),
     status: c.status,
     customerName: c.customer?.name ?? '',
-    locale: c.locale as LivechatLocale,
+    locale: c.locale,
     ...(receipt ? { receipt } : {}),
     agentsOnline,
     lastSeq: c.lastSeq,
@@ -63,7 +63,9 @@ export interface ConversationSummaryView {
 }
 
 export function toConversationSummary(c: ConversationRecord): ConversationSummaryView {
-  const customer = Object.fromEntries(Object.entries(c.customer ?? {}).filter(([, v]) => typeof v === 'string' && v)) as ConversationSummaryView['customer'];
+  const customer = Object.fromEntries(
+    Object.entries(c.customer ?? {}).filter(([, v]) => typeof v === 'string' && v),
+  ) as ConversationSummaryView['customer'];
   return {
     conversationId: String(c._id),
     status: c.status,

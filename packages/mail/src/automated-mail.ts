@@ -11,7 +11,10 @@ export interface HeaderLookup {
   get(name: string): string | undefined;
 }
 
-export function classifyAutomated(h: HeaderLookup, contentType: { value: string; params: Record<string, string> } | undefined): { kind: MailKind; reasons: string[] } {
+export function classifyAutomated(
+  h: HeaderLookup,
+  contentType: { value: string; params: Record<string, string> } | undefined,
+): { kind: MailKind; reasons: string[] } {
   const reasons: string[] = [];
   const ct = contentType?.value.toLowerCase();
   const reportType = contentType?.params['report-type']?.toLowerCase();
@@ -26,7 +29,12 @@ export function classifyAutomated(h: HeaderLookup, contentType: { value: string;
   if (h.get('x-autorespond') !== undefined) reasons.push('X-Autorespond');
   if (h.get('x-autoresponder') !== undefined) reasons.push('X-Autoresponder');
   const suppress = h.get('x-auto-response-suppress')?.toLowerCase();
-  if (suppress && /\b(all|oof|autoreply)\b/.test(suppress) && reasons.length === 0 && /^(automatic reply|auto|out of office)/i.test(h.get('subject') ?? '')) {
+  if (
+    suppress &&
+    /\b(all|oof|autoreply)\b/.test(suppress) &&
+    reasons.length === 0 &&
+    /^(automatic reply|auto|out of office)/i.test(h.get('subject') ?? '')
+  ) {
     reasons.push(`X-Auto-Response-Suppress: ${suppress}`);
   }
   if (h.get('x-loop') !== undefined) reasons.push('X-Loop');

@@ -51,8 +51,11 @@ describe('parseEmail', () => {
   });
 
   it('turns HTML into text and sanitized HTML without scripts or handlers', async () => {
-    const html = '<p onclick="steal()">Hosting <b>bị lỗi</b> 500</p><script>alert(1)</script><img src="http://t.example/p.gif" onerror="x()"><a href="javascript:evil()">x</a><a href="https://ok.example">ok</a>';
-    const mail = await parseEmail(Buffer.from(crlf(['From: b@example.vn', 'Subject: html', 'Content-Type: text/html; charset=utf-8', '', html])));
+    const html =
+      '<p onclick="steal()">Hosting <b>bị lỗi</b> 500</p><script>alert(1)</script><img src="http://t.example/p.gif" onerror="x()"><a href="javascript:evil()">x</a><a href="https://ok.example">ok</a>';
+    const mail = await parseEmail(
+      Buffer.from(crlf(['From: b@example.vn', 'Subject: html', 'Content-Type: text/html; charset=utf-8', '', html])),
+    );
     expect(mail.text).toContain('Hosting bị lỗi 500');
     expect(mail.text).not.toContain('alert');
     expect(mail.safeHtml).toContain('<b>bị lỗi</b>');
@@ -98,7 +101,11 @@ describe('parseEmail', () => {
       ),
     );
     expect(bounce.kind).toBe('bounce');
-    expect(bounce.bounce).toMatchObject({ originalMessageId: '<KN26-00001.abcdefabcdef.0123456789abcdef0123@cg.test>', failedRecipients: ['gone@example.vn'], status: '5.1.1' });
+    expect(bounce.bounce).toMatchObject({
+      originalMessageId: '<KN26-00001.abcdefabcdef.0123456789abcdef0123@cg.test>',
+      failedRecipients: ['gone@example.vn'],
+      status: '5.1.1',
+    });
     expect(bounce.attachments).toEqual([]);
   });
 
@@ -121,7 +128,11 @@ describe('stripQuotedReply', () => {
     expect(stripQuotedReply('Cảm ơn.\nVào Th 2, 5 thg 1, 2026 vào lúc 10:00 CSKH <s@x> đã viết:\n> old')).toBe('Cảm ơn.');
     expect(stripQuotedReply('Hi\nOn Mon, 5 Jan 2026 at 10:00, A Long Name <a@b.c>\nwrote:\n> q')).toBe('Hi');
     expect(stripQuotedReply('ok\n> quoted\nmore')).toBe('ok\nmore');
-    expect(stripQuotedReply('Xem thư dưới.\n---------- Forwarded message ---------\nFrom: A <a@b>\nDate: Mon, 5 Jan 2026\nSubject: x\n\nTên miền bị khóa.')).toContain('Tên miền bị khóa.');
+    expect(
+      stripQuotedReply(
+        'Xem thư dưới.\n---------- Forwarded message ---------\nFrom: A <a@b>\nDate: Mon, 5 Jan 2026\nSubject: x\n\nTên miền bị khóa.',
+      ),
+    ).toContain('Tên miền bị khóa.');
   });
 });
 

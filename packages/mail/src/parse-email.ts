@@ -56,7 +56,17 @@ export class UnparseableEmailError extends Error {
   readonly code = 'EMAIL_UNPARSEABLE';
 }
 
-const KEPT_HEADERS = ['auto-submitted', 'x-autoreply', 'x-autorespond', 'precedence', 'list-id', 'list-unsubscribe', 'x-loop', 'x-failed-recipients', 'content-type'];
+const KEPT_HEADERS = [
+  'auto-submitted',
+  'x-autoreply',
+  'x-autorespond',
+  'precedence',
+  'list-id',
+  'list-unsubscribe',
+  'x-loop',
+  'x-failed-recipients',
+  'content-type',
+];
 
 const nfc = (s: string | undefined) => (s === undefined ? undefined : s.normalize('NFC'));
 
@@ -71,7 +81,14 @@ export async function parseEmail(source: Buffer): Promise<ParsedEmail> {
   const rawHeaders = new Map<string, string>();
   for (const line of mail.headerLines ?? []) {
     const name = line.key.toLowerCase();
-    if (!rawHeaders.has(name)) rawHeaders.set(name, line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+    if (!rawHeaders.has(name))
+      rawHeaders.set(
+        name,
+        line.line
+          .slice(line.line.indexOf(':') + 1)
+          .replace(/\r?\n[ \t]+/g, ' ')
+          .trim(),
+      );
   }
   const from = firstAddress(mail.from);
   if (!from) throw new UnparseableEmailError('the message has no valid sender address (From)');
@@ -148,7 +165,9 @@ function firstAddress(value: AddressObject | AddressObject[] | undefined): Email
 function readBounce(parts: Array<{ contentType: string; content: Buffer }>, headers: Map<string, string>, body: string): BounceReport {
   // mailparser folds message/delivery-status into the text, so the report is read from the raw body.
   const status = { content: Buffer.from(body) };
-  const original = parts.find((p) => ['message/rfc822', 'text/rfc822-headers', 'message/global', 'message/global-headers'].includes(p.contentType));
+  const original = parts.find((p) =>
+    ['message/rfc822', 'text/rfc822-headers', 'message/global', 'message/global-headers'].includes(p.contentType),
+  );
   const failed = new Set<string>();
   let statusCode: string | undefined;
   let diagnostic: string | undefined;

@@ -11,7 +11,8 @@ const REPLY_HEADER = [
   /^\s*-{2,}\s*(original message|th[ưu] g[ốo]c|tin nh[ắa]n g[ốo]c)\s*-*\s*$/i,
   /^\s*_{10,}\s*$/,
 ];
-const FORWARD_MARKER = /^\s*(-{2,}\s*(forwarded message|th[ưu] chuy[ểe]n ti[ếe]p|tin nh[ắa]n [đd][ãa] chuy[ểe]n ti[ếe]p)\s*-*|begin forwarded message:?)\s*$/i;
+const FORWARD_MARKER =
+  /^\s*(-{2,}\s*(forwarded message|th[ưu] chuy[ểe]n ti[ếe]p|tin nh[ắa]n [đd][ãa] chuy[ểe]n ti[ếe]p)\s*-*|begin forwarded message:?)\s*$/i;
 const OUTLOOK_FROM = /^\s*(From|Từ|Tu):\s.+$/i;
 const OUTLOOK_NEXT = /^\s*(Sent|Date|Gửi|Đã gửi|Ngày|To|Đến|Subject|Chủ đề):\s/i;
 
@@ -31,5 +32,8 @@ export function stripQuotedReply(text: string): string {
     if (/^\s*>/.test(line)) continue;
     kept.push(line);
   }
-  return kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return kept
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

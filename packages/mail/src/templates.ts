@@ -47,7 +47,10 @@ export function receiptMail(r: ReceiptInput): MailContent {
     '',
     'Đây là thư tự động / This is an automatic message.',
   ].join('\n');
-  return { subject: subjectWithCaseNumber(r.caseNumber, `Đã tiếp nhận khiếu nại / Complaint received${r.subject ? `: ${r.subject}` : ''}`), text };
+  return {
+    subject: subjectWithCaseNumber(r.caseNumber, `Đã tiếp nhận khiếu nại / Complaint received${r.subject ? `: ${r.subject}` : ''}`),
+    text,
+  };
 }
 
 export function staffReplyMail(input: { caseNumber: string; customerSubject?: string; text: string; staffName?: string }): MailContent {

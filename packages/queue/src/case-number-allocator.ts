@@ -36,14 +36,10 @@ export class CaseNumberAllocator {
     const head = formatCaseNumber(this.opts.caseNumberPrefix, year, 0).replace(/0+$/, '');
     const idemKey = `${this.opts.keyPrefix}:idem:${channel}:${idempotencyKey}`;
     const seqKey = `${this.opts.keyPrefix}:case-seq:${year}`;
-    const [caseNumber, existing] = (await this.redis.eval(
-      ALLOCATE_SCRIPT,
-      2,
-      idemKey,
-      seqKey,
-      head,
-      String(this.opts.ttlSeconds),
-    )) as [string, number];
+    const [caseNumber, existing] = (await this.redis.eval(ALLOCATE_SCRIPT, 2, idemKey, seqKey, head, String(this.opts.ttlSeconds))) as [
+      string,
+      number,
+    ];
     return { caseNumber, existing: existing === 1 };
   }
 }

@@ -13,13 +13,17 @@ export class DeadlineScheduler {
 
   constructor(connection: Redis, prefix: string) {
     this.queue = new Queue<DeadlineCheckJob>(QUEUE_NAMES.deadlines, {
-      connection: connection as unknown as ConnectionOptions,
+      connection: connection,
       prefix,
       defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, removeOnComplete: { age: 30 * 24 * 3600 } },
     });
   }
 
-  async schedule(caseNumber: string, check: { kind: DeadlineCheckJob['kind']; dueDate: string; at: Date }, now = Date.now()): Promise<void> {
+  async schedule(
+    caseNumber: string,
+    check: { kind: DeadlineCheckJob['kind']; dueDate: string; at: Date },
+    now = Date.now(),
+  ): Promise<void> {
     await this.queue.add(
       JOB_NAMES.deadlineCheck,
       { caseNumber, kind: check.kind, dueDate: check.dueDate },

@@ -26,7 +26,7 @@ export interface QueueFactoryOptions {
 
 export function createIntakeQueue(opts: QueueFactoryOptions): IntakeQueue {
   return new Queue<IntakeEnvelope, unknown, string>(QUEUE_NAMES.intake, {
-    connection: opts.connection as unknown as ConnectionOptions,
+    connection: opts.connection,
     prefix: opts.prefix,
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
     skipWaitingForReady: opts.failFast ?? false,

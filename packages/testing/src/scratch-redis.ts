@@ -37,7 +37,11 @@ export class ScratchRedis {
   }
 
   async resume(): Promise<void> {
-    this.proc = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(this.port), '--dir', this.dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
+    this.proc = spawn(
+      'redis-server',
+      ['--bind', '127.0.0.1', '--port', String(this.port), '--dir', this.dir, '--appendonly', 'yes', '--save', ''],
+      { stdio: 'ignore' },
+    );
     await waitFor(`redis-server on ${this.port}`, async () => {
       const probe = new Redis(this.url, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
       probe.on('error', () => undefined);

@@ -44,7 +44,9 @@ export async function retrainCommand(argv: string[]): Promise<number> {
   try {
     const { retrainFromCorrections } = await import('@cg/core');
     const result = await retrainFromCorrections(db, process.env.USER ?? 'cli', { force: argv.includes('--force') });
-    process.stdout.write(`${JSON.stringify(result ? { retrained: true, ...result } : { retrained: false, reason: 'no new corrections since the newest model (use --force)' })}\n`);
+    process.stdout.write(
+      `${JSON.stringify(result ? { retrained: true, ...result } : { retrained: false, reason: 'no new corrections since the newest model (use --force)' })}\n`,
+    );
     return 0;
   } finally {
     await db.close();

@@ -23,7 +23,8 @@ export async function addStaffUser(db: Database, input: AddStaffUserInput) {
   const role = input.role as StaffRole;
   if (role === 'department_staff' && !input.department) throw new UsageError('--department: required for department_staff');
   if (input.department && role !== 'department_staff') throw new UsageError('--department: only for department_staff');
-  if (input.department && !DEPARTMENT_CODE_PATTERN.test(input.department)) throw new UsageError(`--department: a code such as ${DEFAULT_DEPARTMENTS.join(', ')}`);
+  if (input.department && !DEPARTMENT_CODE_PATTERN.test(input.department))
+    throw new UsageError(`--department: a code such as ${DEFAULT_DEPARTMENTS.join(', ')}`);
   return db.staffUsers.create({
     email: input.email.toLowerCase(),
     displayName: input.name ?? input.email.split('@')[0]!,

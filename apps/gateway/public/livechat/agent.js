@@ -14,7 +14,9 @@
   var pending = new Map(); // clientMessageId → { text, state }
   var typingTimer = null;
 
-  function $(id) { return document.getElementById(id); }
+  function $(id) {
+    return document.getElementById(id);
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -25,7 +27,11 @@
     if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
     var b = new Uint8Array(16);
     window.crypto.getRandomValues(b);
-    return Array.prototype.map.call(b, function (x) { return ('0' + x.toString(16)).slice(-2); }).join('');
+    return Array.prototype.map
+      .call(b, function (x) {
+        return ('0' + x.toString(16)).slice(-2);
+      })
+      .join('');
   }
   function time(iso) {
     var d = new Date(iso);
@@ -47,14 +53,20 @@
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: f.elements.email.value.trim(), password: f.elements.password.value }),
     })
-      .then(function (res) { return res.json().then(function (j) { return { status: res.status, json: j }; }); })
+      .then(function (res) {
+        return res.json().then(function (j) {
+          return { status: res.status, json: j };
+        });
+      })
       .then(function (r) {
         if (r.status !== 200) return showLogin(r.json.detail || r.json.title || 'Đăng nhập thất bại');
         sessionStorage.setItem(TOKEN_KEY, r.json.token);
         $('ag-me').textContent = r.json.staff.name + ' (' + r.json.staff.role + ')';
         start();
       })
-      .catch(function () { showLogin('Không kết nối được máy chủ'); });
+      .catch(function () {
+        showLogin('Không kết nối được máy chủ');
+      });
   }
 
   function start() {
@@ -66,12 +78,16 @@
       $('ag-status').textContent = '● trực tuyến';
       socket.timeout(ACK_TIMEOUT_MS).emit('conversations:list', {}, function (err, res) {
         if (err || !res.ok) return;
-        res.conversations.forEach(function (c) { conversations.set(c.conversationId, c); });
+        res.conversations.forEach(function (c) {
+          conversations.set(c.conversationId, c);
+        });
         renderList();
         if (openId) openConversation(openId);
       });
     });
-    socket.on('disconnect', function () { $('ag-status').textContent = '○ mất kết nối…'; });
+    socket.on('disconnect', function () {
+      $('ag-status').textContent = '○ mất kết nối…';
+    });
     socket.on('connect_error', function (err) {
       var code = err && err.data && err.data.code;
       if (code === 'unauthenticated' || code === 'forbidden') {
@@ -99,7 +115,10 @@
       if (!p || p.conversationId !== openId) return;
       $('ag-typing').hidden = !p.isTyping;
       clearTimeout(typingTimer);
-      if (p.isTyping) typingTimer = setTimeout(function () { $('ag-typing').hidden = true; }, 6000);
+      if (p.isTyping)
+        typingTimer = setTimeout(function () {
+          $('ag-typing').hidden = true;
+        }, 6000);
     });
   }
 
@@ -107,8 +126,12 @@
     var ul = $('ag-conversations');
     ul.textContent = '';
     Array.from(conversations.values())
-      .filter(function (c) { return c.status === 'open' || c.conversationId === openId; })
-      .sort(function (a, b) { return String(b.lastMessageAt).localeCompare(String(a.lastMessageAt)); })
+      .filter(function (c) {
+        return c.status === 'open' || c.conversationId === openId;
+      })
+      .sort(function (a, b) {
+        return String(b.lastMessageAt).localeCompare(String(a.lastMessageAt));
+      })
       .forEach(function (c) {
         var li = el('li');
         li.setAttribute('data-id', c.conversationId);
@@ -118,7 +141,9 @@
         if (n) name.appendChild(el('span', 'ag-badge', n));
         li.appendChild(name);
         li.appendChild(el('div', 'ag-preview', (c.caseNumber ? c.caseNumber + ' · ' : '') + (c.lastMessagePreview || '')));
-        li.addEventListener('click', function () { openConversation(c.conversationId); });
+        li.addEventListener('click', function () {
+          openConversation(c.conversationId);
+        });
         ul.appendChild(li);
       });
   }
@@ -132,7 +157,9 @@
     socket.timeout(ACK_TIMEOUT_MS).emit('conversation:open', { conversationId: id }, function (err, res) {
       if (err || !res.ok) return;
       conversations.set(id, res.conversation);
-      res.messages.forEach(function (m) { openMessages.set(m.id, m); });
+      res.messages.forEach(function (m) {
+        openMessages.set(m.id, m);
+      });
       $('ag-empty').hidden = true;
       $('ag-conv').hidden = false;
       renderHead();
@@ -145,7 +172,9 @@
     var c = conversations.get(openId);
     if (!c) return;
     $('ag-customer').textContent = c.customer.name || '—';
-    $('ag-contact').textContent = [c.customer.email, c.customer.phone, c.customer.domain, c.customer.customerId].filter(Boolean).join(' · ');
+    $('ag-contact').textContent = [c.customer.email, c.customer.phone, c.customer.domain, c.customer.customerId]
+      .filter(Boolean)
+      .join(' · ');
     $('ag-case').textContent = c.caseNumber || '';
     $('ag-end').hidden = c.status !== 'open';
     $('ag-compose').hidden = c.status !== 'open';
@@ -155,8 +184,12 @@
     var ol = $('ag-messages');
     ol.textContent = '';
     Array.from(openMessages.values())
-      .sort(function (a, b) { return a.seq - b.seq; })
-      .forEach(function (m) { ol.appendChild(renderMessage(m)); });
+      .sort(function (a, b) {
+        return a.seq - b.seq;
+      })
+      .forEach(function (m) {
+        ol.appendChild(renderMessage(m));
+      });
     pending.forEach(function (p, id) {
       var li = el('li', 'ag-msg', p.text);
       li.setAttribute('data-kind', 'agent');
@@ -191,15 +224,21 @@
   }
 
   function download(a) {
-    fetch('/api/v1/livechat/attachments/' + encodeURIComponent(a.id), { headers: { authorization: 'Bearer ' + sessionStorage.getItem(TOKEN_KEY) } })
-      .then(function (res) { return res.blob(); })
+    fetch('/api/v1/livechat/attachments/' + encodeURIComponent(a.id), {
+      headers: { authorization: 'Bearer ' + sessionStorage.getItem(TOKEN_KEY) },
+    })
+      .then(function (res) {
+        return res.blob();
+      })
       .then(function (blob) {
         var url = URL.createObjectURL(blob);
         var link = document.createElement('a');
         link.href = url;
         link.download = a.fileName;
         link.click();
-        setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+        setTimeout(function () {
+          URL.revokeObjectURL(url);
+        }, 10000);
       });
   }
 
@@ -213,18 +252,20 @@
     var conversationId = openId;
     pending.set(id, { text: text, state: 'sending' });
     renderMessages();
-    socket.timeout(ACK_TIMEOUT_MS).emit('message:send', { conversationId: conversationId, clientMessageId: id, text: text }, function (err, res) {
-      var p = pending.get(id);
-      if (!p) return;
-      if (!err && res.ok) {
-        pending.delete(id);
-        if (conversationId === openId) openMessages.set(res.message.id, res.message);
-      } else {
-        p.state = 'failed';
-        p.error = err ? 'không có phản hồi' : res.error.message;
-      }
-      renderMessages();
-    });
+    socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emit('message:send', { conversationId: conversationId, clientMessageId: id, text: text }, function (err, res) {
+        var p = pending.get(id);
+        if (!p) return;
+        if (!err && res.ok) {
+          pending.delete(id);
+          if (conversationId === openId) openMessages.set(res.message.id, res.message);
+        } else {
+          p.state = 'failed';
+          p.error = err ? 'không có phản hồi' : res.error.message;
+        }
+        renderMessages();
+      });
   }
 
   function init() {

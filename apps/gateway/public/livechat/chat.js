@@ -20,7 +20,8 @@
       other: 'EN',
       otherLabel: 'Switch to English',
       minimize: 'Thu nhỏ',
-      formIntro: 'Xin chào! Vui lòng cho chúng tôi biết cách liên hệ với bạn. Tin nhắn đầu tiên của bạn sẽ được ghi nhận là phản ánh/khiếu nại và bạn nhận được mã số ngay.',
+      formIntro:
+        'Xin chào! Vui lòng cho chúng tôi biết cách liên hệ với bạn. Tin nhắn đầu tiên của bạn sẽ được ghi nhận là phản ánh/khiếu nại và bạn nhận được mã số ngay.',
       name: 'Họ và tên',
       email: 'Email',
       phone: 'Số điện thoại',
@@ -37,15 +38,20 @@
       connecting: 'Đang kết nối…',
       online: 'Đã kết nối',
       offline: 'Mất kết nối — đang thử lại…',
-      noAgent: 'Hiện chưa có nhân viên trực tuyến. Bạn vẫn có thể gửi khiếu nại: chúng tôi ghi nhận ngay, cấp mã số và trả lời trong thời hạn quy định.',
+      noAgent:
+        'Hiện chưa có nhân viên trực tuyến. Bạn vẫn có thể gửi khiếu nại: chúng tôi ghi nhận ngay, cấp mã số và trả lời trong thời hạn quy định.',
       receiptTitle: 'Đã tiếp nhận khiếu nại của bạn',
       caseNumber: 'Mã số',
       deadline: 'Hạn trả lời',
       withinDays: 'trong 5 ngày làm việc',
-      byDate: function (d) { return 'trước 24:00 ngày ' + d; },
+      byDate: function (d) {
+        return 'trước 24:00 ngày ' + d;
+      },
       receivedAt: 'Tiếp nhận lúc',
       keepNumber: 'Vui lòng giữ mã số này để tra cứu.',
-      agentTyping: function (n) { return (n || 'Nhân viên') + ' đang nhập…'; },
+      agentTyping: function (n) {
+        return (n || 'Nhân viên') + ' đang nhập…';
+      },
       you: 'Bạn',
       agent: 'Nhân viên CSKH',
       transcript: 'Gửi bản ghi qua email',
@@ -89,15 +95,20 @@
       connecting: 'Connecting…',
       online: 'Connected',
       offline: 'Connection lost — retrying…',
-      noAgent: 'No agent is online right now. You can still send your complaint: it is recorded at once, you get a case number, and we answer within the deadline.',
+      noAgent:
+        'No agent is online right now. You can still send your complaint: it is recorded at once, you get a case number, and we answer within the deadline.',
       receiptTitle: 'Your complaint has been received',
       caseNumber: 'Case number',
       deadline: 'Answer due',
       withinDays: 'within 5 working days',
-      byDate: function (d) { return 'by 24:00 on ' + d; },
+      byDate: function (d) {
+        return 'by 24:00 on ' + d;
+      },
       receivedAt: 'Received at',
       keepNumber: 'Please keep this number for reference.',
-      agentTyping: function (n) { return (n || 'An agent') + ' is typing…'; },
+      agentTyping: function (n) {
+        return (n || 'An agent') + ' is typing…';
+      },
       you: 'You',
       agent: 'Support agent',
       transcript: 'Email me the transcript',
@@ -210,7 +221,11 @@
     if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
     var b = new Uint8Array(16);
     window.crypto.getRandomValues(b);
-    return Array.prototype.map.call(b, function (x) { return ('0' + x.toString(16)).slice(-2); }).join('');
+    return Array.prototype.map
+      .call(b, function (x) {
+        return ('0' + x.toString(16)).slice(-2);
+      })
+      .join('');
   }
   function fmtTime(iso) {
     var d = new Date(iso);
@@ -225,7 +240,9 @@
     box.textContent = text;
     box.hidden = false;
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(function () { box.hidden = true; }, 4000);
+    toastTimer = setTimeout(function () {
+      box.hidden = true;
+    }, 4000);
   }
   function errorText(error) {
     if (!error) return t('genericError');
@@ -285,8 +302,12 @@
   }
 
   function clearFieldErrors() {
-    Array.prototype.forEach.call(document.querySelectorAll('.lc-field-error'), function (n) { n.textContent = ''; });
-    Array.prototype.forEach.call($('lc-form').elements, function (n) { if (n.removeAttribute) n.removeAttribute('aria-invalid'); });
+    Array.prototype.forEach.call(document.querySelectorAll('.lc-field-error'), function (n) {
+      n.textContent = '';
+    });
+    Array.prototype.forEach.call($('lc-form').elements, function (n) {
+      if (n.removeAttribute) n.removeAttribute('aria-invalid');
+    });
   }
   function fieldError(field, message) {
     var slot = document.querySelector('.lc-field-error[data-field="' + field + '"]');
@@ -299,7 +320,9 @@
     ev.preventDefault();
     clearFieldErrors();
     var f = ev.target;
-    var v = function (k) { return f.elements[k].value.trim(); };
+    var v = function (k) {
+      return f.elements[k].value.trim();
+    };
     var body = { name: v('name'), locale: lang };
     if (v('email')) body.email = v('email');
     if (v('phone')) body.phone = v('phone');
@@ -309,8 +332,14 @@
       else body.customerId = ref;
     }
     var bad = false;
-    if (!body.name) { fieldError('name', t('formError')); bad = true; }
-    if (!body.email && !body.phone) { fieldError('email', t('needContact')); bad = true; }
+    if (!body.name) {
+      fieldError('name', t('formError'));
+      bad = true;
+    }
+    if (!body.email && !body.phone) {
+      fieldError('email', t('needContact'));
+      bad = true;
+    }
     if (bad) return showForm(t('formError'));
     stored.prefill = { name: v('name'), email: v('email'), phone: v('phone'), ref: ref };
     writeStore();
@@ -323,7 +352,14 @@
       body: JSON.stringify(body),
     })
       .then(function (res) {
-        return res.json().catch(function () { return {}; }).then(function (json) { return { status: res.status, json: json }; });
+        return res
+          .json()
+          .catch(function () {
+            return {};
+          })
+          .then(function (json) {
+            return { status: res.status, json: json };
+          });
       })
       .then(function (r) {
         if (r.status === 201) {
@@ -334,10 +370,14 @@
           startChat();
           return;
         }
-        (r.json.errors || []).forEach(function (e) { fieldError(e.field, e.message); });
+        (r.json.errors || []).forEach(function (e) {
+          fieldError(e.field, e.message);
+        });
         showForm(r.json.detail || r.json.title || t('genericError'));
       })
-      .catch(function () { showForm(t('genericError')); })
+      .catch(function () {
+        showForm(t('genericError'));
+      })
       .then(function () {
         btn.disabled = false;
         btn.textContent = t('start');
@@ -369,7 +409,9 @@
     renderStatus();
     // eslint-disable-next-line no-undef
     socket = io('/livechat', {
-      auth: function (cb) { cb({ token: stored.token, lastSeq: lastSeq }); },
+      auth: function (cb) {
+        cb({ token: stored.token, lastSeq: lastSeq });
+      },
       transports: ['websocket', 'polling'],
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
@@ -385,7 +427,10 @@
       renderStatus();
       pumping = null;
       // The server closed us on purpose (e.g. an error): come back after a pause.
-      if (reason === 'io server disconnect') setTimeout(function () { if (socket && !socket.connected) socket.connect(); }, 2000);
+      if (reason === 'io server disconnect')
+        setTimeout(function () {
+          if (socket && !socket.connected) socket.connect();
+        }, 2000);
     });
     socket.on('connect_error', function (err) {
       connState = 'offline';
@@ -397,7 +442,12 @@
         return;
       }
       // Refused by the server's checks: socket.io does not retry these, so retry here.
-      setTimeout(function () { if (socket && !socket.connected) socket.connect(); }, data.retryable ? 2000 : 10000);
+      setTimeout(
+        function () {
+          if (socket && !socket.connected) socket.connect();
+        },
+        data.retryable ? 2000 : 10000,
+      );
     });
     socket.on('conversation:state', function (state) {
       conv = state;
@@ -423,7 +473,9 @@
         line.textContent = t('agentTyping')(p.name);
         line.hidden = false;
         clearTimeout(typingTimer);
-        typingTimer = setTimeout(function () { line.hidden = true; }, 6000);
+        typingTimer = setTimeout(function () {
+          line.hidden = true;
+        }, 6000);
       } else {
         line.hidden = true;
       }
@@ -451,7 +503,9 @@
       if (m.seq > lastSeq) lastSeq = m.seq;
       // Our own message came back from the server: it is stored, whatever happened to the ack.
       var ob = outbox();
-      var i = ob.findIndex(function (x) { return x.clientMessageId === m.id; });
+      var i = ob.findIndex(function (x) {
+        return x.clientMessageId === m.id;
+      });
       if (i >= 0) {
         ob.splice(i, 1);
         writeStore();
@@ -477,7 +531,9 @@
   // One message in flight at a time, in the order typed, so the conversation keeps that order.
   function pump() {
     if (pumping || !socket || !socket.connected) return; // sent on the next connect
-    var next = outbox().find(function (m) { return m.state === 'sending'; });
+    var next = outbox().find(function (m) {
+      return m.state === 'sending';
+    });
     if (!next) return;
     pumping = next;
     sendItem(next, function () {
@@ -488,7 +544,13 @@
 
   function sendItem(m, done) {
     var sentOn = socket;
-    var payload = { clientMessageId: m.clientMessageId, text: m.text, attachmentIds: (m.attachments || []).map(function (a) { return a.id; }) };
+    var payload = {
+      clientMessageId: m.clientMessageId,
+      text: m.text,
+      attachmentIds: (m.attachments || []).map(function (a) {
+        return a.id;
+      }),
+    };
     socket.timeout(ACK_TIMEOUT_MS).emit('message:send', payload, function (err, res) {
       if (sentOn !== socket) return; // a newer connection took over
       if (err) {
@@ -510,9 +572,12 @@
         if (e.retryable && m.attempts < AUTO_RETRIES) {
           writeStore();
           renderAll();
-          setTimeout(function () {
-            if (sentOn === socket && socket.connected) sendItem(m, done);
-          }, Math.min(e.retryAfterMs || 2000, 15000));
+          setTimeout(
+            function () {
+              if (sentOn === socket && socket.connected) sendItem(m, done);
+            },
+            Math.min(e.retryAfterMs || 2000, 15000),
+          );
           return;
         }
         m.state = 'failed';
@@ -560,9 +625,15 @@
     var list = $('lc-messages');
     if (!list) return;
     list.textContent = '';
-    var sorted = Array.from(messages.values()).sort(function (a, b) { return a.seq - b.seq; });
-    sorted.forEach(function (m) { list.appendChild(renderMessage(m)); });
-    outbox().forEach(function (m) { list.appendChild(renderPending(m)); });
+    var sorted = Array.from(messages.values()).sort(function (a, b) {
+      return a.seq - b.seq;
+    });
+    sorted.forEach(function (m) {
+      list.appendChild(renderMessage(m));
+    });
+    outbox().forEach(function (m) {
+      list.appendChild(renderPending(m));
+    });
     list.scrollTop = list.scrollHeight;
     var ended = conv && conv.status === 'ended';
     $('lc-ended').hidden = !ended;
@@ -607,12 +678,18 @@
     var bubble = el('div', 'lc-bubble', m.text);
     if (m.attachments && m.attachments.length) bubble.appendChild(fileChips(m.attachments));
     li.appendChild(bubble);
-    var meta = el('div', 'lc-meta', m.state === 'failed' ? '⚠ ' + t('failed') + (m.error ? ': ' + errorText(m.error) : '') : '… ' + t('sending'));
+    var meta = el(
+      'div',
+      'lc-meta',
+      m.state === 'failed' ? '⚠ ' + t('failed') + (m.error ? ': ' + errorText(m.error) : '') : '… ' + t('sending'),
+    );
     if (m.state === 'failed') {
       var b = el('button', 'lc-retry', t('retry'));
       b.type = 'button';
       b.setAttribute('data-testid', 'retry');
-      b.addEventListener('click', function () { retry(m); });
+      b.addEventListener('click', function () {
+        retry(m);
+      });
       meta.appendChild(b);
     }
     li.appendChild(meta);
@@ -635,7 +712,9 @@
     dd.setAttribute('data-testid', 'case-number');
     dl.appendChild(dd);
     dl.appendChild(el('dt', null, t('receivedAt')));
-    dl.appendChild(el('dd', null, new Date(r.receivedAt).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' })));
+    dl.appendChild(
+      el('dd', null, new Date(r.receivedAt).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' })),
+    );
     dl.appendChild(el('dt', null, t('deadline')));
     var due = el('dd', null, r.dueDate ? t('byDate')(fmtDate(r.dueDate)) : t('withinDays'));
     due.setAttribute('data-testid', 'deadline');
@@ -689,7 +768,11 @@
       headers: { authorization: 'Bearer ' + stored.token, 'content-type': 'application/octet-stream' },
       body: file,
     })
-      .then(function (res) { return res.json().then(function (json) { return { status: res.status, json: json }; }); })
+      .then(function (res) {
+        return res.json().then(function (json) {
+          return { status: res.status, json: json };
+        });
+      })
       .then(function (r) {
         if (r.status === 201) {
           $('lc-toast').hidden = true;
@@ -699,7 +782,9 @@
         else if (r.status === 413) toast(t('tooBig'));
         else toast(r.json.detail || r.json.title || t('genericError'));
       })
-      .catch(function () { toast(t('genericError')); });
+      .catch(function () {
+        toast(t('genericError'));
+      });
   }
 
   function ask(event, done) {
@@ -731,7 +816,9 @@
       window.parent.postMessage({ type: 'cg-livechat:minimize' }, '*');
     });
     $('lc-transcript').addEventListener('click', function () {
-      ask('transcript:request', function () { toast(t('transcriptQueued')); });
+      ask('transcript:request', function () {
+        toast(t('transcriptQueued'));
+      });
     });
     $('lc-end').addEventListener('click', function () {
       if (!window.confirm(t('endConfirm'))) return;
@@ -740,7 +827,9 @@
         renderAll();
       });
     });
-    $('lc-new').addEventListener('click', function () { resetSession(''); });
+    $('lc-new').addEventListener('click', function () {
+      resetSession('');
+    });
     restoreFromParent(function () {
       if (I18N[stored.lang] && stored.lang !== lang) {
         lang = stored.lang;

@@ -154,7 +154,14 @@
     if (wasOpen) open();
   }
 
-  window.CGLivechat = { open: function () { open(); }, close: function () { close(); } };
+  window.CGLivechat = {
+    open: function () {
+      open();
+    },
+    close: function () {
+      close();
+    },
+  };
   if (document.body) init();
   else document.addEventListener('DOMContentLoaded', init);
 })();

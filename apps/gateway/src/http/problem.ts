@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import { type z } from 'zod';
 
 /** One bad field, named by its path in the request (e.g. `caller.phone`). */
 export interface FieldProblem {
@@ -70,11 +70,24 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
     // body-parser errors: malformed JSON, too large, wrong charset.
     const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 400 && status < 500) {
-      const title = err.type === 'entity.parse.failed' ? 'Malformed JSON body' : err.type === 'entity.too.large' ? 'Request body too large' : 'Bad request';
-      return sendProblem(res, new HttpProblem(status, err.type ?? 'bad_request', title, err.message, [{ field: '(body)', code: err.type ?? 'invalid', message: err.message }]));
+      const title =
+        err.type === 'entity.parse.failed'
+          ? 'Malformed JSON body'
+          : err.type === 'entity.too.large'
+            ? 'Request body too large'
+            : 'Bad request';
+      return sendProblem(
+        res,
+        new HttpProblem(status, err.type ?? 'bad_request', title, err.message, [
+          { field: '(body)', code: err.type ?? 'invalid', message: err.message },
+        ]),
+      );
     }
     logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
     if (res.headersSent) return;
-    sendProblem(res, new HttpProblem(500, 'internal_error', 'Internal server error', 'the error was logged; nothing was recorded for this request'));
+    sendProblem(
+      res,
+      new HttpProblem(500, 'internal_error', 'Internal server error', 'the error was logged; nothing was recorded for this request'),
+    );
   };
 }

@@ -16,9 +16,16 @@ export function requireStaff(tokens: StaffTokenService, permission: Permission):
     const match = BEARER.exec(req.get('authorization') ?? '');
     const principal = match ? tokens.verify(match[1]!) : null;
     if (!principal) {
-      throw new HttpProblem(401, 'unauthenticated', 'Sign-in required', 'send a valid staff token: Authorization: Bearer <token> (POST /api/v1/auth/login)', undefined, {
-        'WWW-Authenticate': 'Bearer realm="staff"',
-      });
+      throw new HttpProblem(
+        401,
+        'unauthenticated',
+        'Sign-in required',
+        'send a valid staff token: Authorization: Bearer <token> (POST /api/v1/auth/login)',
+        undefined,
+        {
+          'WWW-Authenticate': 'Bearer realm="staff"',
+        },
+      );
     }
     if (!hasPermission(principal.role, permission)) {
       throw new HttpProblem(403, 'forbidden', 'Not allowed for your role', `role ${principal.role} lacks permission ${permission}`);

@@ -38,7 +38,10 @@ export function livechatPages(opts: { embedOrigins: string }): Router {
     res.set('Cache-Control', 'no-cache');
     next();
   };
-  const page = (file: string): RequestHandler => (_req, res) => res.sendFile(resolve(PUBLIC_DIR, 'livechat', file));
+  const page =
+    (file: string): RequestHandler =>
+    (_req, res) =>
+      res.sendFile(resolve(PUBLIC_DIR, 'livechat', file));
 
   router.get('/chat', csp(ancestors), embeddable, noStore, page('chat.html'));
   router.get('/livechat/agent', csp(["'none'"]), noStore, page('agent.html'));
@@ -47,6 +50,10 @@ export function livechatPages(opts: { embedOrigins: string }): Router {
     res.set('Cross-Origin-Resource-Policy', 'cross-origin');
     next();
   });
-  router.use('/livechat', csp(["'self'"]), express.static(resolve(PUBLIC_DIR, 'livechat'), { index: false, maxAge: '5m', redirect: false }));
+  router.use(
+    '/livechat',
+    csp(["'self'"]),
+    express.static(resolve(PUBLIC_DIR, 'livechat'), { index: false, maxAge: '5m', redirect: false }),
+  );
   return router;
 }

@@ -94,12 +94,21 @@ export class LivechatService {
     /** The conversation as the connection loaded it (the customer's identity for the intake). */
     known?: ConversationRecord,
   ): Promise<SentMessage> {
-    const attachments = input.attachmentIds.length ? await this.deps.attachments.refsInConversation(conversationId, input.attachmentIds) : [];
+    const attachments = input.attachmentIds.length
+      ? await this.deps.attachments.refsInConversation(conversationId, input.attachmentIds)
+      : [];
     if (attachments.length !== new Set(input.attachmentIds).size) {
       throw refuse('attachment_not_found', 'an attachment was not found in this conversation; upload it again', { field: 'attachmentIds' });
     }
     const appended = await this.append(
-      { conversationId, messageId: input.clientMessageId, sender: { kind: 'visitor' }, type: 'text', text: input.text.normalize('NFC'), attachments },
+      {
+        conversationId,
+        messageId: input.clientMessageId,
+        sender: { kind: 'visitor' },
+        type: 'text',
+        text: input.text.normalize('NFC'),
+        attachments,
+      },
       true,
     );
     const caseNumber = appended.caseNumber ?? summary.caseNumber;
@@ -188,7 +197,8 @@ export class LivechatService {
   /** The complaint: the message just stored when it is the first, else looked up. */
   private async firstVisitorMessage(conversationId: string, hint?: AppendResult): Promise<ChatMessageRecord | null> {
     const current = hint?.message;
-    if (current && current.sender?.kind === 'visitor' && (!hint.firstVisitorMessageId || hint.firstVisitorMessageId === current.messageId)) return current;
+    if (current && current.sender?.kind === 'visitor' && (!hint.firstVisitorMessageId || hint.firstVisitorMessageId === current.messageId))
+      return current;
     if (hint?.firstVisitorMessageId) {
       const first = await this.deps.conversations.findMessage(conversationId, hint.firstVisitorMessageId);
       if (first) return first;
@@ -289,7 +299,14 @@ export class LivechatService {
     if (!conversation) throw refuse('conversation_not_found', 'conversation not found');
     if (!ended) return;
     const posted = await this.deps.log.append(
-      { conversationId, messageId: `ended-${conversationId}`, sender: { kind: 'system' }, type: 'notice', text: '', data: { event: 'ended', by, ...(name ? { name } : {}) } },
+      {
+        conversationId,
+        messageId: `ended-${conversationId}`,
+        sender: { kind: 'system' },
+        type: 'notice',
+        text: '',
+        data: { event: 'ended', by, ...(name ? { name } : {}) },
+      },
       { requireOpen: false },
     );
     this.broadcast(toChatMessageView(posted.message), { ...toConversationSummary(conversation), status: 'ended' });
@@ -301,7 +318,8 @@ export class LivechatService {
       return await this.deps.log.append(input, { requireOpen });
     } catch (err) {
       if (err instanceof ConversationEndedError) throw refuse('conversation_ended', 'this conversation has ended; start a new one');
-      if (err instanceof ConversationNotFoundError) throw refuse('conversation_not_found', 'conversation not found', { field: 'conversationId' });
+      if (err instanceof ConversationNotFoundError)
+        throw refuse('conversation_not_found', 'conversation not found', { field: 'conversationId' });
       throw err;
     }
   }
@@ -314,7 +332,9 @@ export class LivechatService {
       lastSeq: Math.max(summary.lastSeq, view.seq),
       lastMessageAt: view.createdAt,
       lastSenderKind: view.sender.kind,
-      ...(view.type === 'text' ? { lastMessagePreview: (view.text || view.attachments.map((a) => a.fileName).join(', ')).slice(0, 140) } : {}),
+      ...(view.type === 'text'
+        ? { lastMessagePreview: (view.text || view.attachments.map((a) => a.fileName).join(', ')).slice(0, 140) }
+        : {}),
     });
   }
 

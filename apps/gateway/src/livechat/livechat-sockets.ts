@@ -53,7 +53,12 @@ function limitEvents(socket: Socket): void {
   socket.use((packet, next) => {
     if (bucket.take()) return next();
     const ack = packet[packet.length - 1];
-    const error = { code: 'rate_limited' as const, message: 'too many events on this connection; slow down', retryable: true, retryAfterMs: 1000 };
+    const error = {
+      code: 'rate_limited' as const,
+      message: 'too many events on this connection; slow down',
+      retryable: true,
+      retryAfterMs: 1000,
+    };
     if (typeof ack === 'function') ack({ ok: false, error });
     else socket.emit(LIVECHAT_EVENTS.error, { event: String(packet[0]), ...error });
   });
@@ -109,29 +114,47 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
 
     socket.on(
       LIVECHAT_EVENTS.send,
-      guardedHandler(socket, deps.logger, { event: LIVECHAT_EVENTS.send, schema: visitorSendSchema, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error }, async (p) => {
-        if (p.text.length > deps.maxMessageChars) {
-          throw refuse('invalid_payload', `a message may have at most ${deps.maxMessageChars} characters`, { field: 'text' });
-        }
-        const verdict = await deps.limiter.hit([
-          { key: `msg-v:${visitorId}`, limit: deps.messagesPerMinutePerVisitor, windowMs: 60_000 },
-          { key: `msg-ip:${ip}`, limit: deps.messagesPerMinutePerIp, windowMs: 60_000 },
-        ]);
-        if (!verdict.allowed) {
-          throw refuse('rate_limited', 'too many messages; wait a moment and send again', { retryable: true, retryAfterMs: verdict.retryAfterMs ?? 5000 });
-        }
-        const sent = await deps.service.acceptVisitorMessage(conversationId, p, socket.data.summary as ConversationSummaryView, socket.data.conversation as ConversationRecord);
-        typing = false;
-        return { message: sent.message, duplicate: sent.duplicate, ...(sent.receipt ? { receipt: sent.receipt } : {}) };
-      }),
+      guardedHandler(
+        socket,
+        deps.logger,
+        { event: LIVECHAT_EVENTS.send, schema: visitorSendSchema, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
+        async (p) => {
+          if (p.text.length > deps.maxMessageChars) {
+            throw refuse('invalid_payload', `a message may have at most ${deps.maxMessageChars} characters`, { field: 'text' });
+          }
+          const verdict = await deps.limiter.hit([
+            { key: `msg-v:${visitorId}`, limit: deps.messagesPerMinutePerVisitor, windowMs: 60_000 },
+            { key: `msg-ip:${ip}`, limit: deps.messagesPerMinutePerIp, windowMs: 60_000 },
+          ]);
+          if (!verdict.allowed) {
+            throw refuse('rate_limited', 'too many messages; wait a moment and send again', {
+              retryable: true,
+              retryAfterMs: verdict.retryAfterMs ?? 5000,
+            });
+          }
+          const sent = await deps.service.acceptVisitorMessage(
+            conversationId,
+            p,
+            socket.data.summary as ConversationSummaryView,
+            socket.data.conversation as ConversationRecord,
+          );
+          typing = false;
+          return { message: sent.message, duplicate: sent.duplicate, ...(sent.receipt ? { receipt: sent.receipt } : {}) };
+        },
+      ),
     );
 
     socket.on(
       LIVECHAT_EVENTS.requestSync,
-      guardedHandler(socket, deps.logger, { event: LIVECHAT_EVENTS.requestSync, schema: syncRequestSchema, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error }, async (p) => {
-        const messages = await deps.conversations.messagesAfter(conversationId, p.afterSeq, SYNC_PAGE);
-        return { messages: messages.map(toChatMessageView), hasMore: messages.length === SYNC_PAGE };
-      }),
+      guardedHandler(
+        socket,
+        deps.logger,
+        { event: LIVECHAT_EVENTS.requestSync, schema: syncRequestSchema, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
+        async (p) => {
+          const messages = await deps.conversations.messagesAfter(conversationId, p.afterSeq, SYNC_PAGE);
+          return { messages: messages.map(toChatMessageView), hasMore: messages.length === SYNC_PAGE };
+        },
+      ),
     );
 
     socket.on(LIVECHAT_EVENTS.typing, (payload: unknown) => {
@@ -142,28 +165,43 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
       if (parsed.data.isTyping === typing && now - typingForwardedAt < 2000) return;
       typing = parsed.data.isTyping;
       typingForwardedAt = now;
-      io.of(LIVECHAT_NAMESPACES.staff).to(livechatRooms.agents).volatile.emit(LIVECHAT_EVENTS.typing, { conversationId, from: 'visitor', isTyping: typing });
+      io.of(LIVECHAT_NAMESPACES.staff)
+        .to(livechatRooms.agents)
+        .volatile.emit(LIVECHAT_EVENTS.typing, { conversationId, from: 'visitor', isTyping: typing });
     });
 
     socket.on(
       LIVECHAT_EVENTS.requestTranscript,
-      guardedHandler(socket, deps.logger, { event: LIVECHAT_EVENTS.requestTranscript, schema: noPayload, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error }, async () => {
-        const conversation = await deps.conversations.findById(conversationId);
-        if (!conversation) throw refuse('conversation_not_found', 'conversation not found');
-        return deps.service.requestTranscript(conversation, 'requested');
-      }),
+      guardedHandler(
+        socket,
+        deps.logger,
+        { event: LIVECHAT_EVENTS.requestTranscript, schema: noPayload, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
+        async () => {
+          const conversation = await deps.conversations.findById(conversationId);
+          if (!conversation) throw refuse('conversation_not_found', 'conversation not found');
+          return deps.service.requestTranscript(conversation, 'requested');
+        },
+      ),
     );
 
     socket.on(
       LIVECHAT_EVENTS.end,
-      guardedHandler(socket, deps.logger, { event: LIVECHAT_EVENTS.end, schema: noPayload, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error }, async () => {
-        await deps.service.endConversation(conversationId, 'visitor');
-        return {};
-      }),
+      guardedHandler(
+        socket,
+        deps.logger,
+        { event: LIVECHAT_EVENTS.end, schema: noPayload, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
+        async () => {
+          await deps.service.endConversation(conversationId, 'visitor');
+          return {};
+        },
+      ),
     );
 
     socket.on('disconnect', () => {
-      if (typing) io.of(LIVECHAT_NAMESPACES.staff).to(livechatRooms.agents).volatile.emit(LIVECHAT_EVENTS.typing, { conversationId, from: 'visitor', isTyping: false });
+      if (typing)
+        io.of(LIVECHAT_NAMESPACES.staff)
+          .to(livechatRooms.agents)
+          .volatile.emit(LIVECHAT_EVENTS.typing, { conversationId, from: 'visitor', isTyping: false });
       deps.logger.debug({ conversationId, ip }, 'livechat visitor disconnected');
     });
   });
@@ -174,9 +212,13 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
     try {
       const conversation = socket.data.conversation as ConversationRecord;
       const [agentsOnline, lastSeq] = await Promise.all([deps.presence.anyOnline(), deps.log.lastSeq(conversationId)]);
-      socket.emit(LIVECHAT_EVENTS.state, toStateView({ ...conversation, lastSeq: Math.max(lastSeq ?? 0, conversation.lastSeq) }, agentsOnline));
+      socket.emit(
+        LIVECHAT_EVENTS.state,
+        toStateView({ ...conversation, lastSeq: Math.max(lastSeq ?? 0, conversation.lastSeq) }, agentsOnline),
+      );
       // Nothing new since the client's last seq: no query (a reconnect storm costs MongoDB nothing).
-      const messages = lastSeq !== undefined && afterSeq >= lastSeq ? [] : await deps.conversations.messagesAfter(conversationId, afterSeq, SYNC_PAGE);
+      const messages =
+        lastSeq !== undefined && afterSeq >= lastSeq ? [] : await deps.conversations.messagesAfter(conversationId, afterSeq, SYNC_PAGE);
       socket.emit(LIVECHAT_EVENTS.sync, { messages: messages.map(toChatMessageView), hasMore: messages.length === SYNC_PAGE });
       // Recover what an earlier failure left half done: a complaint without a case, a receipt without its deadline.
       if (!conversation.caseNumber && conversation.lastSenderKind) {
@@ -186,7 +228,11 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
       }
     } catch (err) {
       deps.logger.warn({ conversationId, err: (err as Error).message }, 'livechat: could not send the conversation state');
-      socket.emit(LIVECHAT_EVENTS.error, { code: 'storage_unavailable', message: 'could not load the conversation; reconnecting', retryable: true });
+      socket.emit(LIVECHAT_EVENTS.error, {
+        code: 'storage_unavailable',
+        message: 'could not load the conversation; reconnecting',
+        retryable: true,
+      });
       socket.disconnect(true);
     }
   }
@@ -235,7 +281,8 @@ export function setUpStaffNamespace(io: Server, deps: LivechatSocketDeps): Names
     socket.on(
       LIVECHAT_EVENTS.send,
       guardedHandler(socket, deps.logger, { ...opts(LIVECHAT_EVENTS.send), schema: staffSendSchema }, async (p) => {
-        if (p.text.length > deps.maxMessageChars) throw refuse('invalid_payload', `at most ${deps.maxMessageChars} characters`, { field: 'text' });
+        if (p.text.length > deps.maxMessageChars)
+          throw refuse('invalid_payload', `at most ${deps.maxMessageChars} characters`, { field: 'text' });
         const sent = await deps.service.acceptAgentMessage({ staffId: staff.staffId, name: staff.name, role: staff.role }, p);
         return { message: sent.message, duplicate: sent.duplicate };
       }),

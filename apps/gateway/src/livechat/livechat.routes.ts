@@ -35,9 +35,16 @@ function bearer(req: Request): string | undefined {
 }
 
 const unauthenticatedVisitor = () =>
-  new HttpProblem(401, 'unauthenticated', 'Chat session required', 'send the visitor token from POST /api/v1/livechat/sessions: Authorization: Bearer <token>', undefined, {
-    'WWW-Authenticate': 'Bearer realm="livechat"',
-  });
+  new HttpProblem(
+    401,
+    'unauthenticated',
+    'Chat session required',
+    'send the visitor token from POST /api/v1/livechat/sessions: Authorization: Bearer <token>',
+    undefined,
+    {
+      'WWW-Authenticate': 'Bearer realm="livechat"',
+    },
+  );
 
 const rateLimited = (retryAfterMs: number | undefined, what: string) =>
   new HttpProblem(429, 'rate_limited', `Too many ${what}`, 'wait a little and try again', undefined, {
@@ -93,40 +100,44 @@ export function livechatRoutes(deps: LivechatRouteDeps): Router {
     res.status(201).json(body);
   });
 
-  router.post(
-    '/attachments',
-    requireVisitor,
-    express.raw({ type: () => true, limit: deps.uploadMaxBytes }),
-    async (req, res) => {
-      const visitor = req.visitor!;
-      const query = parseRequest(uploadQuerySchema, req.query, 'query');
-      const verdict = await deps.limiter.hit([{ key: `uploads-v:${visitor.visitorId}`, limit: deps.uploadsPerHourPerVisitor, windowMs: 3_600_000 }]);
-      if (!verdict.allowed) throw rateLimited(verdict.retryAfterMs, 'uploads');
-      const data: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      if (data.length === 0) {
-        throw new HttpProblem(400, 'empty_attachment', 'Empty file', 'send the file as the request body', [{ field: '(body)', code: 'too_small', message: 'the file is empty' }]);
-      }
-      const type = detectAttachmentType(data);
-      if (!type) {
-        throw new HttpProblem(415, 'unsupported_attachment_type', 'File type not accepted', 'attach an image (PNG, JPEG, GIF, WebP) or a PDF; the type is checked from the file content', [
-          { field: '(body)', code: 'invalid_type', message: 'not a PNG, JPEG, GIF, WebP or PDF file' },
-        ]);
-      }
-      const conversation = await deps.db.conversations.findById(visitor.conversationId);
-      if (!conversation || conversation.visitorId !== visitor.visitorId) throw unauthenticatedVisitor();
-      if (conversation.status !== 'open') throw new HttpProblem(409, 'conversation_ended', 'Conversation ended', 'start a new chat to send files');
-      const ref = await deps.db.chatAttachments.create({
-        conversationId: visitor.conversationId,
-        visitorId: visitor.visitorId,
-        fileName: safeFileName(query.name, type.extension),
-        contentType: type.contentType,
-        size: data.length,
-        sha256: createHash('sha256').update(data).digest('hex'),
-        data,
-      });
-      res.status(201).json(ref);
-    },
-  );
+  router.post('/attachments', requireVisitor, express.raw({ type: () => true, limit: deps.uploadMaxBytes }), async (req, res) => {
+    const visitor = req.visitor!;
+    const query = parseRequest(uploadQuerySchema, req.query, 'query');
+    const verdict = await deps.limiter.hit([
+      { key: `uploads-v:${visitor.visitorId}`, limit: deps.uploadsPerHourPerVisitor, windowMs: 3_600_000 },
+    ]);
+    if (!verdict.allowed) throw rateLimited(verdict.retryAfterMs, 'uploads');
+    const data: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (data.length === 0) {
+      throw new HttpProblem(400, 'empty_attachment', 'Empty file', 'send the file as the request body', [
+        { field: '(body)', code: 'too_small', message: 'the file is empty' },
+      ]);
+    }
+    const type = detectAttachmentType(data);
+    if (!type) {
+      throw new HttpProblem(
+        415,
+        'unsupported_attachment_type',
+        'File type not accepted',
+        'attach an image (PNG, JPEG, GIF, WebP) or a PDF; the type is checked from the file content',
+        [{ field: '(body)', code: 'invalid_type', message: 'not a PNG, JPEG, GIF, WebP or PDF file' }],
+      );
+    }
+    const conversation = await deps.db.conversations.findById(visitor.conversationId);
+    if (!conversation || conversation.visitorId !== visitor.visitorId) throw unauthenticatedVisitor();
+    if (conversation.status !== 'open')
+      throw new HttpProblem(409, 'conversation_ended', 'Conversation ended', 'start a new chat to send files');
+    const ref = await deps.db.chatAttachments.create({
+      conversationId: visitor.conversationId,
+      visitorId: visitor.visitorId,
+      fileName: safeFileName(query.name, type.extension),
+      contentType: type.contentType,
+      size: data.length,
+      sha256: createHash('sha256').update(data).digest('hex'),
+      data,
+    });
+    res.status(201).json(ref);
+  });
 
   router.get('/attachments/:id', async (req, res) => {
     const { id } = parseRequest(idParamsSchema, req.params, 'params');
@@ -169,7 +180,11 @@ export function livechatRoutes(deps: LivechatRouteDeps): Router {
     const conversation = await deps.db.conversations.findById(conversationId);
     if (!conversation) throw new HttpProblem(404, 'conversation_not_found', 'Conversation not found', `no conversation ${conversationId}`);
     const messages = await deps.db.conversations.messagesAfter(conversationId, afterSeq, limit);
-    res.json({ conversation: toConversationSummary(conversation), messages: messages.map(toChatMessageView), hasMore: messages.length === limit });
+    res.json({
+      conversation: toConversationSummary(conversation),
+      messages: messages.map(toChatMessageView),
+      hasMore: messages.length === limit,
+    });
   });
 
   return router;

@@ -49,7 +49,9 @@ export interface Livechat {
 export function createLivechat(deps: LivechatDeps): Livechat {
   const { config, logger, db } = deps;
   const visitorTokens = new VisitorTokenService(config.AUTH_TOKEN_SECRET, config.LIVECHAT_VISITOR_TOKEN_TTL_DAYS * 86_400);
-  const limiter = new RedisWindowLimiter(deps.redis, config.QUEUE_PREFIX, (err) => logger.warn({ err: err.message }, 'livechat rate limiter: Redis unavailable; letting through'));
+  const limiter = new RedisWindowLimiter(deps.redis, config.QUEUE_PREFIX, (err) =>
+    logger.warn({ err: err.message }, 'livechat rate limiter: Redis unavailable; letting through'),
+  );
   const log = new ConversationLog(db.conversations, deps.redis, config.QUEUE_PREFIX);
   const service = new LivechatService({
     conversations: db.conversations,

@@ -5,7 +5,9 @@ describe('attachment type by content', () => {
     expect(detectAttachmentType(Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'))?.contentType).toBe('image/png');
     expect(detectAttachmentType(Buffer.from('ffd8ffe000104a464946', 'hex'))?.contentType).toBe('image/jpeg');
     expect(detectAttachmentType(Buffer.from('GIF89a\x01\x00', 'latin1'))?.contentType).toBe('image/gif');
-    expect(detectAttachmentType(Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 ')]))?.contentType).toBe('image/webp');
+    expect(detectAttachmentType(Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 ')]))?.contentType).toBe(
+      'image/webp',
+    );
     expect(detectAttachmentType(Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj'))?.contentType).toBe('application/pdf');
   });
 

@@ -16,7 +16,8 @@ export function detectAttachmentType(buf: Uint8Array): DetectedType | null {
   if (startsWith(buf, [0x47, 0x49, 0x46, 0x38]) && (buf[4] === 0x37 || buf[4] === 0x39) && buf[5] === 0x61) {
     return { contentType: 'image/gif', extension: 'gif' };
   }
-  if (startsWith(buf, [0x52, 0x49, 0x46, 0x46]) && startsWith(buf, [0x57, 0x45, 0x42, 0x50], 8)) return { contentType: 'image/webp', extension: 'webp' };
+  if (startsWith(buf, [0x52, 0x49, 0x46, 0x46]) && startsWith(buf, [0x57, 0x45, 0x42, 0x50], 8))
+    return { contentType: 'image/webp', extension: 'webp' };
   // %PDF- within the first 1024 bytes (some producers put junk before the header; readers accept it).
   const head = Buffer.from(buf.subarray(0, 1024)).toString('latin1');
   if (head.includes('%PDF-')) return { contentType: 'application/pdf', extension: 'pdf' };
@@ -26,7 +27,11 @@ export function detectAttachmentType(buf: Uint8Array): DetectedType | null {
 /** A file name safe to store and show: no path, no control characters, bounded length. */
 export function safeFileName(raw: string | undefined, fallbackExt: string): string {
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.normalize('NFC').replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '').trim().slice(0, 200);
+
+  const cleaned = base
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
+    .trim()
+    .slice(0, 200);
   return cleaned || `attachment.${fallbackExt}`;
 }

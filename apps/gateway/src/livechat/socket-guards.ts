@@ -39,7 +39,12 @@ export function guardedHandler<S extends z.ZodType>(
     }
     const inFlight = (socket.data.inFlight as number | undefined) ?? 0;
     if (inFlight >= opts.maxInFlight) {
-      fail({ code: 'too_many_in_flight', message: 'too many requests at once on this connection; wait for the answers', retryable: true, retryAfterMs: 500 });
+      fail({
+        code: 'too_many_in_flight',
+        message: 'too many requests at once on this connection; wait for the answers',
+        retryable: true,
+        retryAfterMs: 500,
+      });
       return;
     }
     socket.data.inFlight = inFlight + 1;
@@ -48,7 +53,12 @@ export function guardedHandler<S extends z.ZodType>(
       .catch((err: unknown) => {
         if (err instanceof LivechatRefusal) return fail(err.error);
         logger.error({ err, event: opts.event, socket: socket.id }, 'livechat handler failed');
-        fail({ code: 'storage_unavailable', message: 'the message could not be saved; it will be retried', retryable: true, retryAfterMs: 2000 });
+        fail({
+          code: 'storage_unavailable',
+          message: 'the message could not be saved; it will be retried',
+          retryable: true,
+          retryAfterMs: 2000,
+        });
       })
       .finally(() => {
         socket.data.inFlight = ((socket.data.inFlight as number) ?? 1) - 1;

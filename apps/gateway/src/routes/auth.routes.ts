@@ -19,7 +19,12 @@ export function authRoutes(deps: { staffUsers: StaffUserRepository; tokens: Staf
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res) =>
-      sendProblem(res, new HttpProblem(429, 'rate_limited', 'Too many sign-in attempts', 'wait a minute and try again', undefined, { 'Retry-After': '60' })),
+      sendProblem(
+        res,
+        new HttpProblem(429, 'rate_limited', 'Too many sign-in attempts', 'wait a minute and try again', undefined, {
+          'Retry-After': '60',
+        }),
+      ),
   });
 
   router.post('/login', loginLimiter, async (req, res) => {
@@ -27,7 +32,12 @@ export function authRoutes(deps: { staffUsers: StaffUserRepository; tokens: Staf
     const user = await deps.staffUsers.findByEmail(email);
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash), password);
     if (!user || !ok || !user.active) {
-      throw new HttpProblem(401, 'invalid_credentials', 'Wrong e-mail or password', 'check the e-mail and password; accounts are created by an admin');
+      throw new HttpProblem(
+        401,
+        'invalid_credentials',
+        'Wrong e-mail or password',
+        'check the e-mail and password; accounts are created by an admin',
+      );
     }
     const staff = {
       staffId: String(user._id),

@@ -20,7 +20,14 @@ export function calendarRoutes(deps: {
   router.get('/deadline', requireStaff(deps.tokens, 'cases:read'), (req, res) => {
     const { receivedAt } = parseRequest(deadlineQuerySchema, req.query, 'query');
     const r = computeDeadlines(new Date(receivedAt), deps.policy, deps.calendars.current());
-    res.json({ receivedAt: r.receivedAt, receivedDate: r.receivedDate, policy: r.policy, target: r.target, cap: r.cap, explanation: r.explanation });
+    res.json({
+      receivedAt: r.receivedAt,
+      receivedDate: r.receivedDate,
+      policy: r.policy,
+      target: r.target,
+      cap: r.cap,
+      explanation: r.explanation,
+    });
   });
 
   /** The schedules in force (newest version per year) and every stored version. */
@@ -38,7 +45,13 @@ export function calendarRoutes(deps: {
     const body = typeof req.body === 'object' && req.body !== null ? { version: 1, ...req.body } : req.body;
     const parsed = safeParseOfficialSchedule(body);
     if (!parsed.ok) {
-      throw new HttpProblem(400, 'validation_failed', 'Invalid schedule', `Fix these fields: ${parsed.issues.map((i) => i.path).join(', ')}`, parsed.issues.map((i) => ({ field: i.path || '(body)', code: 'invalid', message: i.message })));
+      throw new HttpProblem(
+        400,
+        'validation_failed',
+        'Invalid schedule',
+        `Fix these fields: ${parsed.issues.map((i) => i.path).join(', ')}`,
+        parsed.issues.map((i) => ({ field: i.path || '(body)', code: 'invalid', message: i.message })),
+      );
     }
     const { version: _ignored, ...schedule } = parsed.value;
     const shipped = OFFICIAL_SCHEDULES.find((s) => s.year === schedule.year)?.version ?? 0;

@@ -11,7 +11,10 @@ import { currentStaff, requireStaff } from '../http/staff-auth';
 
 const paramsSchema = z.object({ caseNumber: z.string().toUpperCase().regex(CASE_NUMBER_PATTERN, 'a case number such as KN26-00042') });
 const attachmentParamsSchema = paramsSchema.extend({ attachmentId: z.string().regex(/^[0-9a-f]{24}$/, 'an attachment id') });
-const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 letters, digits or . _ : -').optional();
+const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 letters, digits or . _ : -')
+  .optional();
 
 /**
  * The email side of a case for staff:
@@ -21,7 +24,11 @@ const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–1
  * - GET /:caseNumber/emails — the conversation: every inbound and outbound email of the case.
  * - GET /:caseNumber/attachments/:attachmentId — an attachment's content, as a download.
  */
-export function caseReplyRoutes(deps: { db: Database; tokens: StaffTokenService; mail?: Pick<MailOutboundConfig, 'MAIL_MESSAGE_ID_SECRET' | 'MAIL_MESSAGE_ID_DOMAIN'> }): Router {
+export function caseReplyRoutes(deps: {
+  db: Database;
+  tokens: StaffTokenService;
+  mail?: Pick<MailOutboundConfig, 'MAIL_MESSAGE_ID_SECRET' | 'MAIL_MESSAGE_ID_DOMAIN'>;
+}): Router {
   const router = Router();
   // Read on first use: a gateway without email settings still starts (replies then answer 503).
   let mail = deps.mail;
@@ -37,7 +44,8 @@ export function caseReplyRoutes(deps: { db: Database; tokens: StaffTokenService;
   const loadCase = async (caseNumber: string, staff: StaffPrincipal): Promise<CaseRecord> => {
     const record = await deps.db.cases.findByCaseNumber(caseNumber);
     const scope = staff.role === 'department_staff' ? (staff.department ?? '(none)') : undefined;
-    if (!record || (scope && record.department !== scope)) throw new HttpProblem(404, 'case_not_found', 'Case not found', `no case ${caseNumber}`);
+    if (!record || (scope && record.department !== scope))
+      throw new HttpProblem(404, 'case_not_found', 'Case not found', `no case ${caseNumber}`);
     return record;
   };
 
@@ -50,9 +58,20 @@ export function caseReplyRoutes(deps: { db: Database; tokens: StaffTokenService;
     const inbound = await deps.db.mailMessages.listForCase(caseNumber);
     const lastInbound = inbound[inbound.length - 1];
     const to = lastInbound?.replyTo?.address ?? c.customer?.email;
-    if (!to) throw new HttpProblem(409, 'no_customer_email', 'The customer has no email address', `case ${caseNumber} was received without an email address; answer on its own channel`);
+    if (!to)
+      throw new HttpProblem(
+        409,
+        'no_customer_email',
+        'The customer has no email address',
+        `case ${caseNumber} was received without an email address; answer on its own channel`,
+      );
     if (await deps.db.mailAddresses.isUndeliverable(to)) {
-      throw new HttpProblem(409, 'address_undeliverable', 'The customer address bounced', `mail to ${to} bounced earlier; reach the customer on another channel`);
+      throw new HttpProblem(
+        409,
+        'address_undeliverable',
+        'The customer address bounced',
+        `mail to ${to} bounced earlier; reach the customer on another channel`,
+      );
     }
     // Thread under the whole conversation, newest last.
     const outbound = await deps.db.mailOutbound.listForCase(caseNumber);
@@ -63,7 +82,12 @@ export function caseReplyRoutes(deps: { db: Database; tokens: StaffTokenService;
       .sort((a, b) => a.at - b.at)
       .map((t) => t.id);
     const references = [...new Set(thread)].slice(-20);
-    const content = staffReplyMail({ caseNumber, ...(c.subject ? { customerSubject: c.subject } : {}), text: body.text.normalize('NFC'), staffName: staff.name });
+    const content = staffReplyMail({
+      caseNumber,
+      ...(c.subject ? { customerSubject: c.subject } : {}),
+      text: body.text.normalize('NFC'),
+      staffName: staff.name,
+    });
     const { record, created } = await deps.db.mailOutbound.createIfAbsent({
       kind: 'reply',
       dedupeKey: `reply:${caseNumber}:${clientKey ?? randomUUID()}`,
@@ -97,13 +121,25 @@ export function caseReplyRoutes(deps: { db: Database; tokens: StaffTokenService;
     res
       .status(202)
       .location(`/api/v1/cases/${caseNumber}/emails`)
-      .json({ outboundId: String(record._id), caseNumber, to, subject: record.subject, messageId: record.messageId, inReplyTo: record.inReplyTo, status: record.status, duplicate: !created });
+      .json({
+        outboundId: String(record._id),
+        caseNumber,
+        to,
+        subject: record.subject,
+        messageId: record.messageId,
+        inReplyTo: record.inReplyTo,
+        status: record.status,
+        duplicate: !created,
+      });
   });
 
   router.get('/:caseNumber/emails', canRead, async (req, res) => {
     const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
     await loadCase(caseNumber, currentStaff(req));
-    const [inbound, outbound] = await Promise.all([deps.db.mailMessages.listForCase(caseNumber), deps.db.mailOutbound.listForCase(caseNumber)]);
+    const [inbound, outbound] = await Promise.all([
+      deps.db.mailMessages.listForCase(caseNumber),
+      deps.db.mailOutbound.listForCase(caseNumber),
+    ]);
     const items = [
       ...inbound.map((m) => ({
         direction: 'inbound' as const,
@@ -145,7 +181,8 @@ export function caseReplyRoutes(deps: { db: Database; tokens: StaffTokenService;
     const c = await loadCase(caseNumber, currentStaff(req));
     const listed = (c.attachments ?? []).some((a) => a.id === attachmentId);
     const a = listed ? await deps.db.mailAttachments.findById(attachmentId) : null;
-    if (!a) throw new HttpProblem(404, 'attachment_not_found', 'Attachment not found', `case ${caseNumber} has no attachment ${attachmentId}`);
+    if (!a)
+      throw new HttpProblem(404, 'attachment_not_found', 'Attachment not found', `case ${caseNumber} has no attachment ${attachmentId}`);
     res
       .status(200)
       .set({

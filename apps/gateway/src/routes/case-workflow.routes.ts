@@ -13,7 +13,10 @@ const paramsSchema = z.object({ caseNumber: z.string().toUpperCase().regex(CASE_
 const extensionSchema = z
   .object({
     extraWorkingDays: z.number().int().min(1).max(60).optional(),
-    newDueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').optional(),
+    newDueDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+      .optional(),
     reason: z.string().trim().min(5, 'say why the case needs more time').max(2000),
   })
   .strict()
@@ -45,7 +48,9 @@ export function caseWorkflowRoutes(deps: {
     const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
     const body = parseRequest(classificationSchema, req.body, 'body');
     if (!deps.departments().includes(body.department)) {
-      throw new HttpProblem(400, 'validation_failed', 'Unknown department', undefined, [{ field: 'department', code: 'invalid_value', message: `one of ${deps.departments().join(', ')}` }]);
+      throw new HttpProblem(400, 'validation_failed', 'Unknown department', undefined, [
+        { field: 'department', code: 'invalid_value', message: `one of ${deps.departments().join(', ')}` },
+      ]);
     }
     const existing = await deps.cases.findByCaseNumber(caseNumber);
     if (!existing) throw new HttpProblem(404, 'case_not_found', 'Case not found', `no case ${caseNumber}`);
@@ -58,7 +63,13 @@ export function caseWorkflowRoutes(deps: {
       by: { kind: 'staff', id: staff.staffId, name: staff.name, role: staff.role },
       ...(body.note ? { note: body.note } : {}),
     });
-    if (!updated) throw new HttpProblem(409, 'case_not_reclassifiable', 'Case is already being handled', `case ${caseNumber} is ${existing.status}; only cases in triage or waiting in a queue can be moved`);
+    if (!updated)
+      throw new HttpProblem(
+        409,
+        'case_not_reclassifiable',
+        'Case is already being handled',
+        `case ${caseNumber} is ${existing.status}; only cases in triage or waiting in a queue can be moved`,
+      );
     await deps.trainingExamples.recordCorrection({
       caseNumber,
       text: [existing.subject, existing.bodyText].filter(Boolean).join('\n'),
@@ -88,7 +99,9 @@ export function caseWorkflowRoutes(deps: {
     } catch (err) {
       if (err instanceof DeadlineError) {
         const field = body.newDueDate !== undefined ? 'newDueDate' : 'extraWorkingDays';
-        throw new HttpProblem(422, err.code.toLowerCase(), 'Extension refused', err.message, [{ field, code: err.code, message: err.message }]);
+        throw new HttpProblem(422, err.code.toLowerCase(), 'Extension refused', err.message, [
+          { field, code: err.code, message: err.message },
+        ]);
       }
       throw err;
     }
@@ -99,7 +112,13 @@ export function caseWorkflowRoutes(deps: {
       message: `Target extended from ${current.target.dueDate} to ${next.target.dueDate} (cap ${next.cap.dueDate}): ${body.reason}`,
       data: { from: current.target.dueDate, to: next.target.dueDate, approvedBy: staff.email },
     });
-    if (!updated) throw new HttpProblem(409, 'deadline_changed', 'Deadline changed meanwhile', 'another extension was applied first; reload the case and try again');
+    if (!updated)
+      throw new HttpProblem(
+        409,
+        'deadline_changed',
+        'Deadline changed meanwhile',
+        'another extension was applied first; reload the case and try again',
+      );
     await deps.deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(next, deps.planner.currentCalendar));
     res.json({ caseNumber, deadlines: updated.deadlines });
   });

@@ -13,7 +13,10 @@ const listQuerySchema = z
     channel: z.enum(CHANNELS).optional(),
     q: z.string().trim().min(1).max(200).optional(),
     /** Supervisors' view: cases whose deadline checks escalated them. */
-    escalated: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    escalated: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
   })
@@ -40,7 +43,7 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
     }
     const { items, total } = await deps.cases.list(
       {
-        ...(scope ?? query.department ? { department: scope ?? query.department } : {}),
+        ...((scope ?? query.department) ? { department: scope ?? query.department } : {}),
         ...(query.status ? { status: query.status } : {}),
         ...(query.channel ? { channel: query.channel } : {}),
         ...(query.q ? { q: foldForSearch(query.q) } : {}),
@@ -63,7 +66,12 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
     const scope = departmentScope(currentStaff(req));
     // A case outside the department is answered as missing, so its existence does not leak.
     if (!record || (scope && record.department !== scope)) {
-      throw new HttpProblem(404, 'case_not_found', 'Case not found', `no case ${caseNumber} (it may still be in the intake queue for a second or two)`);
+      throw new HttpProblem(
+        404,
+        'case_not_found',
+        'Case not found',
+        `no case ${caseNumber} (it may still be in the intake queue for a second or two)`,
+      );
     }
     res.json(toCaseView(record));
   });

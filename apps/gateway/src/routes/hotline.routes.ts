@@ -39,7 +39,14 @@ export function hotlineRoutes(deps: { publisher: IntakePublisher; tokens: StaffT
       });
     } catch (err) {
       if (err instanceof IntakeUnavailableError) {
-        throw new HttpProblem(503, 'intake_unavailable', 'Intake temporarily unavailable', `nothing was recorded; retry with the same callId (${callId})`, undefined, { 'Retry-After': '5' });
+        throw new HttpProblem(
+          503,
+          'intake_unavailable',
+          'Intake temporarily unavailable',
+          `nothing was recorded; retry with the same callId (${callId})`,
+          undefined,
+          { 'Retry-After': '5' },
+        );
       }
       throw err;
     }

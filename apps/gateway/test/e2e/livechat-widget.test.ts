@@ -81,7 +81,10 @@ describe('livechat widget in Chromium', () => {
     const form = chat.getByTestId('prechat-form');
     await form.waitFor();
     await form.locator('button[type=submit]').click(); // empty: the form says what is missing
-    await chat.locator('.lc-field-error[data-field="email"]').filter({ hasText: /email|số điện thoại/i }).waitFor();
+    await chat
+      .locator('.lc-field-error[data-field="email"]')
+      .filter({ hasText: /email|số điện thoại/i })
+      .waitFor();
     await form.locator('input[name=name]').fill('Phạm Minh Đức');
     await form.locator('input[name=email]').fill('duc.pham@example.vn');
     await form.locator('input[name=phone]').fill('0903 123 456');
@@ -99,7 +102,10 @@ describe('livechat widget in Chromium', () => {
     expect(caseNumber).toMatch(/^KN\d{2}-\d{5,}$/);
     await chat.locator('.lc-msg[data-kind="visitor"][data-state="received"]').filter({ hasText: 'ducpham.vn đã hết hạn' }).waitFor();
     // The deadline replaces "within 5 working days" once the worker has computed it.
-    await chat.getByTestId('deadline').filter({ hasText: /trước 24:00 ngày \d{2}\/\d{2}\/\d{4}/ }).waitFor({ timeout: 30_000 });
+    await chat
+      .getByTestId('deadline')
+      .filter({ hasText: /trước 24:00 ngày \d{2}\/\d{2}\/\d{4}/ })
+      .waitFor({ timeout: 30_000 });
 
     // The case is visible through the staff API, in the right department.
     const agentToken = await stack.tokenFor('cs_agent');
@@ -107,7 +113,11 @@ describe('livechat widget in Chromium', () => {
       const res = await stack.api(`/api/v1/cases/${caseNumber}`, { token: agentToken });
       return res.status === 200 ? res.body : undefined;
     });
-    expect(c).toMatchObject({ channel: 'livechat', department: 'domain', customer: { name: 'Phạm Minh Đức', email: 'duc.pham@example.vn' } });
+    expect(c).toMatchObject({
+      channel: 'livechat',
+      department: 'domain',
+      customer: { name: 'Phạm Minh Đức', email: 'duc.pham@example.vn' },
+    });
 
     // Text is shown, never interpreted as HTML.
     const html = '<img src=x onerror="document.title=\'pwned\'"><b>đậm</b>';
@@ -175,7 +185,10 @@ describe('livechat widget in Chromium', () => {
       return compose !== null && Math.abs(compose.y + compose.height + 40 - 844) < 30;
     });
     // Let the out-of-process iframe paint its new size before the picture is taken.
-    await page.frames().find((f) => f.url().includes('/chat'))!.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page
+      .frames()
+      .find((f) => f.url().includes('/chat'))!
+      .evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(ARTIFACTS, 'livechat-widget-phone.png') });
     await again.getByTestId('lang-toggle').click();

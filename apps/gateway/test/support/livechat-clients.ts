@@ -124,11 +124,16 @@ export class TestVisitor {
    * connect. Resolves with the successful acknowledgement.
    */
   async send(text: string, opts: { clientMessageId?: string; attachmentIds?: string[] } = {}): Promise<SendAck & { ok: true }> {
-    const item: OutboxItem = { clientMessageId: opts.clientMessageId ?? randomUUID(), text, attachmentIds: opts.attachmentIds ?? [], sends: 0 };
+    const item: OutboxItem = {
+      clientMessageId: opts.clientMessageId ?? randomUUID(),
+      text,
+      attachmentIds: opts.attachmentIds ?? [],
+      sends: 0,
+    };
     this.outbox.set(item.clientMessageId, item);
     this.pump();
     const ack = await waitFor(`ack of ${item.clientMessageId}`, () => (item.ack?.ok ? item.ack : undefined), { timeoutMs: 20_000 });
-    return ack as SendAck & { ok: true };
+    return ack;
   }
 
   /** One message in flight at a time, in the order typed, so the conversation keeps that order. */

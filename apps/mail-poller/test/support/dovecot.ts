@@ -25,7 +25,14 @@ export class TestDovecot {
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
-    return { IMAP_HOST: '127.0.0.1', IMAP_PORT: String(this.port), IMAP_SECURE: 'false', IMAP_USER: this.user, IMAP_PASSWORD: this.password, ...extra };
+    return {
+      IMAP_HOST: '127.0.0.1',
+      IMAP_PORT: String(this.port),
+      IMAP_SECURE: 'false',
+      IMAP_USER: this.user,
+      IMAP_PASSWORD: this.password,
+      ...extra,
+    };
   }
 
   async resume(): Promise<void> {
@@ -43,7 +50,14 @@ export class TestDovecot {
   }
 
   async client(): Promise<ImapFlow> {
-    const c = new ImapFlow({ host: '127.0.0.1', port: this.port, secure: false, auth: { user: this.user, pass: this.password }, logger: false, disableAutoIdle: true });
+    const c = new ImapFlow({
+      host: '127.0.0.1',
+      port: this.port,
+      secure: false,
+      auth: { user: this.user, pass: this.password },
+      logger: false,
+      disableAutoIdle: true,
+    });
     c.on('error', () => undefined);
     await c.connect();
     return c;

@@ -48,12 +48,15 @@ export class MailStack {
     readonly gateway: RunningGateway | undefined,
   ) {}
 
-  static async start(opts: { env?: Record<string, string>; poller?: boolean; gateway?: boolean; workers?: boolean } = {}): Promise<MailStack> {
+  static async start(
+    opts: { env?: Record<string, string>; poller?: boolean; gateway?: boolean; workers?: boolean } = {},
+  ): Promise<MailStack> {
     const dovecot = await TestDovecot.start();
     const smtp = await SmtpSink.start();
     const env = isolatedEnv({ ...FAST_MAIL_ENV, ...dovecot.env(), SMTP_URL: smtp.url, ...opts.env });
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    const workers = opts.workers === false ? undefined : await startWorkers(loadWorkerConfig(env), logger, { mail: loadMailOutboundConfig(env) });
+    const workers =
+      opts.workers === false ? undefined : await startWorkers(loadWorkerConfig(env), logger, { mail: loadMailOutboundConfig(env) });
     const gateway = opts.gateway ? await startGateway(loadGatewayConfig(env), logger) : undefined;
     const db = await openDatabase(env.MONGODB_URI!, { autoIndex: true });
     const stack = new MailStack(env, dovecot, smtp, db, workers, gateway);
@@ -63,15 +66,22 @@ export class MailStack {
 
   async startPoller(extra: Record<string, string> = {}): Promise<RunningMailPoller> {
     const env = { ...this.env, ...extra };
-    this.poller = await startMailPoller(loadMailPollerConfig(env), loadMailOutboundConfig(env), pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+    this.poller = await startMailPoller(
+      loadMailPollerConfig(env),
+      loadMailOutboundConfig(env),
+      pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    );
     return this.poller;
   }
 
   /** The poller as its own process (`node apps/mail-poller/dist/main.js`, built by `tsc -b`). */
   spawnPoller(extra: Record<string, string> = {}): ChildProcess {
     if (!existsSync(POLLER_MAIN)) throw new Error(`${POLLER_MAIN} is missing: run \`npx tsc -b\` (npm test does) before this test`);
-    const child = spawn(process.execPath, [POLLER_MAIN], { env: { ...this.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...extra }, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr!.on('data', (d: Buffer) => this.childErrors.push(d.toString()));
+    const child = spawn(process.execPath, [POLLER_MAIN], {
+      env: { ...this.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...extra },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr.on('data', (d: Buffer) => this.childErrors.push(d.toString()));
     return child;
   }
 
@@ -113,7 +123,13 @@ export class MailStack {
     const cached = this.tokens.get(key);
     if (cached) return cached;
     const email = `${role}.${department ?? 'all'}@test.local`;
-    await this.db.staffUsers.create({ email, displayName: `Test ${role}`, passwordHash: await hashPassword(PASSWORD), role, ...(department ? { department } : {}) });
+    await this.db.staffUsers.create({
+      email,
+      displayName: `Test ${role}`,
+      passwordHash: await hashPassword(PASSWORD),
+      role,
+      ...(department ? { department } : {}),
+    });
     const res = await this.api('/api/v1/auth/login', { method: 'POST', json: { email, password: PASSWORD } });
     if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
     this.tokens.set(key, res.body.token);

@@ -53,7 +53,14 @@ export function buildMail(o: MailOptions = {}): string {
   }
   if (parts.length === 1) return crlf([...head, ...parts[0]!, '']);
   const boundary = `b-${randomUUID()}`;
-  return crlf([...head, `Content-Type: multipart/mixed; boundary="${boundary}"`, '', ...parts.flatMap((p) => [`--${boundary}`, ...p]), `--${boundary}--`, '']);
+  return crlf([
+    ...head,
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+    '',
+    ...parts.flatMap((p) => [`--${boundary}`, ...p]),
+    `--${boundary}--`,
+    '',
+  ]);
 }
 
 /** windows-1258 keeps tone marks as combining characters: encode vowel and tone separately. */

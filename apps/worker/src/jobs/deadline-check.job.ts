@@ -7,10 +7,21 @@ import type { DeadlineScheduler } from '@cg/queue';
 
 export const DEADLINE_CHECK_JOB = JOB_NAMES.deadlineCheck;
 
-const RULES: Record<DeadlineCheckKind, { level: 'department' | 'supervisor'; priority?: 'high' | 'urgent'; message: (d: string) => string }> = {
+const RULES: Record<
+  DeadlineCheckKind,
+  { level: 'department' | 'supervisor'; priority?: 'high' | 'urgent'; message: (d: string) => string }
+> = {
   target_due_soon: { level: 'department', message: (d) => `Reminder: the answer is due by the end of ${d} (last working day).` },
-  target_breached: { level: 'supervisor', priority: 'high', message: (d) => `Target deadline ${d} passed without an answer: escalated to supervisors.` },
-  cap_breached: { level: 'supervisor', priority: 'urgent', message: (d) => `Legal limit ${d} passed without an answer: escalated to supervisors, urgent.` },
+  target_breached: {
+    level: 'supervisor',
+    priority: 'high',
+    message: (d) => `Target deadline ${d} passed without an answer: escalated to supervisors.`,
+  },
+  cap_breached: {
+    level: 'supervisor',
+    priority: 'urgent',
+    message: (d) => `Legal limit ${d} passed without an answer: escalated to supervisors, urgent.`,
+  },
 };
 
 const PRIORITY_RANK = { normal: 0, high: 1, urgent: 2 } as const;
@@ -20,7 +31,12 @@ const PRIORITY_RANK = { normal: 0, high: 1, urgent: 2 } as const;
  * ends the chain) for a closed or answered case, or for a check planned for a due date that an
  * extension has since replaced (the extension started a chain of its own).
  */
-export function deadlineCheckHandler(deps: { cases: CaseRepository; scheduler: Pick<DeadlineScheduler, 'schedule'>; logger: Logger; now?: () => Date }) {
+export function deadlineCheckHandler(deps: {
+  cases: CaseRepository;
+  scheduler: Pick<DeadlineScheduler, 'schedule'>;
+  logger: Logger;
+  now?: () => Date;
+}) {
   return async (job: Job<unknown>): Promise<{ outcome: 'escalated' | 'already_recorded' | 'case_closed' | 'stale' }> => {
     const parsed = deadlineCheckJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid deadline check: ${parsed.error.message}`);
@@ -47,7 +63,13 @@ export function deadlineCheckHandler(deps: { cases: CaseRepository; scheduler: P
       level: rule.level,
       at,
       ...(raise ? { priority: raise } : {}),
-      journal: { at, type: kind === 'target_due_soon' ? 'deadline_reminder' : 'escalated', actor: { kind: 'system' }, message: rule.message(dueDate), data: { kind, dueDate, level: rule.level } },
+      journal: {
+        at,
+        type: kind === 'target_due_soon' ? 'deadline_reminder' : 'escalated',
+        actor: { kind: 'system' },
+        message: rule.message(dueDate),
+        data: { kind, dueDate, level: rule.level },
+      },
     });
     if (written) deps.logger.info({ caseNumber, kind, dueDate }, 'deadline check recorded');
     // Planned after the write: a retry of this job re-plans the same job id, a no-op.

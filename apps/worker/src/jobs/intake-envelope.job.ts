@@ -37,7 +37,9 @@ export function intakeEnvelopeHandler(deps: IntakeJobDeps) {
     const parsed = intakeEnvelopeJobSchema.safeParse(job.data);
     if (!parsed.success) {
       // Bad input never gets better by retrying: straight to the dead-letter collection.
-      throw new UnrecoverableError(`invalid intake envelope: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new UnrecoverableError(
+        `invalid intake envelope: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     const envelope: IntakeEnvelope = parsed.data;
     const attached = deps.attachReply ? await deps.attachReply(envelope) : null;

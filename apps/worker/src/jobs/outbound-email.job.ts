@@ -42,7 +42,15 @@ export function outboundEmailHandler(deps: OutboundEmailDeps) {
       if (reason) {
         await deps.db.mailOutbound.markStatus(id, 'suppressed', reason);
         deps.logger.warn({ outboundId: id, to: m.to, kind: m.kind, reason }, 'automatic email suppressed');
-        if (m.caseNumber) await journalCase(deps, m.caseNumber, `email-suppressed:${id}`, 'email_suppressed', `The ${m.kind} to ${m.to} was not sent: ${reason}.`, { outboundId: id });
+        if (m.caseNumber)
+          await journalCase(
+            deps,
+            m.caseNumber,
+            `email-suppressed:${id}`,
+            'email_suppressed',
+            `The ${m.kind} to ${m.to} was not sent: ${reason}.`,
+            { outboundId: id },
+          );
         return { outboundId: id, status: 'suppressed' };
       }
     }
@@ -56,13 +64,24 @@ export function outboundEmailHandler(deps: OutboundEmailDeps) {
     }
     if (m.caseNumber) {
       const what = m.kind === 'receipt' ? 'Receipt (phiếu tiếp nhận)' : m.kind === 'reply' ? 'Written answer' : 'Notice';
-      await journalCase(deps, m.caseNumber, `email-sent:${id}`, 'email_sent', `${what} sent by email to ${m.to}.`, { outboundId: id, messageId: m.messageId, kind: m.kind });
+      await journalCase(deps, m.caseNumber, `email-sent:${id}`, 'email_sent', `${what} sent by email to ${m.to}.`, {
+        outboundId: id,
+        messageId: m.messageId,
+        kind: m.kind,
+      });
     }
     return { outboundId: id, status: 'sent' };
   };
 }
 
-async function journalCase(deps: OutboundEmailDeps, caseNumber: string, key: string, type: string, message: string, data: Record<string, unknown>): Promise<void> {
+async function journalCase(
+  deps: OutboundEmailDeps,
+  caseNumber: string,
+  key: string,
+  type: string,
+  message: string,
+  data: Record<string, unknown>,
+): Promise<void> {
   const c = await deps.db.cases.findByCaseNumber(caseNumber);
   if (!c) return;
   await journalOnce(deps.db, c, key, { at: new Date(), type, actor: { kind: 'system' }, message, data });

@@ -72,7 +72,10 @@ export class EmailThreading {
     if (target.status === 'closed') {
       const closedAt = target.closedAt ?? target.updatedAt;
       if (now.getTime() - new Date(closedAt).getTime() > this.deps.reopenWindowDays * 86_400_000) {
-        this.deps.logger.info({ caseNumber: target.caseNumber, key: envelope.idempotencyKey }, 'reply to a case closed outside the reopen window: a new case is opened');
+        this.deps.logger.info(
+          { caseNumber: target.caseNumber, key: envelope.idempotencyKey },
+          'reply to a case closed outside the reopen window: a new case is opened',
+        );
         return null;
       }
       reopen = true;
@@ -87,7 +90,12 @@ export class EmailThreading {
         type: 'customer_email',
         actor: { kind: 'customer', ...(envelope.customer.name ? { name: envelope.customer.name } : {}) },
         message: `The customer wrote again by email (matched by ${via})${envelope.attachments.length ? ` with ${envelope.attachments.length} attachment(s)` : ''}.`,
-        data: { rawRef: envelope.rawRef, subject: envelope.subject, excerpt: envelope.bodyText.slice(0, 500), attachments: envelope.attachments.map((a) => a.id) },
+        data: {
+          rawRef: envelope.rawRef,
+          subject: envelope.subject,
+          excerpt: envelope.bodyText.slice(0, 500),
+          attachments: envelope.attachments.map((a) => a.id),
+        },
       },
       {
         attachments: envelope.attachments,
@@ -95,7 +103,14 @@ export class EmailThreading {
           ? {
               set: { status },
               unset: ['closedAt'],
-              more: [{ at: now, type: 'reopened', actor: { kind: 'customer' }, message: `Reopened by the customer's email reply (closed less than ${this.deps.reopenWindowDays} days ago).` }],
+              more: [
+                {
+                  at: now,
+                  type: 'reopened',
+                  actor: { kind: 'customer' },
+                  message: `Reopened by the customer's email reply (closed less than ${this.deps.reopenWindowDays} days ago).`,
+                },
+              ],
             }
           : {}),
       },
@@ -108,7 +123,8 @@ export class EmailThreading {
     if (envelope.channel !== 'email') return;
     const { db } = this.deps;
     const mail = await db.mailMessages.findByIdempotencyKey(envelope.idempotencyKey);
-    if (mail && mail.disposition !== 'new_case') await db.mailMessages.setDisposition(envelope.idempotencyKey, record.caseNumber, 'new_case');
+    if (mail && mail.disposition !== 'new_case')
+      await db.mailMessages.setDisposition(envelope.idempotencyKey, record.caseNumber, 'new_case');
     const to = mail?.replyTo?.address ?? record.customer?.email;
     const due = record.deadlines?.target?.dueDate;
     if (!to || !due) return;

@@ -25,11 +25,22 @@ export interface EmailChannel {
 }
 
 /** Everything the worker process does for the email channel: sending, bounces, threading, receipts. */
-export function startEmailChannel(deps: { db: Database; connection: Redis; prefix: string; config: MailOutboundConfig; logger: Logger }): EmailChannel {
+export function startEmailChannel(deps: {
+  db: Database;
+  connection: Redis;
+  prefix: string;
+  config: MailOutboundConfig;
+  logger: Logger;
+}): EmailChannel {
   const { db, config, logger } = deps;
   const queue = createOutboundQueue(deps.connection, deps.prefix);
   const mailer = new Mailer(config);
-  const send = outboundEmailHandler({ db, mailer, rateLimiter: new AddressRateLimiter(deps.connection, deps.prefix, config.MAIL_RATE_LIMIT_PER_HOUR), logger });
+  const send = outboundEmailHandler({
+    db,
+    mailer,
+    rateLimiter: new AddressRateLimiter(deps.connection, deps.prefix, config.MAIL_RATE_LIMIT_PER_HOUR),
+    logger,
+  });
   const bounce = inboundBounceHandler({ db, messageIdSecret: config.MAIL_MESSAGE_ID_SECRET, logger });
   const threading = new EmailThreading({
     db,

@@ -8,7 +8,11 @@ import { DEFAULT_JOB_OPTIONS } from '@cg/queue';
 export type OutboundQueue = Queue;
 
 export function createOutboundQueue(connection: Redis, prefix: string): OutboundQueue {
-  return new Queue(QUEUE_NAMES.outbound, { connection: connection as unknown as ConnectionOptions, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  return new Queue(QUEUE_NAMES.outbound, {
+    connection: connection,
+    prefix,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  });
 }
 
 /** Queues an outbox row for sending; the jobId makes a second add (relay and writer racing) a no-op. */

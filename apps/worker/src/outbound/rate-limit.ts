@@ -15,7 +15,12 @@ export class AddressRateLimiter {
   async allow(address: string, outboundId: string, now = Date.now()): Promise<boolean> {
     const hour = Math.floor(now / 3_600_000);
     const key = `${this.prefix}:mail-rate:${address.toLowerCase()}:${hour}`;
-    const [[, added], , [, count]] = (await this.redis.multi().sadd(key, outboundId).pexpire(key, 2 * 3_600_000).scard(key).exec()) as [[null, number], [null, number], [null, number]];
+    const [[, added], , [, count]] = (await this.redis
+      .multi()
+      .sadd(key, outboundId)
+      .pexpire(key, 2 * 3_600_000)
+      .scard(key)
+      .exec()) as [[null, number], [null, number], [null, number]];
     if (added === 1 && count > this.perHour) {
       await this.redis.srem(key, outboundId);
       return false;

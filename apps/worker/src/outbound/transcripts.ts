@@ -15,7 +15,14 @@ export class TranscriptRelay {
   private running?: Promise<unknown>;
 
   constructor(
-    private readonly deps: { db: Database; queue: OutboundQueue; messageIdSecret: string; messageIdDomain: string; intervalMs: number; logger: Logger },
+    private readonly deps: {
+      db: Database;
+      queue: OutboundQueue;
+      messageIdSecret: string;
+      messageIdDomain: string;
+      intervalMs: number;
+      logger: Logger;
+    },
   ) {}
 
   start(): void {

@@ -15,11 +15,25 @@ describe('staff tokens', () => {
 
   it('reject another secret, an expired token, alg=none and an unknown role', () => {
     expect(new StaffTokenService('another-secret-another-secret-000000', 3600).verify(tokens.issue(principal).token)).toBeNull();
-    const expired = jwt.sign({ role: 'admin', email: 'x', name: 'x' }, SECRET, { subject: 's', issuer: 'complaint-gateway', audience: 'staff', expiresIn: -10 });
+    const expired = jwt.sign({ role: 'admin', email: 'x', name: 'x' }, SECRET, {
+      subject: 's',
+      issuer: 'complaint-gateway',
+      audience: 'staff',
+      expiresIn: -10,
+    });
     expect(tokens.verify(expired)).toBeNull();
-    const none = jwt.sign({ role: 'admin', email: 'x', name: 'x' }, '', { algorithm: 'none', subject: 's', issuer: 'complaint-gateway', audience: 'staff' });
+    const none = jwt.sign({ role: 'admin', email: 'x', name: 'x' }, '', {
+      algorithm: 'none',
+      subject: 's',
+      issuer: 'complaint-gateway',
+      audience: 'staff',
+    });
     expect(tokens.verify(none)).toBeNull();
-    const badRole = jwt.sign({ role: 'root', email: 'x', name: 'x' }, SECRET, { subject: 's', issuer: 'complaint-gateway', audience: 'staff' });
+    const badRole = jwt.sign({ role: 'root', email: 'x', name: 'x' }, SECRET, {
+      subject: 's',
+      issuer: 'complaint-gateway',
+      audience: 'staff',
+    });
     expect(tokens.verify(badRole)).toBeNull();
   });
 });

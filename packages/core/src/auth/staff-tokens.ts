@@ -29,11 +29,13 @@ export class StaffTokenService {
   }
 
   issue(p: StaffPrincipal): { token: string; expiresAt: Date } {
-    const token = jwt.sign(
-      { email: p.email, name: p.name, role: p.role, ...(p.department ? { dept: p.department } : {}) },
-      this.secret,
-      { algorithm: 'HS256', subject: p.staffId, issuer: ISSUER, audience: AUDIENCE, expiresIn: this.ttlSeconds },
-    );
+    const token = jwt.sign({ email: p.email, name: p.name, role: p.role, ...(p.department ? { dept: p.department } : {}) }, this.secret, {
+      algorithm: 'HS256',
+      subject: p.staffId,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      expiresIn: this.ttlSeconds,
+    });
     return { token, expiresAt: new Date(Date.now() + this.ttlSeconds * 1000) };
   }
 

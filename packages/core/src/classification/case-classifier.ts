@@ -1,5 +1,5 @@
 import {
-  Classifier,
+  type Classifier,
   getDefaultClassifier,
   loadModel,
   readDefaultCorpus,
@@ -81,7 +81,10 @@ export class ClassifierProvider {
 }
 
 /** Trains a model from the committed corpus plus staff corrections (the corrections win ties by coming last). */
-export function trainWithCorrections(corrections: Array<{ text: string; department: string }>): { modelJson: string; corpusExamples: number } {
+export function trainWithCorrections(corrections: Array<{ text: string; department: string }>): {
+  modelJson: string;
+  corpusExamples: number;
+} {
   const corpus = readDefaultCorpus();
   const model = trainModel([...corpus, ...corrections]);
   return { modelJson: serializeModel(model), corpusExamples: corpus.length };
@@ -90,7 +93,13 @@ export function trainWithCorrections(corrections: Array<{ text: string; departme
 export interface RetrainStores {
   trainingExamples: { all(): Promise<Array<{ text: string; department: string }>> };
   classifierModels: {
-    add(entry: { modelJson: string; trainedAt: Date; trainedBy: string; corpusExamples: number; correctionExamples: number }): Promise<number>;
+    add(entry: {
+      modelJson: string;
+      trainedAt: Date;
+      trainedBy: string;
+      corpusExamples: number;
+      correctionExamples: number;
+    }): Promise<number>;
     latest(): Promise<{ version: number; correctionExamples: number } | null>;
   };
 }
@@ -105,6 +114,12 @@ export async function retrainFromCorrections(stores: RetrainStores, trainedBy: s
   const latest = await stores.classifierModels.latest();
   if (!opts.force && (corrections.length === 0 || latest?.correctionExamples === corrections.length)) return undefined;
   const { modelJson, corpusExamples } = trainWithCorrections(corrections);
-  const version = await stores.classifierModels.add({ modelJson, trainedAt: new Date(), trainedBy, corpusExamples, correctionExamples: corrections.length });
+  const version = await stores.classifierModels.add({
+    modelJson,
+    trainedAt: new Date(),
+    trainedBy,
+    corpusExamples,
+    correctionExamples: corrections.length,
+  });
   return { version, corpusExamples, correctionExamples: corrections.length };
 }

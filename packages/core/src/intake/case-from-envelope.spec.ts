@@ -44,9 +44,17 @@ describe('buildCaseFromEnvelope', () => {
   });
 
   it('sends an abstention to triage', () => {
-    const c = buildCaseFromEnvelope(envelope, cls({ department: 'triage', bestGuess: 'hosting', abstained: true, confidence: 0.4 }), deadlines, 'x', now);
+    const c = buildCaseFromEnvelope(
+      envelope,
+      cls({ department: 'triage', bestGuess: 'hosting', abstained: true, confidence: 0.4 }),
+      deadlines,
+      'x',
+      now,
+    );
     expect(c).toMatchObject({ status: 'triage', department: 'triage' });
-    expect(c.journal[1]!.message).toBe('Classifier not confident (best guess hosting at 40%): manual triage needed. Urgency: data_loss → priority urgent.');
+    expect(c.journal[1]!.message).toBe(
+      'Classifier not confident (best guess hosting at 40%): manual triage needed. Urgency: data_loss → priority urgent.',
+    );
   });
 
   it('closes a complaint resolved on first contact and says so in the journal', () => {
@@ -60,6 +68,11 @@ describe('buildCaseFromEnvelope', () => {
 describe('search text', () => {
   it('folds Vietnamese so searches work with or without diacritics', () => {
     expect(foldForSearch('  Đỗ Minh   ĐỨC ')).toBe('do minh duc');
-    expect(buildSearchText(['Tên miền', undefined, 'HẾT HẠN'])).toBe('ten mien hết hạn'.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace('hê', 'he'));
+    expect(buildSearchText(['Tên miền', undefined, 'HẾT HẠN'])).toBe(
+      'ten mien hết hạn'
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace('hê', 'he'),
+    );
   });
 });

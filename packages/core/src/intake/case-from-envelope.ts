@@ -17,7 +17,6 @@ export interface CaseClassification {
   urgencyFlags: string[];
 }
 
-
 export interface JournalEntry {
   at: Date;
   type: string;

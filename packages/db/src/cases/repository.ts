@@ -34,7 +34,14 @@ export class CaseRepository {
       // Straight to the driver: the document is built and typed by our own code, and mongoose's
       // casting of this large nested document was the worker's largest CPU cost per case.
       const now = new Date();
-      const record = { ...doc, escalated: false, escalations: [], escalationCount: 0, createdAt: now, updatedAt: now } as unknown as CaseRecord;
+      const record = {
+        ...doc,
+        escalated: false,
+        escalations: [],
+        escalationCount: 0,
+        createdAt: now,
+        updatedAt: now,
+      } as unknown as CaseRecord;
       await this.model.collection.insertOne(record as never);
       return { record, created: true };
     } catch (err) {
@@ -85,7 +92,12 @@ export class CaseRepository {
    * Replaces the deadlines after an approved extension, only if the target is still the one
    * the approver saw (optimistic concurrency on the due date). Returns the updated case or null.
    */
-  async applyExtension(caseNumber: string, expectedTargetDueDate: string, deadlines: CaseDeadlines, journal: JournalEntry): Promise<CaseRecord | null> {
+  async applyExtension(
+    caseNumber: string,
+    expectedTargetDueDate: string,
+    deadlines: CaseDeadlines,
+    journal: JournalEntry,
+  ): Promise<CaseRecord | null> {
     return this.model
       .findOneAndUpdate(
         { caseNumber, 'deadlines.target.dueDate': expectedTargetDueDate },
@@ -100,7 +112,10 @@ export class CaseRepository {
    * A staff correction of the department: moves the case to that department's queue (from
    * triage or another department) and journals who did it. Only open cases are moved.
    */
-  async reclassify(caseNumber: string, change: { department: string; by: JournalEntry['actor']; at: Date; note?: string; previous: string }): Promise<CaseRecord | null> {
+  async reclassify(
+    caseNumber: string,
+    change: { department: string; by: JournalEntry['actor']; at: Date; note?: string; previous: string },
+  ): Promise<CaseRecord | null> {
     return this.model
       .findOneAndUpdate(
         { caseNumber, status: { $in: ['triage', 'routed'] } },
@@ -129,10 +144,7 @@ export class CaseRepository {
       .exec();
   }
 
-  async list(
-    filter: CaseListFilter,
-    page: { offset: number; limit: number },
-  ): Promise<{ items: CaseRecord[]; total: number }> {
+  async list(filter: CaseListFilter, page: { offset: number; limit: number }): Promise<{ items: CaseRecord[]; total: number }> {
     const query: Record<string, unknown> = {};
     if (filter.department) query.department = filter.department;
     if (filter.status) query.status = filter.status;

@@ -13,7 +13,7 @@ export class ChatAttachmentRepository {
 
   async create(doc: Omit<ChatAttachmentDocument, 'createdAt'>): Promise<AttachmentRef> {
     const created = await this.model.create(doc);
-    return toRef(created.toObject() as ChatAttachmentRecord);
+    return toRef(created.toObject());
   }
 
   /** The file with its bytes, or null (also for an id that is not an ObjectId). */

@@ -63,7 +63,7 @@ export class ConversationRepository {
 
   async create(fields: NewConversation): Promise<ConversationRecord> {
     const doc = await this.conversations.create({ ...fields, status: 'open', lastSeq: 0, lastMessageAt: new Date() });
-    return doc.toObject() as ConversationRecord;
+    return doc.toObject();
   }
 
   async findById(id: string): Promise<ConversationRecord | null> {
@@ -87,12 +87,17 @@ export class ConversationRepository {
     receipt: { caseNumber: string; receivedAt: Date; deadlinePolicy: string },
   ): Promise<void> {
     await this.conversations
-      .updateOne({ _id: conversationId, caseNumber: { $exists: false } }, { $set: { caseNumber: receipt.caseNumber, firstMessageId, receipt } })
+      .updateOne(
+        { _id: conversationId, caseNumber: { $exists: false } },
+        { $set: { caseNumber: receipt.caseNumber, firstMessageId, receipt } },
+      )
       .exec();
   }
 
   async setReceiptDeadline(conversationId: string, due: { dueDate: string; dueAt: Date }): Promise<void> {
-    await this.conversations.updateOne({ _id: conversationId }, { $set: { 'receipt.dueDate': due.dueDate, 'receipt.dueAt': due.dueAt } }).exec();
+    await this.conversations
+      .updateOne({ _id: conversationId }, { $set: { 'receipt.dueDate': due.dueDate, 'receipt.dueAt': due.dueAt } })
+      .exec();
   }
 
   async markTranscriptRequested(conversationId: string, at: Date): Promise<void> {
@@ -101,7 +106,9 @@ export class ConversationRepository {
 
   /** Ends an open conversation; returns false when it was already ended. */
   async end(conversationId: string, by: ChatSenderKind, at: Date): Promise<boolean> {
-    const res = await this.conversations.updateOne({ _id: conversationId, status: 'open' }, { $set: { status: 'ended', endedAt: at, endedBy: by } }).exec();
+    const res = await this.conversations
+      .updateOne({ _id: conversationId, status: 'open' }, { $set: { status: 'ended', endedAt: at, endedBy: by } })
+      .exec();
     return res.modifiedCount === 1;
   }
 
@@ -122,7 +129,7 @@ export class ConversationRepository {
         attachments: input.attachments ?? [],
         ...(input.data ? { data: input.data } : {}),
       });
-      return { message: doc.toObject() as ChatMessageRecord, duplicate: false };
+      return { message: doc.toObject(), duplicate: false };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       // FerretDB does not say which unique index refused: look the message id up.
@@ -138,7 +145,11 @@ export class ConversationRepository {
    */
   async allocateSeq(conversationId: string, requireOpen: boolean): Promise<ConversationRecord> {
     const conversation = await this.conversations
-      .findOneAndUpdate({ _id: conversationId, ...(requireOpen ? { status: 'open' } : {}) }, { $inc: { lastSeq: 1 } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: conversationId, ...(requireOpen ? { status: 'open' } : {}) },
+        { $inc: { lastSeq: 1 } },
+        { returnDocument: 'after' },
+      )
       .lean<ConversationRecord>()
       .exec();
     if (conversation) return conversation;
@@ -162,7 +173,10 @@ export class ConversationRepository {
     await this.conversations
       .updateOne(
         { _id: conversationId },
-        { $set: { lastMessageAt: m.at, lastSenderKind: m.senderKind, lastMessagePreview: m.preview.slice(0, PREVIEW_CHARS) }, $max: { lastSeq: m.seq } },
+        {
+          $set: { lastMessageAt: m.at, lastSenderKind: m.senderKind, lastMessagePreview: m.preview.slice(0, PREVIEW_CHARS) },
+          $max: { lastSeq: m.seq },
+        },
       )
       .exec();
   }

@@ -1,10 +1,7 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 import { LIVECHAT_LOCALES, STAFF_ROLES, chatSenderKinds } from '@cg/contracts';
 
-const attachmentRefSchema = new Schema(
-  { id: String, fileName: String, contentType: String, size: Number, sha256: String },
-  { _id: false },
-);
+const attachmentRefSchema = new Schema({ id: String, fileName: String, contentType: String, size: Number, sha256: String }, { _id: false });
 
 /**
  * A livechat conversation: the visitor's identity as given in the pre-chat form, the case it

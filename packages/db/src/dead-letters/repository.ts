@@ -41,8 +41,6 @@ export class DeadLetterRepository {
   }
 
   async markRedriven(id: string, redriveJobId: string, at: Date): Promise<void> {
-    await this.model
-      .updateOne({ _id: id }, { $set: { status: 'redriven', redrivenAt: at, redriveJobId } })
-      .exec();
+    await this.model.updateOne({ _id: id }, { $set: { status: 'redriven', redrivenAt: at, redriveJobId } }).exec();
   }
 }

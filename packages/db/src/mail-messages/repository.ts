@@ -30,7 +30,7 @@ export class MailMessageRepository {
   async insertIfAbsent(doc: NewMailMessage): Promise<{ record: MailMessageRecord; created: boolean }> {
     try {
       const created = await this.model.create(doc);
-      return { record: created.toObject() as MailMessageRecord, created: true };
+      return { record: created.toObject(), created: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       const existing = await this.find(doc.mailbox, doc.messageKey);

@@ -17,7 +17,7 @@ export class MailOutboundRepository {
   async createIfAbsent(doc: NewMailOutbound): Promise<{ record: MailOutboundRecord; created: boolean }> {
     try {
       const created = await this.model.create({ ...doc, status: 'pending', attempts: 0 });
-      return { record: created.toObject() as MailOutboundRecord, created: true };
+      return { record: created.toObject(), created: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       const existing = await this.model.findOne({ dedupeKey: doc.dedupeKey }).lean<MailOutboundRecord>().exec();
@@ -45,7 +45,9 @@ export class MailOutboundRepository {
   }
 
   async recordAttempt(id: string, error: string | undefined): Promise<void> {
-    await this.model.updateOne({ _id: id }, { $inc: { attempts: 1 }, ...(error ? { $set: { lastError: error.slice(0, 1000) } } : {}) }).exec();
+    await this.model
+      .updateOne({ _id: id }, { $inc: { attempts: 1 }, ...(error ? { $set: { lastError: error.slice(0, 1000) } } : {}) })
+      .exec();
   }
 
   async markSent(id: string, smtpResponse: string, at: Date): Promise<void> {

@@ -13,14 +13,22 @@ export class MailQuarantineRepository {
   /** Idempotent; returns true the first time (so the sender is told once). */
   async record(q: Omit<MailQuarantineRecord, 'senderNotified'>): Promise<boolean> {
     const res = await this.model
-      .updateOne({ mailbox: q.mailbox, quarantineKey: q.quarantineKey }, { $setOnInsert: { ...q, senderNotified: false } }, { upsert: true })
+      .updateOne(
+        { mailbox: q.mailbox, quarantineKey: q.quarantineKey },
+        { $setOnInsert: { ...q, senderNotified: false } },
+        { upsert: true },
+      )
       .exec();
     return res.upsertedCount > 0;
   }
 
   async has(mailbox: string, keys: string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
-    const rows = await this.model.find({ mailbox, quarantineKey: { $in: keys } }).select({ quarantineKey: 1 }).lean<Array<{ quarantineKey: string }>>().exec();
+    const rows = await this.model
+      .find({ mailbox, quarantineKey: { $in: keys } })
+      .select({ quarantineKey: 1 })
+      .lean<Array<{ quarantineKey: string }>>()
+      .exec();
     return new Set(rows.map((r) => r.quarantineKey));
   }
 

@@ -30,7 +30,7 @@ export class StaffUserRepository {
   async create(user: NewStaffUser): Promise<StaffUserRecord> {
     try {
       const doc = await this.model.create({ ...user, active: true });
-      return doc.toObject() as StaffUserRecord;
+      return doc.toObject();
     } catch (err) {
       if (isDuplicateKeyError(err)) throw new StaffUserExistsError(user.email);
       throw err;
