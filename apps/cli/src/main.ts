@@ -5,7 +5,7 @@ import { createRedisConnection } from '@cg/queue';
 import { deadlineCommand, loadSchedule } from './commands/calendar';
 import { classifyCommand, evaluateCommand, retrainCommand, trainCommand } from './commands/classifier';
 import { redriveDeadLetter } from './commands/dead-letters';
-import { addStaffUser, seedDemoAccounts, UsageError } from './commands/staff-users';
+import { addStaffUser, seedDemoAccounts, UsageError, type AddStaffUserInput } from './commands/staff-users';
 
 /** `npm run cli -- <command>`: administration from a terminal. Exit code 2 = bad usage, 1 = failure. */
 async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
@@ -28,7 +28,7 @@ program
   .requiredOption('--role <role>', 'hotline_operator | postal_clerk | cs_agent | department_staff | supervisor | admin')
   .option('--department <code>', 'for department_staff: the department whose queue they work')
   .option('--name <display name>')
-  .action(async (opts) => {
+  .action(async (opts: AddStaffUserInput) => {
     const user = await withDatabase((db) => addStaffUser(db, opts));
     console.log(JSON.stringify({ created: { id: String(user._id), email: user.email, role: user.role, department: user.department } }));
   });

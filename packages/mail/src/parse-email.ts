@@ -194,6 +194,7 @@ function readBounce(parts: Array<{ contentType: string; content: Buffer }>, head
 /** A file name safe to show and to send as Content-Disposition: no path, no control characters. */
 function sanitizeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? name;
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point of this pattern
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return (clean || 'attachment').slice(0, 255);
 }

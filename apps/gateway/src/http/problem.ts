@@ -63,23 +63,30 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendProblem(res, new HttpProblem(404, 'not_found', 'Not found', `no route for ${req.method} ${req.path}`));
 };
 
+/** The fields body-parser (http-errors) puts on what it throws; anything else thrown has none of them. */
+function clientErrorFields(err: unknown): { status: number; type: string | undefined; message: string | undefined } {
+  if (typeof err !== 'object' || err === null) return { status: 500, type: undefined, message: undefined };
+  const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
+  return {
+    status: typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500,
+    type: typeof e.type === 'string' ? e.type : undefined,
+    message: typeof e.message === 'string' ? e.message : undefined,
+  };
+}
+
 /** Last middleware: every error becomes a problem document; unexpected ones are logged, not leaked. */
 export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, req, res, _next) => {
+  return (err: unknown, req, res, _next) => {
     if (err instanceof HttpProblem) return sendProblem(res, err);
     // body-parser errors: malformed JSON, too large, wrong charset.
-    const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
+    const { status, type, message } = clientErrorFields(err);
     if (status >= 400 && status < 500) {
       const title =
-        err.type === 'entity.parse.failed'
-          ? 'Malformed JSON body'
-          : err.type === 'entity.too.large'
-            ? 'Request body too large'
-            : 'Bad request';
+        type === 'entity.parse.failed' ? 'Malformed JSON body' : type === 'entity.too.large' ? 'Request body too large' : 'Bad request';
       return sendProblem(
         res,
-        new HttpProblem(status, err.type ?? 'bad_request', title, err.message, [
-          { field: '(body)', code: err.type ?? 'invalid', message: err.message },
+        new HttpProblem(status, type ?? 'bad_request', title, message, [
+          { field: '(body)', code: type ?? 'invalid', message: message ?? '' },
         ]),
       );
     }

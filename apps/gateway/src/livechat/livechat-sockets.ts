@@ -1,4 +1,4 @@
-import type { Namespace, Server, Socket } from 'socket.io';
+import type { DefaultEventsMap, Namespace, Server, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import {
   LIVECHAT_EVENTS,
@@ -18,8 +18,8 @@ import { z } from 'zod';
 import { refuse, type LivechatService } from './livechat-service';
 import type { AgentPresence } from './presence';
 import { ConnectionCounter, TokenBucket, type RedisWindowLimiter } from './rate-limits';
-import { clientAddress, connectError, guardedHandler } from './socket-guards';
-import type { VisitorTokenService } from './visitor-tokens';
+import { ackOf, clientAddress, connectError, guardedHandler, type GuardedSocketData } from './socket-guards';
+import type { VisitorPrincipal, VisitorTokenService } from './visitor-tokens';
 
 export interface LivechatSocketDeps {
   logger: Logger;
@@ -47,25 +47,40 @@ const EVENTS_PER_SECOND = 5;
 
 const noPayload = z.object({}).strict();
 
+/** What the visitor namespace's handshake middleware stores on a connection before `connection` fires. */
+interface VisitorSocketData extends GuardedSocketData {
+  visitor: VisitorPrincipal;
+  ip: string;
+  conversation: ConversationRecord;
+  /** What agents see of this conversation; kept current by this connection's messages. */
+  summary: ConversationSummaryView;
+}
+type VisitorSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, VisitorSocketData>;
+
+/** What the staff namespace's handshake middleware stores on a connection before `connection` fires. */
+interface StaffSocketData extends GuardedSocketData {
+  staff: StaffPrincipal;
+}
+
 /** Per-connection event budget: over it, the event is dropped with a `livechat:error`. */
 function limitEvents(socket: Socket): void {
   const bucket = new TokenBucket(EVENT_BURST, EVENTS_PER_SECOND);
   socket.use((packet, next) => {
     if (bucket.take()) return next();
-    const ack = packet[packet.length - 1];
+    const ack = ackOf(packet);
     const error = {
       code: 'rate_limited' as const,
       message: 'too many events on this connection; slow down',
       retryable: true,
       retryAfterMs: 1000,
     };
-    if (typeof ack === 'function') ack({ ok: false, error });
+    if (ack) ack({ ok: false, error });
     else socket.emit(LIVECHAT_EVENTS.error, { event: String(packet[0]), ...error });
   });
 }
 
 export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Namespace {
-  const nsp = io.of(LIVECHAT_NAMESPACES.visitor);
+  const nsp = io.of(LIVECHAT_NAMESPACES.visitor) as Namespace<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, VisitorSocketData>;
   const connections = new ConnectionCounter(deps.maxConnectionsPerIp);
 
   nsp.use((socket, next) => {
@@ -89,7 +104,6 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
         socket.data.visitor = principal;
         socket.data.ip = ip;
         socket.data.conversation = conversation;
-        // What agents see of this conversation; kept current by this connection's messages.
         socket.data.summary = toConversationSummary(conversation);
         next();
       })
@@ -101,8 +115,8 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
   });
 
   nsp.on('connection', (socket) => {
-    const { visitorId, conversationId } = socket.data.visitor as { visitorId: string; conversationId: string };
-    const ip = socket.data.ip as string;
+    const { visitorId, conversationId } = socket.data.visitor;
+    const ip = socket.data.ip;
     const room = livechatRooms.conversation(conversationId);
     void socket.join(room);
     limitEvents(socket);
@@ -132,12 +146,7 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
               retryAfterMs: verdict.retryAfterMs ?? 5000,
             });
           }
-          const sent = await deps.service.acceptVisitorMessage(
-            conversationId,
-            p,
-            socket.data.summary as ConversationSummaryView,
-            socket.data.conversation as ConversationRecord,
-          );
+          const sent = await deps.service.acceptVisitorMessage(conversationId, p, socket.data.summary, socket.data.conversation);
           typing = false;
           return { message: sent.message, duplicate: sent.duplicate, ...(sent.receipt ? { receipt: sent.receipt } : {}) };
         },
@@ -207,10 +216,10 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
   });
 
   /** On every (re)connect: the conversation's state, then what the visitor has not seen yet. */
-  async function sendStateAndMissed(socket: Socket, afterSeq: number): Promise<void> {
-    const { conversationId } = socket.data.visitor as { conversationId: string };
+  async function sendStateAndMissed(socket: VisitorSocket, afterSeq: number): Promise<void> {
+    const { conversationId } = socket.data.visitor;
     try {
-      const conversation = socket.data.conversation as ConversationRecord;
+      const conversation = socket.data.conversation;
       const [agentsOnline, lastSeq] = await Promise.all([deps.presence.anyOnline(), deps.log.lastSeq(conversationId)]);
       socket.emit(
         LIVECHAT_EVENTS.state,
@@ -241,7 +250,7 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
 }
 
 export function setUpStaffNamespace(io: Server, deps: LivechatSocketDeps): Namespace {
-  const nsp = io.of(LIVECHAT_NAMESPACES.staff);
+  const nsp = io.of(LIVECHAT_NAMESPACES.staff) as Namespace<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, StaffSocketData>;
 
   nsp.use((socket, next) => {
     const principal = deps.staffTokens.verify(String(socket.handshake.auth?.token ?? ''));
@@ -254,7 +263,7 @@ export function setUpStaffNamespace(io: Server, deps: LivechatSocketDeps): Names
   });
 
   nsp.on('connection', (socket) => {
-    const staff = socket.data.staff as StaffPrincipal;
+    const staff = socket.data.staff;
     void socket.join(livechatRooms.agents);
     void deps.presence.add(socket.id);
     limitEvents(socket);

@@ -30,6 +30,7 @@ export function safeFileName(raw: string | undefined, fallbackExt: string): stri
 
   const cleaned = base
     .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point of this pattern
     .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
     .trim()
     .slice(0, 200);

@@ -1,10 +1,21 @@
-import type { Socket } from 'socket.io';
+import type { DefaultEventsMap, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { LivechatAck, LivechatError } from '@cg/contracts';
 import { LivechatRefusal } from './livechat-service';
 
 type Ack = (response: LivechatAck<Record<string, unknown>>) => void;
+
+/** The acknowledgement callback of a socket.io event: its last argument, when the client sent one. */
+export function ackOf(args: readonly unknown[]): Ack | undefined {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? (last as Ack) : undefined;
+}
+
+/** What guardedHandler keeps on a connection: how many of its requests are running. */
+export interface GuardedSocketData {
+  inFlight?: number;
+}
 
 /**
  * Wraps a socket event handler: validates the payload with the schema, limits how many of the
@@ -13,14 +24,13 @@ type Ack = (response: LivechatAck<Record<string, unknown>>) => void;
  * an exception escape into socket.io.
  */
 export function guardedHandler<S extends z.ZodType>(
-  socket: Socket,
+  socket: Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, GuardedSocketData>,
   logger: Logger,
   opts: { event: string; schema: S; maxInFlight: number; errorEvent: string },
   handler: (payload: z.infer<S>) => Promise<Record<string, unknown>>,
 ): (...args: unknown[]) => void {
   return (...args: unknown[]) => {
-    const maybeAck = args[args.length - 1];
-    const ack: Ack | undefined = typeof maybeAck === 'function' ? (maybeAck as Ack) : undefined;
+    const ack = ackOf(args);
     const payload = ack ? args[0] : args[0];
     const fail = (error: LivechatError) => {
       if (ack) ack({ ok: false, error });
@@ -37,7 +47,7 @@ export function guardedHandler<S extends z.ZodType>(
       });
       return;
     }
-    const inFlight = (socket.data.inFlight as number | undefined) ?? 0;
+    const inFlight = socket.data.inFlight ?? 0;
     if (inFlight >= opts.maxInFlight) {
       fail({
         code: 'too_many_in_flight',
@@ -61,7 +71,7 @@ export function guardedHandler<S extends z.ZodType>(
         });
       })
       .finally(() => {
-        socket.data.inFlight = ((socket.data.inFlight as number) ?? 1) - 1;
+        socket.data.inFlight = (socket.data.inFlight ?? 1) - 1;
       });
   };
 }

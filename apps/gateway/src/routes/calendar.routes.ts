@@ -42,7 +42,8 @@ export function calendarRoutes(deps: {
 
   /** An admin loads an official schedule; it becomes the next version of its year. */
   router.post('/schedules', requireStaff(deps.tokens, 'calendar:manage'), async (req, res) => {
-    const body = typeof req.body === 'object' && req.body !== null ? { version: 1, ...req.body } : req.body;
+    const raw: unknown = req.body;
+    const body = typeof raw === 'object' && raw !== null ? { version: 1, ...raw } : raw;
     const parsed = safeParseOfficialSchedule(body);
     if (!parsed.ok) {
       throw new HttpProblem(

@@ -1,5 +1,6 @@
 import type { IntakeEnvelope } from '@cg/contracts';
-import { buildCaseFromEnvelope, type CaseClassification, type CaseDeadlines } from './case-from-envelope';
+import type { CaseDeadlines } from '../deadlines/case-deadlines';
+import { buildCaseFromEnvelope, type CaseClassification } from './case-from-envelope';
 import { buildSearchText, foldForSearch } from '../text/search-text';
 
 const envelope: IntakeEnvelope = {
