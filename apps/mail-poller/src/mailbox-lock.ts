@@ -40,9 +40,8 @@ export class MailboxLock {
 
   private async renew(): Promise<void> {
     if (!this.held) return;
-    let renewed = false;
     try {
-      renewed = (await this.redis.eval(RENEW, 1, this.key, this.token, String(this.ttlMs))) === 1;
+      const renewed = (await this.redis.eval(RENEW, 1, this.key, this.token, String(this.ttlMs))) === 1;
       if (!renewed) return this.lose('the lock was taken by another poller');
       this.lastRenewed = Date.now();
     } catch (err) {

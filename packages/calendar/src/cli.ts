@@ -203,7 +203,7 @@ export async function runDeadlineCommand(argv: readonly string[], io: DeadlineCo
       try {
         doc = JSON.parse(line);
       } catch (e) {
-        throw new Error(`invalid JSON: ${(e as Error).message}`);
+        throw new Error(`invalid JSON: ${(e as Error).message}`, { cause: e });
       }
       if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('expected a JSON object {"receivedAt": "..."}');
       receivedAt = (doc as Record<string, unknown>).receivedAt;

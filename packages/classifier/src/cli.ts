@@ -152,7 +152,7 @@ export async function runEvaluateCommand(argv: string[], io: CommandIo): Promise
     const classifier = classifierFor(args);
     const report = evaluate(classifier, labelled);
     if (args.flags.has('json')) {
-      const { errors, ...rest } = report;
+      const { errors: _errors, ...rest } = report;
       await write(io.stdout, JSON.stringify(args.flags.has('errors') ? report : rest, null, 2) + '\n');
     } else {
       await write(io.stdout, formatEvaluation(report, { abstainLabel: classifier.abstainLabel, showErrors: args.flags.has('errors') }));

@@ -20,7 +20,7 @@ export async function connectMongo(uri: string, opts: { autoIndex: boolean }): P
 }
 
 export async function pingMongo(connection: Connection, timeoutMs = 1000): Promise<boolean> {
-  if (connection.readyState !== 1 || !connection.db) return false;
+  if (connection.readyState !== mongoose.ConnectionStates.connected || !connection.db) return false;
   try {
     await Promise.race([
       connection.db.command({ ping: 1 }),

@@ -61,7 +61,7 @@ export class LivechatOutbox {
 
   async close(): Promise<void> {
     // Server.close() expects an HTTP engine; this server has none, so close its adapters directly.
-    await Promise.allSettled([...this.io._nsps.values()].map((nsp) => nsp.adapter.close()));
+    await Promise.allSettled([...this.io._nsps.values()].map((nsp) => Promise.resolve(nsp.adapter.close())));
     await this.log.close();
     this.redis.disconnect();
   }

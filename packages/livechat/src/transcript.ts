@@ -49,7 +49,8 @@ export function renderTranscript(input: {
   for (const m of [...input.messages].sort((a, b) => a.seq - b.seq)) {
     const who = m.sender.kind === 'visitor' ? t.you : m.sender.kind === 'agent' ? `${m.sender.name ?? t.agent} (${t.agent})` : t.system;
     let text = m.text;
-    if (m.type === 'receipt') text = t.receipt(String(m.data?.caseNumber ?? input.caseNumber ?? ''));
+    const receiptCaseNumber = m.data?.caseNumber;
+    if (m.type === 'receipt') text = t.receipt(typeof receiptCaseNumber === 'string' ? receiptCaseNumber : (input.caseNumber ?? ''));
     if (m.type === 'notice' && m.data?.event === 'ended') text = t.ended;
     lines.push(`[${vnTime(m.createdAt)}] ${who}: ${text}`);
     if (m.attachments.length) lines.push(`    ${t.files}: ${m.attachments.map((a) => a.fileName).join(', ')}`);

@@ -1,4 +1,4 @@
-import type { ChatMessageView, ConversationStateView, LivechatLocale, LivechatReceipt } from '@cg/contracts';
+import type { ChatMessageView, ConversationStateView, LivechatReceipt } from '@cg/contracts';
 import type { ChatMessageRecord, ConversationRecord } from '@cg/db';
 
 /** A stored message as clients see it (staff ids and roles stay on the server). */

@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JOB_NAMES, QUEUE_NAMES, type DeadlineCheckJob } from '@cg/contracts';
 import { DEFAULT_JOB_OPTIONS, safeJobId } from './queues';

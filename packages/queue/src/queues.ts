@@ -1,4 +1,4 @@
-import { Queue, type JobsOptions, type ConnectionOptions } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_NAMES, type IntakeEnvelope } from '@cg/contracts';
 

@@ -3,7 +3,7 @@
  * A second signal, or a close that takes longer than `timeoutMs`, forces the exit.
  */
 export function onShutdownSignal(
-  closers: Array<{ name: string; close: () => Promise<unknown> | unknown }>,
+  closers: Array<{ name: string; close: () => unknown }>,
   opts: { timeoutMs?: number; log?: (msg: string) => void } = {},
 ): void {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
