@@ -1,37 +1,32 @@
 /**
- * Classifier benchmark: classifies the development set's texts, repeated
- * until at least 50,000 classifications (BENCH_N to change), on one core,
- * prints texts/s, then the dev-set evaluation (accuracy among answered texts,
- * abstention rate, confusion matrix).
+ * Classifier benchmark: classifies a set of texts, repeated until at least 50,000
+ * classifications (BENCH_N to change), on one core, prints texts/s, then evaluates the
+ * committed model on the labelled file given (accuracy among answered texts, abstention rate,
+ * confusion matrix).
  *
- * Run after building: node bench/classify/dist/run.js (or with esbuild-register).
- * The dev set is read from ../shared/data/complaints-dev.jsonl beside the repo
- * (DEV_SET to override). It is used for measurement only, never for training.
+ *   npm run bench:classify -- <labelled.jsonl>    e.g. a development set kept outside the repository
+ *   npm run bench:classify                        throughput on the committed corpus only (no evaluation:
+ *                                                 the model was trained on it)
+ *
+ * A measurement set is used for measurement only, never for training. Relative paths are taken
+ * from where npm was run.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { evaluate, formatEvaluation, getDefaultClassifier, readLabelledJsonl } from '@cg/classifier';
+import { evaluate, formatEvaluation, getDefaultClassifier, readDefaultCorpus, readLabelledJsonl } from '@cg/classifier';
 
 const N = Number(process.env.BENCH_N ?? 50_000);
 const WARMUP = 5_000;
 
-function findDevSet(): string {
-  if (process.env.DEV_SET) return process.env.DEV_SET;
-  // Works from bench/classify (ts) and bench/classify/dist (js), and from the repo root.
-  const candidates = [
-    path.resolve(__dirname, '../../../shared/data/complaints-dev.jsonl'),
-    path.resolve(__dirname, '../../../../shared/data/complaints-dev.jsonl'),
-    path.resolve(process.cwd(), '../shared/data/complaints-dev.jsonl'),
-  ];
-  const found = candidates.find((file) => fs.existsSync(file));
-  if (found === undefined) throw new Error(`dev set not found (tried ${candidates.join(', ')}); set DEV_SET`);
-  return found;
+/** The labelled file named on the command line (or in DEV_SET), relative to where npm was run. */
+function measurementSet(): string | undefined {
+  const arg = process.argv[2] ?? process.env.DEV_SET;
+  return arg === undefined || arg === '' ? undefined : path.resolve(process.env.INIT_CWD ?? process.cwd(), arg);
 }
 
 function main(): void {
-  const devFile = findDevSet();
-  const dev = readLabelledJsonl(devFile);
-  const texts = dev.map((e) => e.text);
+  const devFile = measurementSet();
+  const dev = devFile === undefined ? undefined : readLabelledJsonl(devFile);
+  const texts = (dev ?? readDefaultCorpus()).map((e) => e.text);
   const loadStart = process.hrtime.bigint();
   const classifier = getDefaultClassifier();
   const loadMs = Number(process.hrtime.bigint() - loadStart) / 1e6;
@@ -50,13 +45,19 @@ function main(): void {
 
   console.log(`classifier benchmark (node ${process.version}, one core)`);
   console.log(`model load:        ${loadMs.toFixed(0)} ms`);
-  console.log(`classifications:   ${total} (${rounds} × ${texts.length} dev texts, mean ${chars.toFixed(0)} chars)`);
+  console.log(
+    `classifications:   ${total} (${rounds} × ${texts.length} ${dev ? 'measurement' : 'corpus'} texts, mean ${chars.toFixed(0)} chars)`,
+  );
   console.log(`elapsed:           ${seconds.toFixed(2)} s`);
   console.log(`throughput:        ${Math.round(total / seconds)} texts/s (target ≥ 5,000)`);
   console.log(`mean latency:      ${((seconds / total) * 1e6).toFixed(1)} µs`);
   console.log(`(checksum ${sink.toFixed(2)})`);
+  if (dev === undefined || devFile === undefined) {
+    console.log('(no labelled file given: `npm run bench:classify -- <file.jsonl>` also evaluates on it)');
+    return;
+  }
   console.log('');
-  console.log(`dev-set evaluation (${devFile})`);
+  console.log(`evaluation on ${devFile}`);
   process.stdout.write(formatEvaluation(evaluate(classifier, dev), { abstainLabel: classifier.abstainLabel, showErrors: true }));
 }
 
