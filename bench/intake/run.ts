@@ -32,7 +32,7 @@ function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: string,
   const child = spawn('node', [...nodeArgs, join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => process.stderr.write(d));
+  child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
   return waitFor(`${script} to start`, () => out.includes(readyText) && child, { timeoutMs: 30_000 });
 }
 
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(summary));
   } finally {
     for (const p of [gateway, worker]) p?.kill('SIGTERM');
-    await Promise.all([gateway, worker].map((p) => p && p.exitCode === null && new Promise((r) => p.once('exit', r))));
+    await Promise.all([gateway, worker].map((p) => (p && p.exitCode === null ? new Promise((r) => p.once('exit', r)) : Promise.resolve())));
     await db.connection.dropDatabase();
     await db.close();
     await removeRedisKeys(REDIS_URL, QUEUE_PREFIX);

@@ -75,7 +75,7 @@ async function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: s
   child.once('exit', () => children.delete(child));
   let out = '';
   child.stdout.on('data', (d) => (out = (out + d).slice(-10_000)));
-  child.stderr.on('data', (d) => process.stderr.write(d));
+  child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
   try {
     return await waitFor(`${script} to start`, () => out.includes(readyText) && child, { timeoutMs: 30_000 });
   } catch (err) {
@@ -357,7 +357,7 @@ async function main(): Promise<void> {
   } finally {
     for (const v of visitors) v.socket?.disconnect();
     for (const p of [gateway, worker]) p.kill('SIGTERM');
-    await Promise.all([gateway, worker].map((p) => p.exitCode === null && new Promise((r) => p.once('exit', r))));
+    await Promise.all([gateway, worker].map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : Promise.resolve())));
     await db.connection.dropDatabase();
     await db.close();
     await removeRedisKeys(REDIS_URL, QUEUE_PREFIX);
