@@ -81,7 +81,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      calendars.stop();
+      await calendars.stop();
       await queue.close();
       await deadlineScheduler.close();
       redis.disconnect();

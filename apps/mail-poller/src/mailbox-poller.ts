@@ -6,7 +6,7 @@ import type { Database } from '@cg/db';
 import { parseHeaderBlock } from './header-block';
 import { MailboxLock } from './mailbox-lock';
 import type { HeaderInfo, MailIntake } from './message-intake';
-import type { PollerMetrics } from './metrics';
+import type { MetricsRegistry } from '@cg/core';
 
 /** Headers the poller needs before deciding to fetch a body. */
 const HEADER_FIELDS = [
@@ -85,7 +85,7 @@ export class MailboxPoller {
     redis: Redis,
     private readonly intake: MailIntake,
     private readonly logger: Logger,
-    private readonly metrics: PollerMetrics,
+    private readonly metrics: MetricsRegistry,
   ) {
     this.lock = new MailboxLock(redis, `${settings.QUEUE_PREFIX}:mail-poller:lock:${mailbox.name}`, settings.MAIL_LOCK_TTL_MS, (reason) => {
       this.logger.warn({ mailbox: mailbox.name, reason }, 'mailbox lock lost: stopping this session');

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { customerIdentitySchema, JOB_NAMES, type AttachmentRef, type IntakeSubmission } from '@cg/contracts';
 import type { MailboxConfig } from '@cg/config';
-import type { Database, MailOutboundRecord } from '@cg/db';
+import type { MetricsRegistry } from '@cg/core';
+import type { Database } from '@cg/db';
 import {
   classifyAutomated,
+  decodeHeaderValue,
   messageKeyFor,
   oversizeNoticeMail,
   parseEmail,
@@ -13,9 +14,7 @@ import {
   UnparseableEmailError,
   type ParsedEmail,
 } from '@cg/mail';
-import { DEFAULT_JOB_OPTIONS, safeJobId, type IntakePublisher } from '@cg/queue';
-import { parseHeaderBlock } from './header-block';
-import type { PollerMetrics } from './metrics';
+import { DEFAULT_JOB_OPTIONS, queueOutboundMail, safeJobId, type IntakePublisher, type OutboundQueue } from '@cg/queue';
 
 /** What the poller learnt from a FETCH of headers only. */
 export interface HeaderInfo {
@@ -40,14 +39,14 @@ export interface MailIntakeDeps {
   db: Database;
   publisher: IntakePublisher;
   /** The outbound queue: bounces go to the worker there, notices to senders too. */
-  outboundQueue: Queue;
+  outboundQueue: OutboundQueue;
   mailbox: MailboxConfig;
   maxMessageBytes: number;
   messageIds: { secret: string; domain: string };
   /** Our own addresses: mail from them is never taken in (loop guard). */
   ownAddresses: Set<string>;
   logger: Logger;
-  metrics: PollerMetrics;
+  metrics: MetricsRegistry;
 }
 
 const MAX_ENVELOPE_ATTACHMENTS = 50;
@@ -255,7 +254,7 @@ export class MailIntake {
       this.deps.ownAddresses.has(address)
     )
       return;
-    const subject = decodeSubject(info.headers.get('subject'));
+    const subject = decodeHeaderValue(info.headers.get('subject'));
     const content = oversizeNoticeMail({ ...(subject ? { subject } : {}), size: info.size, limit });
     const originalId = info.headers.get('message-id')?.trim();
     const { record } = await this.deps.db.mailOutbound.createIfAbsent({
@@ -268,7 +267,7 @@ export class MailIntake {
       ...(originalId ? { inReplyTo: originalId, references: [originalId] } : {}),
       autoSubmitted: true,
     });
-    await enqueueOutbound(this.deps.db, this.deps.outboundQueue, record);
+    await queueOutboundMail(this.deps.outboundQueue, record);
     await this.deps.db.mailQuarantine.markNotified(this.name, key ?? uidKey(uidValidity, info.uid));
   }
 
@@ -283,7 +282,7 @@ export class MailIntake {
     this.deps.logger.warn({ mailbox: this.name, uid: info.uid, code, reason }, 'message quarantined');
     this.deps.metrics.inc('mail_messages_total', { mailbox: this.name, outcome: 'quarantined' });
     const from = info.headers.get('from');
-    const subject = decodeSubject(info.headers.get('subject'));
+    const subject = decodeHeaderValue(info.headers.get('subject'));
     return this.deps.db.mailQuarantine.record({
       mailbox: this.name,
       quarantineKey: key ?? uidKey(uidValidity, info.uid),
@@ -301,16 +300,6 @@ export class MailIntake {
   }
 }
 
-/** Queues an outbox row for sending (the jobId dedupes; the relay re-queues a row left pending). */
-export async function enqueueOutbound(db: Database, queue: Queue, record: MailOutboundRecord): Promise<void> {
-  if (record.status !== 'pending') return;
-  const id = String(record._id);
-  // The row stays `pending` until the job settles it; the worker's relay re-adds pending rows
-  // (same jobId: a no-op while the job exists), so a crash right here loses nothing.
-  await queue.add(JOB_NAMES.outboundEmail, { outboundId: id }, { ...DEFAULT_JOB_OPTIONS, jobId: `out-${id}` });
-  void db;
-}
-
 function headerMessageKey(headers: Map<string, string>): string | undefined {
   const id = headers.get('message-id')?.trim();
   return id ? messageKeyFor(id, () => ({ sender: '', date: '', body: Buffer.alloc(0) })) : undefined;
@@ -322,22 +311,4 @@ function uidKey(uidValidity: number, uid: number): string {
 
 function digest(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 32);
-}
-
-/** RFC 2047 decoding of a header fetched without the body (UTF-8 and Latin-1 words; others left as is). */
-function decodeSubject(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  return raw
-    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_m, charset: string, enc: string, text: string) => {
-      const bytes =
-        enc.toUpperCase() === 'B'
-          ? Buffer.from(text, 'base64')
-          : Buffer.from(
-              text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
-              'latin1',
-            );
-      return /utf-?8/i.test(charset) ? bytes.toString('utf8') : bytes.toString('latin1');
-    })
-    .replace(/\?=\s+=\?/g, '')
-    .normalize('NFC');
 }

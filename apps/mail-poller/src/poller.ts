@@ -1,21 +1,17 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Queue, type ConnectionOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { QUEUE_NAMES } from '@cg/contracts';
 import { autoIndexEnabled, type MailOutboundConfig, type MailPollerConfig } from '@cg/config';
+import { MetricsRegistry, startHealthServer } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
-import { CaseNumberAllocator, createIntakeQueue, createRedisConnection, DEFAULT_JOB_OPTIONS, IntakePublisher, pingRedis } from '@cg/queue';
+import { CaseNumberAllocator, createIntakeQueue, createOutboundQueue, createRedisConnection, IntakePublisher, pingRedis } from '@cg/queue';
 import { MailboxPoller, type MailboxStatus } from './mailbox-poller';
 import { MailIntake } from './message-intake';
-import { PollerMetrics } from './metrics';
 
 export interface RunningMailPoller {
   /** http://host:port of /healthz, /readyz and /metrics. */
   url: string;
   db: Database;
-  metrics: PollerMetrics;
+  metrics: MetricsRegistry;
   status(): MailboxStatus[];
   close(): Promise<void>;
 }
@@ -32,19 +28,14 @@ export async function startMailPoller(
   // Fail-fast connections refuse commands until connected, and BullMQ queues send one at once.
   await Promise.all([untilReady(producer), untilReady(lockRedis)]);
   const intakeQueue = createIntakeQueue({ connection: producer, prefix: config.QUEUE_PREFIX, failFast: true });
-  const outboundQueue = new Queue(QUEUE_NAMES.outbound, {
-    connection: producer,
-    prefix: config.QUEUE_PREFIX,
-    defaultJobOptions: DEFAULT_JOB_OPTIONS,
-    skipWaitingForReady: true,
-  });
+  const outboundQueue = createOutboundQueue({ connection: producer, prefix: config.QUEUE_PREFIX, failFast: true });
   const allocator = new CaseNumberAllocator(producer, {
     keyPrefix: config.QUEUE_PREFIX,
     caseNumberPrefix: config.CASE_NUMBER_PREFIX,
     ttlSeconds: config.INTAKE_IDEMPOTENCY_TTL_DAYS * 86_400,
   });
   const publisher = new IntakePublisher(intakeQueue, allocator, config.INTAKE_TIMEOUT_MS);
-  const metrics = new PollerMetrics();
+  const metrics = new MetricsRegistry();
   const ownAddresses = new Set([outbound.fromAddress, ...config.mailboxes.flatMap((m) => (m.address ? [m.address] : []))]);
 
   const pollers = config.mailboxes.map((mailbox) => {
@@ -64,51 +55,39 @@ export async function startMailPoller(
   for (const p of pollers) p.start();
 
   const status = () => pollers.map((p) => p.status());
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      if (req.url === '/healthz') return json(res, 200, { status: 'ok' });
-      if (req.url === '/readyz') {
-        const [redisUp, mongoUp] = await Promise.all([pingRedis(producer), pingMongo(db.connection)]);
-        const mailboxes = status();
-        const ready = redisUp && mongoUp && mailboxes.every((m) => m.healthy);
-        return json(res, ready ? 200 : 503, {
-          status: ready ? 'ready' : 'not_ready',
-          checks: { redis: redisUp ? 'up' : 'down', mongodb: mongoUp ? 'up' : 'down' },
-          mailboxes,
-        });
-      }
-      if (req.url === '/metrics') {
-        const gauges: Array<{ name: string; labels: Record<string, string>; value: number }> = status().flatMap((m) => [
-          { name: 'mail_mailbox_healthy', labels: { mailbox: m.mailbox }, value: m.healthy ? 1 : 0 },
-          { name: 'mail_mailbox_lock_held', labels: { mailbox: m.mailbox }, value: m.lockHeld ? 1 : 0 },
-          { name: 'mail_mailbox_consecutive_failures', labels: { mailbox: m.mailbox }, value: m.consecutiveFailures },
-          { name: 'mail_mailbox_last_uid', labels: { mailbox: m.mailbox }, value: m.lastUid ?? 0 },
-          {
-            name: 'mail_mailbox_last_sync_timestamp_seconds',
-            labels: { mailbox: m.mailbox },
-            value: m.lastSyncAt ? Math.floor(Date.parse(m.lastSyncAt) / 1000) : 0,
-          },
-        ]);
-        gauges.push({ name: 'process_resident_memory_bytes', labels: {}, value: process.memoryUsage().rss });
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        return res.end(metrics.render(gauges));
-      }
-      json(res, 404, { status: 'not_found' });
-    })().catch((err) => json(res, 500, { status: 'error', detail: (err as Error).message }));
+  const health = await startHealthServer({
+    host: config.MAIL_POLLER_HOST,
+    port: config.MAIL_POLLER_PORT,
+    checks: [
+      { name: 'redis', check: () => pingRedis(producer) },
+      { name: 'mongodb', check: () => pingMongo(db.connection) },
+      { name: 'mailboxes', check: () => status().every((m) => m.healthy) },
+    ],
+    details: () => ({ mailboxes: status() }),
+    metrics,
+    gauges: () =>
+      status().flatMap((m) => [
+        { name: 'mail_mailbox_healthy', labels: { mailbox: m.mailbox }, value: m.healthy ? 1 : 0 },
+        { name: 'mail_mailbox_lock_held', labels: { mailbox: m.mailbox }, value: m.lockHeld ? 1 : 0 },
+        { name: 'mail_mailbox_consecutive_failures', labels: { mailbox: m.mailbox }, value: m.consecutiveFailures },
+        { name: 'mail_mailbox_last_uid', labels: { mailbox: m.mailbox }, value: m.lastUid ?? 0 },
+        {
+          name: 'mail_mailbox_last_sync_timestamp_seconds',
+          labels: { mailbox: m.mailbox },
+          value: m.lastSyncAt ? Math.floor(Date.parse(m.lastSyncAt) / 1000) : 0,
+        },
+      ]),
   });
-  server.listen(config.MAIL_POLLER_PORT, config.MAIL_POLLER_HOST);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://${config.MAIL_POLLER_HOST}:${port}`,
+    url: health.url,
     db,
     metrics,
     status,
     async close() {
       // Finish the batch in hand (acknowledgements included), log out, release the locks.
       await Promise.all(pollers.map((p) => p.stop()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await health.close();
       await Promise.all([intakeQueue.close(), outboundQueue.close()]);
       producer.disconnect();
       lockRedis.disconnect();
@@ -117,15 +96,10 @@ export async function startMailPoller(
   };
 }
 
-async function untilReady(redis: import('ioredis').Redis, timeoutMs = 15_000): Promise<void> {
+async function untilReady(redis: Redis, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (redis.status !== 'ready') {
     if (Date.now() > deadline) throw new Error(`Redis not reachable within ${timeoutMs} ms (status ${redis.status})`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-function json(res: import('node:http').ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }

@@ -1,13 +1,21 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JOB_NAMES, QUEUE_NAMES } from '@cg/contracts';
 import { autoIndexEnabled, deadlinePolicyOf, loadMailOutboundConfig, type MailOutboundConfig, type WorkerConfig } from '@cg/config';
-import { CalendarProvider, ClassifierProvider, DeadlinePlanner, firstDeadlineCheck } from '@cg/core';
-import { openDatabase, type Database } from '@cg/db';
-import { createRedisConnection, DeadlineScheduler } from '@cg/queue';
+import {
+  CalendarProvider,
+  ClassifierProvider,
+  DeadlinePlanner,
+  firstDeadlineCheck,
+  MetricsRegistry,
+  startHealthServer,
+  type RunningHealthServer,
+} from '@cg/core';
+import { openDatabase, pingMongo, type Database } from '@cg/db';
+import { createRedisConnection, DeadlineScheduler, pingRedis } from '@cg/queue';
 import { recordDeadLetters } from './dead-letters';
-import { startEmailChannel } from './outbound';
+import { startMailChannel } from './mail';
 import { deadlineCheckHandler } from './jobs/deadline-check.job';
 import { intakeEnvelopeHandler, type IntakeJobDeps } from './jobs/intake-envelope.job';
 import { retrainClassifierHandler } from './jobs/retrain-classifier.job';
@@ -17,6 +25,10 @@ export interface RunningWorkers {
   /** Every BullMQ worker of this process, by queue name. */
   workers: Map<string, Worker>;
   intake: Worker;
+  /** Jobs done and failed per queue (`worker_jobs_total`), served on /metrics when WORKER_HEALTH_PORT is set. */
+  metrics: MetricsRegistry;
+  /** http://host:port of /healthz, /readyz and /metrics, when WORKER_HEALTH_PORT is set. */
+  healthUrl?: string;
   close(): Promise<void>;
 }
 
@@ -30,10 +42,13 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   const db = await openDatabase(config.MONGODB_URI, { autoIndex: autoIndexEnabled(config) });
   const connection: Redis = createRedisConnection(config.REDIS_URL, 'worker');
   const workers = new Map<string, Worker>();
+  const metrics = new MetricsRegistry();
 
   const addWorker = (queue: string, processor: ConstructorParameters<typeof Worker>[1], concurrency: number): Worker => {
     const w = new Worker(queue, processor, { connection, prefix: config.QUEUE_PREFIX, concurrency });
     w.on('error', (err) => logger.error({ queue, err: err.message }, 'worker error'));
+    w.on('completed', () => metrics.inc('worker_jobs_total', { queue, outcome: 'completed' }));
+    w.on('failed', () => metrics.inc('worker_jobs_total', { queue, outcome: 'failed' }));
     recordDeadLetters(w, db.deadLetters, logger);
     workers.set(queue, w);
     return w;
@@ -51,7 +66,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
 
   // Email channel: outbound mail and bounces; threading and receipts hook into the intake handler.
   const mailConfig = overrides.mail ?? loadMailOutboundConfig(process.env);
-  const email = startEmailChannel({ db, connection, prefix: config.QUEUE_PREFIX, config: mailConfig, logger });
+  const email = startMailChannel({ db, connection, prefix: config.QUEUE_PREFIX, config: mailConfig, logger });
   addWorker(QUEUE_NAMES.outbound, email.processor, mailConfig.OUTBOUND_CONCURRENCY);
 
   const intake = addWorker(
@@ -93,16 +108,33 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
 
   await Promise.all([...workers.values()].map((w) => w.waitUntilReady()));
 
+  let health: RunningHealthServer | undefined;
+  if (config.WORKER_HEALTH_PORT !== undefined) {
+    health = await startHealthServer({
+      host: config.WORKER_HEALTH_HOST,
+      port: config.WORKER_HEALTH_PORT,
+      checks: [
+        { name: 'redis', check: () => pingRedis(connection) },
+        { name: 'mongodb', check: () => pingMongo(db.connection) },
+        { name: 'workers', check: () => [...workers.values()].every((w) => w.isRunning()) },
+      ],
+      metrics,
+    });
+  }
+
   return {
     db,
     workers,
     intake,
+    metrics,
+    ...(health ? { healthUrl: health.url } : {}),
     async close() {
+      await health?.close();
       // Each close finishes the jobs in hand (BullMQ waits for them) and takes no new ones.
       await Promise.all([...workers.values()].map((w) => w.close()));
       await email.close();
-      calendars.stop();
-      classifiers.stop();
+      await calendars.stop();
+      await classifiers.stop();
       await maintenance.close();
       await deadlineScheduler.close();
       connection.disconnect();

@@ -6,6 +6,9 @@ const workerEnvSchema = commonEnvSchema.extend({
   INTAKE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   /** When to retrain the classifier from staff corrections (cron, Asia/Ho_Chi_Minh); empty = never. */
   CLASSIFIER_RETRAIN_CRON: z.string().default('0 2 * * *'),
+  /** /healthz, /readyz and /metrics of the worker process; unset = no health endpoint (0 = any free port). */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WORKER_HEALTH_HOST: z.string().default('127.0.0.1'),
 });
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;
 

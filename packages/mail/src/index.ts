@@ -1,5 +1,6 @@
 export * from './automated-mail';
 export * from './case-number-in-subject';
+export * from './header-words';
 export * from './html';
 export * from './message-ids';
 export * from './parse-email';

@@ -4,3 +4,4 @@ export * from './case-number-allocator';
 export * from './shutdown';
 export * from './intake-publisher';
 export * from './deadline-scheduler';
+export * from './outbound-mail';

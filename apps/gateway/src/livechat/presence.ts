@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { every, type Periodic } from '@cg/core';
 
 const TTL_MS = 60_000;
 const REFRESH_MS = 20_000;
@@ -11,7 +12,7 @@ const REFRESH_MS = 20_000;
 export class AgentPresence {
   private readonly key: string;
   private readonly local = new Set<string>();
-  private timer?: NodeJS.Timeout;
+  private periodic?: Periodic;
   private lastKnown: boolean | undefined;
 
   constructor(
@@ -25,8 +26,7 @@ export class AgentPresence {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
-    this.timer.unref();
+    this.periodic = every(REFRESH_MS, () => this.refresh());
   }
 
   async add(socketId: string): Promise<void> {
@@ -73,7 +73,7 @@ export class AgentPresence {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    await this.periodic?.stop();
     if (this.local.size > 0) await this.redis.zrem(this.key, ...this.local).catch(() => undefined);
     this.local.clear();
   }

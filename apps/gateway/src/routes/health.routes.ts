@@ -1,23 +1,20 @@
 import { Router } from 'express';
+import { readinessReport, type ReadinessCheck } from '@cg/core';
 
-export interface ReadinessCheck {
-  name: string;
-  check: () => Promise<boolean>;
-}
+export type { ReadinessCheck } from '@cg/core';
 
-/** /healthz: the process is up. /readyz: every dependency answers (load balancers route on this). */
+/**
+ * /healthz: the process is up. /readyz: every dependency answers (load balancers route on this).
+ * The same report as the health server of the poller and the worker (`startHealthServer`).
+ */
 export function healthRoutes(checks: ReadinessCheck[]): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(checks.map(async (c) => [c.name, await c.check().catch(() => false)] as const));
-    const ready = results.every(([, ok]) => ok);
-    res.status(ready ? 200 : 503).json({
-      status: ready ? 'ready' : 'not_ready',
-      checks: Object.fromEntries(results.map(([name, ok]) => [name, ok ? 'up' : 'down'])),
-    });
+    const report = await readinessReport(checks);
+    res.status(report.status === 'ready' ? 200 : 503).json(report);
   });
   return router;
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { JOB_NAMES, inboundBounceJobSchema } from '@cg/contracts';
 import type { Database, MailOutboundRecord } from '@cg/db';
 import { verifyMessageId, type BounceReport } from '@cg/mail';
-import { journalOnce } from '../outbound/case-email-journal';
+import { journalOnce } from '../mail/case-email-journal';
 
 export const INBOUND_BOUNCE_JOB = JOB_NAMES.inboundBounce;
 
@@ -15,7 +15,7 @@ export interface BounceDeps {
 
 /**
  * A delivery report the poller took in. When it is about one of our messages (its Message-ID
- * verifies), the address is marked undeliverable, the outbox row bounced, and the case journal
+ * verifies), the address is marked undeliverable, its `mail_outbound` row bounced, and the case journal
  * records it. A bounce never opens a case and is never answered.
  */
 export function inboundBounceHandler(deps: BounceDeps) {

@@ -2,9 +2,9 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { JOB_NAMES, outboundEmailJobSchema } from '@cg/contracts';
 import type { Database } from '@cg/db';
-import { journalOnce } from '../outbound/case-email-journal';
-import type { Mailer } from '../outbound/mailer';
-import type { AddressRateLimiter } from '../outbound/rate-limit';
+import { journalOnce } from '../mail/case-email-journal';
+import type { Mailer } from '../mail/mailer';
+import type { AddressRateLimiter } from '../mail/address-rate-limit';
 
 export const OUTBOUND_EMAIL_JOB = JOB_NAMES.outboundEmail;
 
@@ -21,7 +21,7 @@ export interface OutboundEmailResult {
 }
 
 /**
- * Sends one outbox row. SMTP failures throw, so BullMQ retries with exponential backoff and
+ * Sends one `mail_outbound` row. SMTP failures throw, so BullMQ retries with exponential backoff and
  * jitter (DEFAULT_JOB_OPTIONS); a row already sent is not sent again. Automatic messages
  * (receipts, notices) are suppressed for an address that bounced or exceeded its hourly allowance.
  */

@@ -4,36 +4,37 @@ import type { Logger } from 'pino';
 import { JOB_NAMES } from '@cg/contracts';
 import type { MailOutboundConfig } from '@cg/config';
 import type { Database } from '@cg/db';
-import { inboundBounceHandler } from '../jobs/outbound-bounce.job';
+import { createOutboundQueue, type OutboundQueue } from '@cg/queue';
+import { inboundBounceHandler } from '../jobs/inbound-bounce.job';
 import { outboundEmailHandler } from '../jobs/outbound-email.job';
-import { EmailThreading } from './email-threading';
+import { AddressRateLimiter } from './address-rate-limit';
 import { Mailer } from './mailer';
-import { createOutboundQueue, OutboxRelay, type OutboundQueue } from './outbox';
-import { AddressRateLimiter } from './rate-limit';
-import { TranscriptRelay } from './transcripts';
+import { PendingMailRelay } from './pending-mail-relay';
+import { ReplyThreading } from './reply-threading';
+import { TranscriptRelay } from './transcript-relay';
 
-export { EmailThreading } from './email-threading';
-export { createOutboundQueue, enqueueOutbound, OutboxRelay } from './outbox';
+export { ReplyThreading } from './reply-threading';
+export { PendingMailRelay } from './pending-mail-relay';
 
-export interface EmailChannel {
-  /** The processor of the `outbound` queue (dispatches by job name). */
+export interface MailChannel {
+  /** The processor of the `outbound` queue (dispatches by job name: outgoing mail and inbound bounces). */
   processor: (job: Job<unknown>) => Promise<unknown>;
-  threading: EmailThreading;
+  threading: ReplyThreading;
   queue: OutboundQueue;
-  relay: OutboxRelay;
+  relay: PendingMailRelay;
   close(): Promise<void>;
 }
 
-/** Everything the worker process does for the email channel: sending, bounces, threading, receipts. */
-export function startEmailChannel(deps: {
+/** Everything the worker process does for the email channel: sending, bounces, reply threading, receipts, transcripts. */
+export function startMailChannel(deps: {
   db: Database;
   connection: Redis;
   prefix: string;
   config: MailOutboundConfig;
   logger: Logger;
-}): EmailChannel {
+}): MailChannel {
   const { db, config, logger } = deps;
-  const queue = createOutboundQueue(deps.connection, deps.prefix);
+  const queue = createOutboundQueue({ connection: deps.connection, prefix: deps.prefix });
   const mailer = new Mailer(config);
   const send = outboundEmailHandler({
     db,
@@ -42,7 +43,7 @@ export function startEmailChannel(deps: {
     logger,
   });
   const bounce = inboundBounceHandler({ db, messageIdSecret: config.MAIL_MESSAGE_ID_SECRET, logger });
-  const threading = new EmailThreading({
+  const threading = new ReplyThreading({
     db,
     queue,
     messageIdSecret: config.MAIL_MESSAGE_ID_SECRET,
@@ -50,7 +51,7 @@ export function startEmailChannel(deps: {
     reopenWindowDays: config.MAIL_REOPEN_WINDOW_DAYS,
     logger,
   });
-  const relay = new OutboxRelay(db, queue, config.MAIL_OUTBOX_POLL_MS, logger);
+  const relay = new PendingMailRelay(db, queue, config.MAIL_OUTBOX_POLL_MS, logger);
   relay.start();
   const transcripts = new TranscriptRelay({
     db,

@@ -2,7 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { MailOutboundConfig } from '@cg/config';
 import type { MailOutboundRecord } from '@cg/db';
 
-/** Sends one outbox row over SMTP (nodemailer), with our signed Message-ID and threading headers. */
+/** Sends one `mail_outbound` row over SMTP (nodemailer), with our signed Message-ID and threading headers. */
 export class Mailer {
   private readonly transport: Transporter;
 

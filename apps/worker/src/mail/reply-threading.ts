@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import { CASE_NUMBER_PATTERN, type IntakeEnvelope } from '@cg/contracts';
 import type { CaseRecord, Database } from '@cg/db';
+import { queueOutboundMail, type OutboundQueue } from '@cg/queue';
 import { caseNumbersInSubject, receiptMail, signMessageId, verifyMessageId } from '@cg/mail';
-import { enqueueOutbound, type OutboundQueue } from './outbox';
 import { journalOnce } from './case-email-journal';
 
-export interface EmailThreadingDeps {
+export interface ReplyThreadingDeps {
   db: Database;
   queue: OutboundQueue;
   messageIdSecret: string;
@@ -30,8 +30,8 @@ export interface AttachedReply {
  *   reopens it; an older one opens a new case.
  * - `afterCase` runs once the case exists: records which case the mail opened and queues the receipt.
  */
-export class EmailThreading {
-  constructor(private readonly deps: EmailThreadingDeps) {}
+export class ReplyThreading {
+  constructor(private readonly deps: ReplyThreadingDeps) {}
 
   async attachReply(envelope: IntakeEnvelope): Promise<AttachedReply | null> {
     if (envelope.channel !== 'email') return null;
@@ -148,6 +148,6 @@ export class EmailThreading {
       ...(theirs ? { inReplyTo: theirs, references: [...(mail?.references ?? []), theirs].slice(-20) } : {}),
       autoSubmitted: true,
     });
-    await enqueueOutbound(db, this.deps.queue, out);
+    await queueOutboundMail(this.deps.queue, out);
   }
 }

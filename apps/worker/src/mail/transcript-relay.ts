@@ -2,17 +2,17 @@ import type { Logger } from 'pino';
 import type { Database } from '@cg/db';
 import { renderTranscript, toChatMessageView } from '@cg/livechat';
 import { signMessageId } from '@cg/mail';
-import { enqueueOutbound, type OutboundQueue } from './outbox';
+import { every, type Periodic } from '@cg/core';
+import { queueOutboundMail, type OutboundQueue } from '@cg/queue';
 
 /**
  * Livechat transcripts: the gateway stores a pending `transcript_requests` row (on request, or
- * when a chat ends with an e-mail given); this sweep renders each one into the outbox, which
- * sends it like any other mail (retries, bounces, per-address limit). The outbox row's dedupe
+ * when a chat ends with an e-mail given); this sweep renders each one into a `mail_outbound`
+ * row, which is sent like any other mail (retries, bounces, per-address limit). The row's dedupe
  * key makes a sweep that crashed half-way harmless to repeat.
  */
 export class TranscriptRelay {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private periodic?: Periodic;
 
   constructor(
     private readonly deps: {
@@ -26,10 +26,7 @@ export class TranscriptRelay {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.sweep().finally(() => (this.running = undefined));
-    }, this.deps.intervalMs);
-    this.timer.unref();
+    this.periodic = every(this.deps.intervalMs, () => this.sweep());
   }
 
   async sweep(): Promise<number> {
@@ -60,7 +57,7 @@ export class TranscriptRelay {
           autoSubmitted: true,
           ...(caseNumber ? { caseNumber } : {}),
         });
-        await enqueueOutbound(db, this.deps.queue, record);
+        await queueOutboundMail(this.deps.queue, record);
         await db.transcriptRequests.markSent(req._id, new Date());
         handled++;
       }
@@ -71,7 +68,6 @@ export class TranscriptRelay {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.periodic?.stop();
   }
 }

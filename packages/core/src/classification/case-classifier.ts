@@ -8,6 +8,7 @@ import {
   type Classification,
 } from '@cg/classifier';
 import type { CaseClassification } from '../intake/case-from-envelope';
+import { refreshEvery, type Periodic } from '../runtime/periodic';
 
 /** The classifier's answer in the shape a case stores. */
 export function toCaseClassification(c: Classification): CaseClassification {
@@ -45,7 +46,7 @@ export interface StoredModel {
 export class ClassifierProvider {
   private classifier: Classifier = getDefaultClassifier();
   private version = 0;
-  private timer?: NodeJS.Timeout;
+  private periodic?: Periodic;
 
   constructor(
     private readonly store: { latestVersion(): Promise<number | undefined>; latest(): Promise<StoredModel | null> },
@@ -69,14 +70,13 @@ export class ClassifierProvider {
     this.version = doc.version;
   }
 
+  /** Loads once (a failure here stops the start), then reloads every `refreshMs` in the background. */
   async start(refreshMs: number): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => this.refresh().catch(this.onError), refreshMs);
-    this.timer.unref();
+    this.periodic = await refreshEvery(refreshMs, () => this.refresh(), this.onError);
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  async stop(): Promise<void> {
+    await this.periodic?.stop();
   }
 }
 

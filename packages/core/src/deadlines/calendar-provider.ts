@@ -1,4 +1,5 @@
 import { OFFICIAL_SCHEDULES, WorkingDayCalendar, type OfficialSchedule } from '@cg/calendar';
+import { refreshEvery, type Periodic } from '../runtime/periodic';
 
 /**
  * Keeps a WorkingDayCalendar built from the shipped schedules plus those admins loaded into
@@ -7,7 +8,7 @@ import { OFFICIAL_SCHEDULES, WorkingDayCalendar, type OfficialSchedule } from '@
  */
 export class CalendarProvider {
   private calendar = new WorkingDayCalendar(OFFICIAL_SCHEDULES);
-  private timer?: NodeJS.Timeout;
+  private periodic?: Periodic;
 
   constructor(
     private readonly loadStored: () => Promise<OfficialSchedule[]>,
@@ -21,13 +22,12 @@ export class CalendarProvider {
     this.calendar = new WorkingDayCalendar([...OFFICIAL_SCHEDULES, ...stored]);
   }
 
+  /** Loads once (a failure here stops the start), then reloads every `refreshMs` in the background. */
   async start(refreshMs: number): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => this.refresh().catch(this.onError), refreshMs);
-    this.timer.unref();
+    this.periodic = await refreshEvery(refreshMs, () => this.refresh(), this.onError);
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  async stop(): Promise<void> {
+    await this.periodic?.stop();
   }
 }

@@ -34,7 +34,7 @@ export const mailOutboundSchema = new Schema(
 
 // One logical message once (e.g. `receipt:KN26-00042`).
 mailOutboundSchema.index({ dedupeKey: 1 }, { unique: true });
-// The outbox relay: pending rows, oldest first.
+// The pending mail relay (apps/worker): pending rows, oldest first.
 mailOutboundSchema.index({ status: 1, createdAt: 1 });
 // A bounce names the Message-ID it is about.
 mailOutboundSchema.index({ messageId: 1 });

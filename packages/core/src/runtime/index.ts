@@ -1,0 +1,2 @@
+export * from './periodic';
+export * from './health-server';
