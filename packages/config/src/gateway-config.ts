@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { commonEnvSchema, parseEnv } from './env';
+import { LIVECHAT_DEFAULT_LIMITS, LIVECHAT_MAX_TEXT_CHARS } from '@cg/contracts';
+import { commonEnvSchema, parseEnv, requireInProduction } from './env';
+import { loadMailOutboundConfig, type MailOutboundConfig } from './mail-outbound-config';
 
 const gatewayEnvSchema = commonEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -26,7 +28,12 @@ const gatewayEnvSchema = commonEnvSchema.extend({
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   TRUST_PROXY: z.string().optional(),
   // Livechat (apps/gateway/src/livechat): limits per visitor, per IP and per connection.
-  LIVECHAT_MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(5000).default(4000),
+  LIVECHAT_MAX_MESSAGE_CHARS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(LIVECHAT_MAX_TEXT_CHARS)
+    .default(LIVECHAT_DEFAULT_LIMITS.maxMessageChars),
   LIVECHAT_MESSAGES_PER_MINUTE_PER_VISITOR: z.coerce.number().int().min(1).default(30),
   LIVECHAT_MESSAGES_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).default(300),
   LIVECHAT_SESSIONS_PER_HOUR_PER_IP: z.coerce.number().int().min(1).default(30),
@@ -36,7 +43,7 @@ const gatewayEnvSchema = commonEnvSchema.extend({
     .int()
     .min(1024)
     .max(15 * 1024 * 1024)
-    .default(10 * 1024 * 1024),
+    .default(LIVECHAT_DEFAULT_LIMITS.uploadMaxBytes),
   LIVECHAT_UPLOADS_PER_HOUR_PER_VISITOR: z.coerce.number().int().min(1).default(20),
   LIVECHAT_VISITOR_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** How long a dropped socket can come back with its missed events (connection-state recovery). */
@@ -45,20 +52,31 @@ const gatewayEnvSchema = commonEnvSchema.extend({
   LIVECHAT_EMBED_ORIGINS: z.string().default('*'),
 });
 
+/** What the gateway needs of the email settings: staff answers carry our signed Message-IDs. */
+export type GatewayMailSettings = Pick<MailOutboundConfig, 'MAIL_MESSAGE_ID_SECRET' | 'MAIL_MESSAGE_ID_DOMAIN'>;
+
 export type GatewayConfig = Omit<z.infer<typeof gatewayEnvSchema>, 'AUTH_TOKEN_SECRET'> & {
   AUTH_TOKEN_SECRET: string;
   authSecretIsEphemeral: boolean;
+  /**
+   * Email settings read at start with the rest, or why they are unusable: a gateway without
+   * them still starts, and only email answers are refused (503 naming the problem).
+   */
+  mail: { settings: GatewayMailSettings } | { problem: string };
 };
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const parsed = parseEnv(
-    gatewayEnvSchema.refine((c) => c.NODE_ENV !== 'production' || c.AUTH_TOKEN_SECRET, {
-      path: ['AUTH_TOKEN_SECRET'],
-      message: 'required when NODE_ENV=production',
-    }),
-    env,
-  );
+  const parsed = parseEnv(requireInProduction(gatewayEnvSchema, ['AUTH_TOKEN_SECRET']), env);
   // Outside production an unset secret gets a random one: tokens then last as long as the process.
   const secret = parsed.AUTH_TOKEN_SECRET ?? randomBytes(32).toString('hex');
-  return { ...parsed, AUTH_TOKEN_SECRET: secret, authSecretIsEphemeral: !parsed.AUTH_TOKEN_SECRET };
+  return { ...parsed, AUTH_TOKEN_SECRET: secret, authSecretIsEphemeral: !parsed.AUTH_TOKEN_SECRET, mail: gatewayMailSettings(env) };
+}
+
+function gatewayMailSettings(env: NodeJS.ProcessEnv): GatewayConfig['mail'] {
+  try {
+    const { MAIL_MESSAGE_ID_SECRET, MAIL_MESSAGE_ID_DOMAIN } = loadMailOutboundConfig(env);
+    return { settings: { MAIL_MESSAGE_ID_SECRET, MAIL_MESSAGE_ID_DOMAIN } };
+  } catch (err) {
+    return { problem: (err as Error).message };
+  }
 }

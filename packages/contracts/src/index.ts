@@ -4,5 +4,7 @@ export * from './case-number';
 export * from './intake-envelope';
 export * from './hotline';
 export * from './deadline-jobs';
+export * from './livechat-protocol';
 export * from './livechat';
+export * from './livechat-texts';
 export * from './mail';

@@ -1,4 +1,4 @@
-import type { ChatMessageView, ConversationStateView, LivechatReceipt } from '@cg/contracts';
+import type { ChatMessageView, ConversationStateView, ConversationSummaryView, LivechatReceipt } from '@cg/contracts';
 import type { ChatMessageRecord, ConversationRecord } from '@cg/db';
 
 /** A stored message as clients see it (staff ids and roles stay on the server). */
@@ -49,18 +49,7 @@ export function toStateView(c: ConversationRecord, agentsOnline: boolean): Conve
   };
 }
 
-/** What the staff live view lists for one conversation. */
-export interface ConversationSummaryView {
-  conversationId: string;
-  status: 'open' | 'ended';
-  customer: { name: string; email?: string; phone?: string; domain?: string; customerId?: string };
-  caseNumber?: string;
-  lastMessageAt?: string;
-  lastMessagePreview?: string;
-  lastSenderKind?: string;
-  lastSeq: number;
-  createdAt: string;
-}
+export type { ConversationSummaryView };
 
 export function toConversationSummary(c: ConversationRecord): ConversationSummaryView {
   const customer = Object.fromEntries(
