@@ -37,13 +37,15 @@ export default tseslint.config(
     },
   },
   {
-    // Tests inspect parsed JSON bodies of arbitrary shape.
+    // Tests inspect parsed JSON bodies of arbitrary shape (TestResponse.body, JSON.parse of CLI
+    // output) and hand them back from waitFor probes and .map callbacks; the assertions check them.
     files: ['**/*.spec.ts', '**/test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
   },

@@ -45,7 +45,7 @@ describe('npm run cli -- user:add / demo:seed', () => {
     expect(JSON.parse(stdout).created).toMatchObject({ email: 'mai@example.vn', role: 'department_staff', department: 'hosting' });
     const res = await login('mai@example.vn', 'a-long-password');
     expect(res.status).toBe(200);
-    expect((await res.json()).staff).toMatchObject({ role: 'department_staff', department: 'hosting' });
+    expect(await res.json()).toMatchObject({ staff: { role: 'department_staff', department: 'hosting' } });
   });
 
   it.each([

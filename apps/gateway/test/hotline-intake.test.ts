@@ -234,13 +234,21 @@ describe('hotline call notes become routed cases', () => {
     expect((await stack.api('/readyz')).body).toEqual({ status: 'ready', checks: { redis: 'up', mongodb: 'up' } });
   });
 
-  async function queueCounts() {
+  async function queueCounts(): Promise<Record<'waiting' | 'active' | 'completed' | 'failed' | 'delayed', number>> {
     const { Queue } = await import('bullmq');
     const { Redis } = await import('ioredis');
     const redis = new Redis(stack.env.REDIS_URL ?? 'redis://127.0.0.1:6390', { maxRetriesPerRequest: null });
     const q = new Queue('intake', { connection: redis, prefix: stack.env.QUEUE_PREFIX! });
     try {
-      return await q.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+      // BullMQ answers a count (0 when none) for every state asked for.
+      const c = await q.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+      return {
+        waiting: c.waiting ?? 0,
+        active: c.active ?? 0,
+        completed: c.completed ?? 0,
+        failed: c.failed ?? 0,
+        delayed: c.delayed ?? 0,
+      };
     } finally {
       await q.close();
       redis.disconnect();

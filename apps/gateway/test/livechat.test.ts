@@ -31,7 +31,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     return v;
   };
   /** `null`: connect without any token. */
-  const agent = async (url: string, token: string | null = agentToken) => {
+  const agent = (url: string, token: string | null = agentToken) => {
     const a = new TestAgent(url, token ?? undefined);
     agents.push(a);
     return a;
@@ -132,7 +132,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
   });
 
   it('two gateway nodes: a visitor on A and an agent on B talk both ways; a worker reply arrives too', async () => {
-    const a = await (await agent(urlB)).connected();
+    const a = await agent(urlB).connected();
     const v = (await visitor(stack.url)).connect();
     await v.connected();
     await waitFor('presence to say an agent is online', () => v.state?.agentsOnline === true);
@@ -186,7 +186,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     let nodeR = await startGateway(loadGatewayConfig(env), pino({ level: 'silent' }));
     const urlR = `http://127.0.0.1:${port}`;
     try {
-      const a = await (await agent(urlB)).connected();
+      const a = await agent(urlB).connected();
       const v = (await visitor(urlR)).connect();
       await v.connected();
       await v.send('Website trên VPS không truy cập được.');
@@ -223,12 +223,12 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
   });
 
   it('resends what a visitor missed after a reconnect, from MongoDB', async () => {
-    const a = await (await agent(stack.url)).connected();
+    const a = await agent(stack.url).connected();
     const v = (await visitor(stack.url)).connect();
     await v.connected();
     await v.send('Hoá đơn tháng này bị tính hai lần.');
     v.close();
-    const missed = [];
+    const missed: string[] = [];
     for (const text of ['Dạ, em kiểm tra hoá đơn ạ.', 'Bên em đã hoàn tiền lần thu thứ hai.']) {
       const r = await a.reply(v.conversationId, text);
       if (r.ok) missed.push(r.message.id);
@@ -247,14 +247,14 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
   });
 
   it('refuses staff sockets without a valid staff token or the role, and visitor sockets without a visitor token', async () => {
-    const noToken = await agent(stack.url, null);
+    const noToken = agent(stack.url, null);
     await waitFor('refusal', () => noToken.connectError);
     expect(noToken.connectError!.code).toBe('unauthenticated');
-    const operator = await agent(stack.url, await stack.tokenFor('hotline_operator'));
+    const operator = agent(stack.url, await stack.tokenFor('hotline_operator'));
     await waitFor('refusal', () => operator.connectError);
     expect(operator.connectError).toMatchObject({ code: 'forbidden' });
     const v = await visitor();
-    const visitorAsAgent = await agent(stack.url, v.token);
+    const visitorAsAgent = agent(stack.url, v.token);
     await waitFor('refusal', () => visitorAsAgent.connectError);
     expect(visitorAsAgent.connectError!.code).toBe('unauthenticated');
 

@@ -1,10 +1,19 @@
 import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { loadMailOutboundConfig, loadMailPollerConfig } from '@cg/config';
 import { waitFor } from '@cg/testing';
+import { pino } from 'pino';
+import { startMailPoller } from '../src/poller';
 import { MailStack } from './support/mail-stack';
 import { buildMail, newMessageId } from './support/messages';
 
 jest.setTimeout(180_000);
+
+/** What the poller's /readyz reports of each mailbox (the fields these tests read). */
+const readinessBody = z.object({
+  mailboxes: z.array(z.looseObject({ mailbox: z.string(), healthy: z.boolean(), consecutiveFailures: z.number() })),
+});
 
 const complaints = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) =>
@@ -102,13 +111,13 @@ describe('email intake survives crashes and outages', () => {
           'the mailbox to be reported unhealthy',
           async () => {
             const res = await fetch(`${poller.url}/readyz`);
-            const body = await res.json();
-            return res.status === 503 && body.mailboxes[0].healthy === false ? body : undefined;
+            const body = readinessBody.parse(await res.json());
+            return res.status === 503 && body.mailboxes[0]?.healthy === false ? body : undefined;
           },
           { timeoutMs: 30_000 },
         );
         expect(down.mailboxes[0]).toMatchObject({ mailbox: 'support', healthy: false });
-        expect(down.mailboxes[0].consecutiveFailures).toBeGreaterThanOrEqual(2);
+        expect(down.mailboxes[0]!.consecutiveFailures).toBeGreaterThanOrEqual(2);
         expect(await (await fetch(`${poller.url}/metrics`)).text()).toContain('mail_mailbox_healthy{mailbox="support"} 0');
       } finally {
         await stack.dovecot.resume();
@@ -117,7 +126,7 @@ describe('email intake survives crashes and outages', () => {
         timeoutMs: 90_000,
         intervalMs: 200,
       });
-      await waitFor('healthy again', async () => poller.status()[0]!.healthy, { timeoutMs: 20_000 });
+      await waitFor('healthy again', () => poller.status()[0]!.healthy, { timeoutMs: 20_000 });
       await waitFor('every message to be seen', async () => (await stack.dovecot.folderState()).unseen === 0, { timeoutMs: 20_000 });
       expect(await stack.db.mailMessages.count({})).toBe(230);
       expect(await caseSequence()).toBe(before + 80);
@@ -128,9 +137,6 @@ describe('email intake survives crashes and outages', () => {
 
   it('one poller per mailbox: a second one stands by and takes over when the first stops', async () => {
     const a = await stack.startPoller();
-    const { startMailPoller } = await import('../src/poller');
-    const { loadMailOutboundConfig, loadMailPollerConfig } = await import('@cg/config');
-    const { pino } = await import('pino');
     const b = await startMailPoller(loadMailPollerConfig(stack.env), loadMailOutboundConfig(stack.env), pino({ level: 'silent' }));
     try {
       await waitFor('a to hold the lock', () => a.status()[0]!.lockHeld);

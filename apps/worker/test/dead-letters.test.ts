@@ -94,10 +94,10 @@ describe('failed intake jobs: retries, dead letters and re-drive', () => {
 
   it('creates one case when the same envelope is processed twice under different job ids', async () => {
     const e = envelope();
-    const { completed: before } = await queue.getJobCounts('completed');
+    const before = await queue.getCompletedCount();
     await queue.add(JOB_NAMES.intakeEnvelope, e, { jobId: `a-${randomUUID()}` });
     await queue.add(JOB_NAMES.intakeEnvelope, e, { jobId: `b-${randomUUID()}` });
-    await waitFor('both jobs done', async () => (await queue.getJobCounts('completed')).completed === before + 2);
+    await waitFor('both jobs done', async () => (await queue.getCompletedCount()) === before + 2);
     expect(await workers.db.cases.model.countDocuments({ idempotencyKey: e.idempotencyKey })).toBe(1);
   });
 });

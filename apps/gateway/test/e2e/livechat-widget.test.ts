@@ -16,6 +16,9 @@ import { startTestStack, TEST_PASSWORD, type TestStack } from '../support/stack'
  */
 const ARTIFACTS = TEST_ARTIFACTS_DIR;
 
+/** The page's own function, called inside page.evaluate (this program is type-checked with Node's lib, not the DOM's). */
+declare function requestAnimationFrame(callback: (time: number) => void): number;
+
 jest.setTimeout(90_000);
 
 describe('livechat widget in Chromium', () => {
