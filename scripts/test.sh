@@ -10,5 +10,7 @@ LOG_TAG=test
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 [ -n "${CHROMIUM_PATH:-}" ] || apt_install chromium
+# PDF letters: poppler (pdfsig, pdftotext, pdftoppm) checks them, openssl makes the test certificate.
+apt_install poppler-utils openssl
 # --forceExit: a leaked handle must not hang CI after every test has finished.
 npx jest --ci --forceExit "$@"

@@ -3,3 +3,4 @@ export * from './gateway-config';
 export * from './worker-config';
 export * from './mail-poller-config';
 export * from './mail-outbound-config';
+export * from './letter-signing-config';

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { commonEnvSchema, parseEnv } from './env';
+
+/**
+ * The company's certificate for signing written answers (PKCS#12: .p12/.pfx), for whichever
+ * process renders letters (`@cg/letters` `signPdf`; `readSigningCertificate` turns this into
+ * `{ p12, passphrase }`). Either the file's bytes in base64 or its path; required in production,
+ * where written answers must be signed.
+ */
+const letterSigningEnvSchema = commonEnvSchema
+  .extend({
+    LETTER_SIGNING_P12_BASE64: z
+      .string()
+      .regex(/^[A-Za-z0-9+/\s]+={0,2}\s*$/, 'base64 of a .p12 file')
+      .optional(),
+    LETTER_SIGNING_P12_PATH: z.string().min(1).optional(),
+    /** Passphrase of the PKCS#12 (empty when it has none). */
+    LETTER_SIGNING_PASSPHRASE: z.string().default(''),
+  })
+  .refine((c) => !(c.LETTER_SIGNING_P12_BASE64 && c.LETTER_SIGNING_P12_PATH), {
+    path: ['LETTER_SIGNING_P12_PATH'],
+    message: 'set LETTER_SIGNING_P12_BASE64 or LETTER_SIGNING_P12_PATH, not both',
+  })
+  .refine((c) => c.NODE_ENV !== 'production' || c.LETTER_SIGNING_P12_BASE64 || c.LETTER_SIGNING_P12_PATH, {
+    path: ['LETTER_SIGNING_P12_BASE64'],
+    message: 'required when NODE_ENV=production (or LETTER_SIGNING_P12_PATH)',
+  });
+
+export type LetterSigningConfig = z.infer<typeof letterSigningEnvSchema>;
+
+export function loadLetterSigningConfig(env: NodeJS.ProcessEnv = process.env): LetterSigningConfig {
+  return parseEnv(letterSigningEnvSchema, env);
+}

@@ -1,0 +1,13 @@
+export { renderAnswerLetter } from './answer-letter';
+export { renderReceiptLetter } from './receipt-letter';
+export { signPdf, readSigningCertificate, LetterSigningError, type SignOptions } from './sign';
+export {
+  LetterInputError,
+  LANGUAGES,
+  type LetterLanguage,
+  type AnswerLetterInput,
+  type ReceiptLetterInput,
+  answerLetterInputSchema,
+  receiptLetterInputSchema,
+} from './input';
+export { LETTER_TEXTS, type LetterTexts } from './texts';
