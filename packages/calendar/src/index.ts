@@ -34,11 +34,14 @@ export {
 } from './holidays';
 export {
   OFFICIAL_SCHEDULES,
+  formatScheduleSource,
   parseOfficialSchedule,
   safeParseOfficialSchedule,
   type OfficialSchedule,
   type ScheduleDay,
   type ScheduleParseResult,
+  type ScheduleSource,
+  type SourcePage,
 } from './schedule';
 export {
   WorkingDayCalendar,

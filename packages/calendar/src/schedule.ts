@@ -12,6 +12,11 @@
  *     Sunday (a make-up working day, "ngày làm bù");
  *   - any other date is a working day iff it is Monday–Friday.
  *
+ * Each entry may name the document it comes from (`source`: document number,
+ * issuing body, date, the pages where it was read). The shipped schedules give
+ * one for every entry; documents loaded by an admin may omit it (the
+ * schedule-level `source` then speaks for the entry).
+ *
  * The validator is hand-written (no zod in this package).
  */
 import { isIsoDate, weekdayOfIso } from './dates';
@@ -20,11 +25,36 @@ import { MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from './holidays';
 import schedule2025 from './schedules/2025.json';
 import schedule2026 from './schedules/2026.json';
 
+/** A public page where a source document (or its text, or a report of it) was read. */
+export interface SourcePage {
+  title: string;
+  /** http(s) address. */
+  url: string;
+}
+
+/** Where one schedule entry comes from. */
+export interface ScheduleSource {
+  /** Kind and number of the document, e.g. "Thông báo 9441/TB-BNV", or the statute, e.g. "Bộ luật Lao động 45/2019/QH14, Điều 112". */
+  document: string;
+  /** Issuing body, e.g. "Bộ Nội vụ". */
+  issuer: string;
+  /** Date of the document, 'YYYY-MM-DD'. */
+  date?: string;
+  /** The document it implements, e.g. the Government Office letter conveying the Prime Minister's approval. */
+  basis?: string;
+  /** Pages where it was read (the signed document itself is usually not public). */
+  pages?: SourcePage[];
+  /** Caveats: what was not found or not checked. */
+  note?: string;
+}
+
 export interface ScheduleDay {
   /** 'YYYY-MM-DD', inside the schedule's year. */
   date: string;
   /** Why (Vietnamese and/or English), shown in deadline explanations. */
   reason: string;
+  /** Where this entry comes from (optional for loaded schedules; every shipped entry has one). */
+  source?: ScheduleSource;
 }
 
 export interface OfficialSchedule {
@@ -45,7 +75,11 @@ export interface OfficialSchedule {
 export type ScheduleParseResult = { ok: true; value: OfficialSchedule } | { ok: false; issues: ScheduleIssue[] };
 
 const TOP_KEYS = new Set(['year', 'version', 'source', 'publishedAt', 'note', 'daysOff', 'workingDays']);
-const DAY_KEYS = new Set(['date', 'reason']);
+const DAY_KEYS = new Set(['date', 'reason', 'source']);
+const SOURCE_KEYS = new Set(['document', 'issuer', 'date', 'basis', 'pages', 'note']);
+const PAGE_KEYS = new Set(['title', 'url']);
+const URL_RE = /^https?:\/\/\S+$/;
+const MAX_PAGES = 20;
 const PUBLISHED_AT_RE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 const MAX_TEXT = 2000;
 
@@ -55,6 +89,58 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function nonEmptyText(v: unknown): v is string {
   return typeof v === 'string' && v.trim().length > 0 && v.length <= MAX_TEXT;
+}
+
+/** Validates an entry's `source`; pushes issues under `path` and returns the normalized copy, or undefined. */
+function readSource(raw: unknown, path: string, issues: ScheduleIssue[]): ScheduleSource | undefined {
+  if (!isPlainObject(raw)) {
+    issues.push({ path, message: 'expected an object {document, issuer, date?, basis?, pages?, note?}' });
+    return undefined;
+  }
+  const before = issues.length;
+  for (const key of Object.keys(raw)) {
+    if (!SOURCE_KEYS.has(key)) issues.push({ path: `${path}.${key}`, message: 'unknown field' });
+  }
+  const { document, issuer, date, basis, pages, note } = raw;
+  if (!nonEmptyText(document)) issues.push({ path: `${path}.document`, message: 'must be a non-empty string naming the document' });
+  if (!nonEmptyText(issuer)) issues.push({ path: `${path}.issuer`, message: 'must be a non-empty string naming the issuing body' });
+  if (date !== undefined && !isIsoDate(date)) issues.push({ path: `${path}.date`, message: 'must be a real date YYYY-MM-DD' });
+  if (basis !== undefined && !nonEmptyText(basis)) issues.push({ path: `${path}.basis`, message: 'must be a non-empty string' });
+  if (note !== undefined && !nonEmptyText(note)) issues.push({ path: `${path}.note`, message: 'must be a non-empty string' });
+  const outPages: SourcePage[] = [];
+  if (pages !== undefined) {
+    if (!Array.isArray(pages) || pages.length > MAX_PAGES) {
+      issues.push({ path: `${path}.pages`, message: `must be an array of at most ${MAX_PAGES} {title, url}` });
+    } else {
+      pages.forEach((page: unknown, i: number) => {
+        const pagePath = `${path}.pages[${i}]`;
+        if (!isPlainObject(page)) {
+          issues.push({ path: pagePath, message: 'expected an object {title, url}' });
+          return;
+        }
+        for (const key of Object.keys(page)) {
+          if (!PAGE_KEYS.has(key)) issues.push({ path: `${pagePath}.${key}`, message: 'unknown field' });
+        }
+        const { title, url } = page;
+        if (!nonEmptyText(title)) issues.push({ path: `${pagePath}.title`, message: 'must be a non-empty string' });
+        const urlOk = typeof url === 'string' && url.length <= MAX_TEXT && URL_RE.test(url);
+        if (!urlOk) issues.push({ path: `${pagePath}.url`, message: 'must be an http(s) address' });
+        if (nonEmptyText(title) && urlOk) outPages.push({ title: title.trim(), url });
+      });
+    }
+  }
+  if (issues.length > before) return undefined;
+  const out: ScheduleSource = { document: (document as string).trim(), issuer: (issuer as string).trim() };
+  if (date !== undefined) out.date = date as string;
+  if (basis !== undefined) out.basis = (basis as string).trim();
+  if (pages !== undefined) out.pages = outPages;
+  if (note !== undefined) out.note = (note as string).trim();
+  return out;
+}
+
+/** One line naming an entry's source, e.g. "Thông báo 9441/TB-BNV (Bộ Nội vụ, 2025-10-16)". */
+export function formatScheduleSource(source: ScheduleSource): string {
+  return `${source.document} (${source.issuer}${source.date !== undefined ? `, ${source.date}` : ''})`;
 }
 
 /**
@@ -104,7 +190,7 @@ export function safeParseOfficialSchedule(input: unknown): ScheduleParseResult {
     raw.forEach((entry: unknown, i: number) => {
       const path = `${field}[${i}]`;
       if (!isPlainObject(entry)) {
-        issues.push({ path, message: 'expected an object {date, reason}' });
+        issues.push({ path, message: 'expected an object {date, reason, source?}' });
         return;
       }
       for (const key of Object.keys(entry)) {
@@ -134,7 +220,10 @@ export function safeParseOfficialSchedule(input: unknown): ScheduleParseResult {
         }
       }
       if (!nonEmptyText(reason)) issues.push({ path: `${path}.reason`, message: 'must be a non-empty string' });
-      if (dateOk && nonEmptyText(reason)) out.push({ date: date as string, reason: reason.trim() });
+      const entrySource = entry.source === undefined ? undefined : readSource(entry.source, `${path}.source`, issues);
+      if (dateOk && nonEmptyText(reason)) {
+        out.push({ date: date as string, reason: reason.trim(), ...(entrySource ? { source: entrySource } : {}) });
+      }
     });
     return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   };

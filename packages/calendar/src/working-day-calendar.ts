@@ -12,7 +12,14 @@
 import { epochDayFromIso, epochDayFromYmd, isoFromEpochDay, weekdayOfEpochDay, ymdFromEpochDay } from './dates';
 import { CalendarError } from './errors';
 import { MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR, statutoryHolidays, type StatutoryHoliday, type StatutoryHolidayOptions } from './holidays';
-import { OFFICIAL_SCHEDULES, parseOfficialSchedule, type OfficialSchedule } from './schedule';
+import {
+  OFFICIAL_SCHEDULES,
+  formatScheduleSource,
+  parseOfficialSchedule,
+  type OfficialSchedule,
+  type ScheduleDay,
+  type ScheduleSource,
+} from './schedule';
 
 export type DayKind =
   /** Monday–Friday, no holiday. */
@@ -40,8 +47,13 @@ export interface DayInfo {
   readonly provisional: boolean;
   /** The statutory holiday (provisional years only). */
   readonly holiday?: Readonly<StatutoryHoliday>;
-  /** The official document (official_day_off / makeup_working_day). */
+  /**
+   * The official document (official_day_off / makeup_working_day): the entry's own source
+   * ("Thông báo 9441/TB-BNV (Bộ Nội vụ, 2025-10-16)") when it names one, else the schedule's.
+   */
   readonly source?: string;
+  /** The entry's source in full (document, issuer, date, pages), when the schedule gives one. */
+  readonly sourceDetail?: Readonly<ScheduleSource>;
 }
 
 export type WorkingDayCalendarOptions = StatutoryHolidayOptions;
@@ -53,6 +65,11 @@ interface YearData {
   readonly working: Uint8Array;
   readonly infos: readonly DayInfo[];
   readonly provisional: boolean;
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const v of Object.values(value)) if (typeof v === 'object' && v !== null) deepFreeze(v as object);
+  return Object.freeze(value);
 }
 
 const WEEKEND_REASON = ['Sunday (weekly rest day)', '', '', '', '', '', 'Saturday (weekly rest day)'];
@@ -173,33 +190,39 @@ export class WorkingDayCalendar {
     const schedule = this.byYear.get(year);
 
     if (schedule) {
-      const off = new Map(schedule.daysOff.map((d) => [d.date, d.reason] as const));
-      const on = new Map(schedule.workingDays.map((d) => [d.date, d.reason] as const));
+      const off = new Map(schedule.daysOff.map((d) => [d.date, d] as const));
+      const on = new Map(schedule.workingDays.map((d) => [d.date, d] as const));
+      const sourceOf = (d: ScheduleDay): Pick<DayInfo, 'source' | 'sourceDetail'> =>
+        d.source
+          ? { source: formatScheduleSource(d.source), sourceDetail: deepFreeze(structuredClone(d.source)) }
+          : { source: schedule.source };
       for (let i = 0; i < n; i++) {
         const date = isoFromEpochDay(first + i);
         const weekday = weekdayOfEpochDay(first + i);
-        const offReason = off.get(date);
-        const onReason = on.get(date);
+        const offDay = off.get(date);
+        const onDay = on.get(date);
         let info: DayInfo;
-        if (offReason !== undefined) {
+        if (offDay !== undefined) {
+          const src = sourceOf(offDay);
           info = {
             date,
             weekday,
             working: false,
             kind: 'official_day_off',
-            reason: `Official day off: ${offReason} (${schedule.source})`,
+            reason: `Official day off: ${offDay.reason} (${src.source})`,
             provisional: false,
-            source: schedule.source,
+            ...src,
           };
-        } else if (onReason !== undefined) {
+        } else if (onDay !== undefined) {
+          const src = sourceOf(onDay);
           info = {
             date,
             weekday,
             working: true,
             kind: 'makeup_working_day',
-            reason: `Make-up working day: ${onReason} (${schedule.source})`,
+            reason: `Make-up working day: ${onDay.reason} (${src.source})`,
             provisional: false,
-            source: schedule.source,
+            ...src,
           };
         } else if (weekday === 0 || weekday === 6) {
           info = { date, weekday, working: false, kind: 'weekend', reason: WEEKEND_REASON[weekday]!, provisional: false };
