@@ -4,7 +4,8 @@ import type { Config } from 'jest';
 // Two projects: `unit` runs pure code in parallel (no services); `integration`
 // runs against the real Redis and MongoDB-wire server that scripts/services.sh starts.
 const transform: Config['transform'] = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const moduleNameMapper = { '^@cg/([a-z-]+)$': '<rootDir>/packages/$1/src' };
+// @cg/<name> is a package (packages/<name>) or an app whose src/index.ts the test stack starts.
+const moduleNameMapper = { '^@cg/([a-z-]+)$': ['<rootDir>/packages/$1/src', '<rootDir>/apps/$1/src'] };
 
 const config: Config = {
   // Integration tests wait on real services; unit tests finish far below this.
