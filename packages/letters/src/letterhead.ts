@@ -18,7 +18,7 @@ export function drawLetterhead(
   // The right column fits the national heading on one line; the company block wraps in the rest.
   const rightWidth = t.nationalHeading
     ? Math.min(w.contentWidth * 0.6, w.font('bold').widthOfTextAtSize(t.nationalHeading[0], 10) + 16)
-    : w.contentWidth * 0.45;
+    : w.contentWidth * 0.3;
   const rightX = w.contentWidth - rightWidth;
   const leftWidth = rightX - 8;
   const c = a.company;
@@ -28,7 +28,8 @@ export function drawLetterhead(
     { text: c.address, size: 8.5, grey: true },
     { text: `${t.hotline}: ${c.hotline} · ${t.email}: ${c.email}`, size: 8.5, grey: true, after: 4 },
     { text: `${t.caseNumber}: ${a.caseNumber}`, size: 10.5 },
-  ].map((l) => ({ ...l, align: 'center' as const }));
+    // Centred under the name in the Vietnamese style; flush left in English.
+  ].map((l) => ({ ...l, align: t.nationalHeading ? ('center' as const) : ('left' as const) }));
 
   const right = t.nationalHeading
     ? [
