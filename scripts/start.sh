@@ -37,18 +37,27 @@ if [ "${NODE_ENV:-development}" != production ]; then
   if grep -q '@demo.local' .data/demo-accounts.txt.new; then mv .data/demo-accounts.txt.new .data/demo-accounts.txt; else rm -f .data/demo-accounts.txt.new; fi
 fi
 
-pids=()
+# Each process runs under a restart loop (scripts/supervise.sh): one that exits is logged and
+# restarted with backoff while the others keep serving. Ctrl-C (or SIGTERM) stops them all;
+# a second Ctrl-C makes them exit without waiting for in-flight work.
+# shellcheck source=scripts/supervise.sh
+source scripts/supervise.sh
+stopping=false
 cleanup() {
-  trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait || true
+  stopping=true
+  printf '\n[start] stopping the gateway and the workers\n' >&2
+  stop_supervised
+  trap - INT TERM HUP EXIT
+  printf '[start] stopped (the services keep running: npm run services:stop)\n' >&2
+  exit 0
 }
-trap cleanup INT TERM EXIT
+# (Inline, not in cleanup: a `return` from a trap that interrupted a function confuses bash.)
+trap 'if [ "$stopping" = true ]; then kill -TERM "${SUPERVISED[@]}" 2>/dev/null || true; else cleanup; fi' INT TERM HUP EXIT
 
-node apps/worker/dist/main.js & pids+=($!)
-node apps/gateway/dist/main.js & pids+=($!)
-if [ "$start_mail_sink" = true ]; then node apps/mail-poller/dist/dev-smtp-sink.js "${LOCAL_SMTP_PORT:-2525}" .data/mail-sink & pids+=($!); fi
-node apps/mail-poller/dist/main.js & pids+=($!)
+supervise worker node apps/worker/dist/main.js
+supervise gateway node apps/gateway/dist/main.js
+if [ "$start_mail_sink" = true ]; then supervise smtp-sink node apps/mail-poller/dist/dev-smtp-sink.js "${LOCAL_SMTP_PORT:-2525}" .data/mail-sink; fi
+supervise mail-poller node apps/mail-poller/dist/main.js
 
 for _ in $(seq 100); do
   curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
@@ -65,7 +74,9 @@ cat <<MSG
     demo accounts: $( [ -f .data/demo-accounts.txt ] && echo ".data/demo-accounts.txt (printed above on first start)" || echo "create one: npm run cli -- user:add --email you@example.com --password '...' --role admin")
     email:    mail to the demo mailbox: IMAP 127.0.0.1:${IMAP_PORT:-1143} user ${IMAP_USER:-support} (when IMAP_HOST was unset);
               poller health http://127.0.0.1:${MAIL_POLLER_PORT:-3100}/readyz; outgoing mail in .data/mail-sink/ (when SMTP_URL was unset)
-  Ctrl-C stops the gateway and the workers (the services keep running: npm run services:stop).
+  A process that exits is restarted (after 1 s, doubling to 30 s). Ctrl-C stops the gateway and
+  the workers (the services keep running: npm run services:stop).
 
 MSG
-wait -n "${pids[@]}"
+# The supervisors run until cleanup stops them: a signal interrupts this wait and runs cleanup.
+wait "${SUPERVISED[@]}" || true
