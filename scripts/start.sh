@@ -7,6 +7,11 @@ cd "$ROOT"
 
 bash scripts/ensure-deps.sh
 bash scripts/services.sh
+# Postal letters are read by the worker: tesseract with the Vietnamese models and poppler.
+LOG_TAG=start
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+install_ocr
 
 # A stable development secret, kept out of the repository, so tokens survive restarts.
 if [ -z "${AUTH_TOKEN_SECRET:-}" ] && [ "${NODE_ENV:-development}" != production ]; then

@@ -12,5 +12,8 @@ source scripts/lib.sh
 [ -n "${CHROMIUM_PATH:-}" ] || apt_install chromium
 # PDF letters: poppler (pdfsig, pdftotext, pdftoppm) checks them, openssl makes the test certificate.
 apt_install poppler-utils openssl
+# Postal OCR (tesseract + Vietnamese models); qpdf makes the encrypted PDF of the bad-upload tests.
+install_ocr
+apt_install qpdf
 # --forceExit: a leaked handle must not hang CI after every test has finished.
 npx jest --ci --forceExit "$@"
