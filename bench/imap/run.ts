@@ -6,6 +6,8 @@
  *  - messages per second over that time,
  *  - the poller's peak resident memory (VmHWM), to show it does not grow with the backlog.
  * No workers run: this measures the channel adapter. Loopback only. JSON summary on the last line.
+ * Each run is also checked, as the integration tests check smaller backlogs: every message
+ * durable exactly once, acknowledged (\Seen) on the server, and the checkpoint at the last UID.
  * BENCH_POLLER_MAX_OLD_SPACE_MB=64 runs the poller with a capped heap (bounded-memory check).
  */
 import { execFile, spawn } from 'node:child_process';
@@ -117,6 +119,7 @@ async function benchOnce(size: number): Promise<Record<string, number>> {
       if (m) rssSamples.push(Number(m[1]) * 1024);
     }, 100);
     let peak = 0;
+    let durableAt = 0;
     try {
       await waitFor(
         `${size} intake jobs`,
@@ -128,14 +131,16 @@ async function benchOnce(size: number): Promise<Record<string, number>> {
         },
         { timeoutMs: 600_000, intervalMs: 50 },
       );
+      durableAt = performance.now();
       peak = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+      await verify(size, { port, password, env, queue });
     } finally {
       clearInterval(sampler);
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    const seconds = (performance.now() - started) / 1000;
-    const steadySeconds = (performance.now() - (firstDurable || started)) / 1000;
+    const seconds = (durableAt - started) / 1000;
+    const steadySeconds = (durableAt - (firstDurable || started)) / 1000;
     return {
       messages: size,
       mailboxMB: Math.round(bytes / 1e5) / 10,
@@ -159,6 +164,40 @@ async function benchOnce(size: number): Promise<Record<string, number>> {
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
+
+/** The backlog was taken in exactly once and acknowledged: throws (failing the bench) otherwise. */
+async function verify(
+  size: number,
+  { port, password, env, queue }: { port: number; password: string; env: NodeJS.ProcessEnv; queue: Queue },
+): Promise<void> {
+  const c = await queue.getJobCounts('waiting', 'active', 'completed', 'delayed', 'failed');
+  const jobs = Object.values(c).reduce((a, b) => a + (b ?? 0), 0);
+  if (jobs !== size) throw new Error(`${jobs} intake jobs for ${size} messages`);
+  const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user: 'support', pass: password }, logger: false });
+  await client.connect();
+  try {
+    await waitFor(
+      'every message to be acknowledged (\\Seen)',
+      async () => {
+        const status = await client.status('INBOX', { unseen: true });
+        return status !== false && status.unseen === 0;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+  } finally {
+    await client.logout();
+  }
+  const db = await openDatabase(env.MONGODB_URI!, { autoIndex: false });
+  try {
+    const keys = new Set(await db.mailMessages.model.distinct('messageKey'));
+    if (keys.size !== size || (await db.mailMessages.count({})) !== size)
+      throw new Error(`${keys.size} distinct mail records for ${size} messages`);
+    const checkpoint = await db.mailCheckpoints.get('support', 'INBOX');
+    if (checkpoint?.lastUid !== size) throw new Error(`checkpoint at UID ${checkpoint?.lastUid} after ${size} messages`);
+  } finally {
+    await db.close();
+  }
+}
 
 async function main(): Promise<void> {
   const results = [];

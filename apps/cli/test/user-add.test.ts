@@ -1,30 +1,23 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
-import { loadGatewayConfig } from '@cg/config';
-import { isolatedEnv, removeRedisKeys } from '@cg/testing';
-import { startGateway, type RunningGateway } from '../../gateway/src/gateway';
+import { startTestStack, type TestStack } from '@cg/testing';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '../dist/main.js');
 
 describe('npm run cli -- user:add / demo:seed', () => {
-  const env = isolatedEnv();
-  let gateway: RunningGateway;
-  const cli = (...args: string[]) => run('node', [CLI, ...args], { env: { ...env, LOG_LEVEL: 'silent' } });
+  /** The gateway only: the CLI writes the accounts, the gateway signs them in. */
+  let stack: TestStack;
+  const cli = (...args: string[]) => run('node', [CLI, ...args], { env: { ...stack.env, LOG_LEVEL: 'silent' } });
 
   beforeAll(async () => {
-    gateway = await startGateway(loadGatewayConfig(env), pino({ level: 'silent' }));
+    stack = await startTestStack({ worker: false });
   });
-  afterAll(async () => {
-    await gateway.db.connection.dropDatabase();
-    await gateway.close();
-    await removeRedisKeys(loadGatewayConfig(env).REDIS_URL, env.QUEUE_PREFIX!);
-  });
+  afterAll(() => stack?.close());
 
   const login = (email: string, password: string) =>
-    fetch(`http://127.0.0.1:${(gateway.server.address() as { port: number }).port}/api/v1/auth/login`, {
+    fetch(`${stack.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email, password }),
@@ -66,17 +59,17 @@ describe('npm run cli -- user:add / demo:seed', () => {
   it('seeds one demo account per role only while the database has no accounts, never in production', async () => {
     const first = JSON.parse((await cli('demo:seed', '--json')).stdout);
     expect(first).toEqual([]); // an account exists from the test above
-    await gateway.db.staffUsers.model.deleteMany({});
+    await stack.db.staffUsers.model.deleteMany({});
     const seeded = JSON.parse((await cli('demo:seed', '--json')).stdout) as Array<{ role: string; email: string; password: string }>;
     expect(seeded.map((a) => a.role)).toEqual(['hotline_operator', 'postal_clerk', 'cs_agent', 'department_staff', 'supervisor', 'admin']);
     expect((await login(seeded[0]!.email, seeded[0]!.password)).status).toBe(200);
-    await gateway.db.staffUsers.model.deleteMany({});
-    const prod = await run('node', [CLI, 'demo:seed'], { env: { ...env, NODE_ENV: 'production' } }).then(
+    await stack.db.staffUsers.model.deleteMany({});
+    const prod = await run('node', [CLI, 'demo:seed'], { env: { ...stack.env, NODE_ENV: 'production' } }).then(
       () => undefined,
       (e: { code: number; stderr: string }) => e,
     );
     expect(prod?.code).toBe(2);
     expect(prod?.stderr).toMatch(/never created when NODE_ENV=production/);
-    expect(await gateway.db.staffUsers.count()).toBe(0);
+    expect(await stack.db.staffUsers.count()).toBe(0);
   });
 });

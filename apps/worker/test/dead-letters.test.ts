@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { JOB_NAMES, QUEUE_NAMES, type IntakeEnvelope } from '@cg/contracts';
-import { loadWorkerConfig } from '@cg/config';
-import { isolatedEnv, removeRedisKeys, waitFor } from '@cg/testing';
-import { startWorkers, type RunningWorkers } from '../src/worker';
+import { startTestStack, waitFor, type TestStack } from '@cg/testing';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '../../cli/dist/main.js');
@@ -28,27 +25,25 @@ const envelope = (over: Partial<IntakeEnvelope> = {}): IntakeEnvelope => ({
 });
 
 describe('failed intake jobs: retries, dead letters and re-drive', () => {
-  const env = isolatedEnv();
-  let workers: RunningWorkers;
+  /** The workers only: the test feeds the intake queue itself. */
+  let stack: TestStack;
   let redis: Redis;
   let queue: Queue;
 
   beforeAll(async () => {
-    workers = await startWorkers(loadWorkerConfig(env), pino({ level: 'silent' }));
-    redis = new Redis(loadWorkerConfig(env).REDIS_URL, { maxRetriesPerRequest: null });
-    queue = new Queue(QUEUE_NAMES.intake, { connection: redis, prefix: env.QUEUE_PREFIX! });
+    stack = await startTestStack({ gateway: false });
+    redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
+    queue = new Queue(QUEUE_NAMES.intake, { connection: redis, prefix: stack.prefix });
   });
   afterAll(async () => {
-    await queue.close();
-    redis.disconnect();
-    await workers.db.connection.dropDatabase();
-    await workers.close();
-    await removeRedisKeys(loadWorkerConfig(env).REDIS_URL, env.QUEUE_PREFIX!);
+    await queue?.close();
+    redis?.disconnect();
+    await stack?.close();
   });
 
   it('sends an invalid envelope straight to the dead-letter collection, without retries', async () => {
     const job = await queue.add(JOB_NAMES.intakeEnvelope, { schemaVersion: 1, channel: 'fax' }, { attempts: 5 });
-    const dead = await waitFor('dead letter', () => workers.db.deadLetters.model.findOne({ jobId: job.id }).lean());
+    const dead = await waitFor('dead letter', () => stack.db.deadLetters.model.findOne({ jobId: job.id }).lean());
     expect(dead).toMatchObject({ queue: 'intake', jobName: 'intake-envelope', status: 'dead', attemptsMade: 1 });
     expect(dead.error).toMatch(/invalid intake envelope: .*channel/);
     expect(dead.data).toEqual({ schemaVersion: 1, channel: 'fax' });
@@ -58,20 +53,20 @@ describe('failed intake jobs: retries, dead letters and re-drive', () => {
     // A case already holds this case number under another key: the insert fails until that is fixed.
     const blocker = envelope();
     await queue.add(JOB_NAMES.intakeEnvelope, blocker);
-    await waitFor('blocking case', () => workers.db.cases.findByCaseNumber(blocker.caseNumber));
+    await waitFor('blocking case', () => stack.db.cases.findByCaseNumber(blocker.caseNumber));
 
     const victim = envelope({ caseNumber: blocker.caseNumber });
     const job = await queue.add(JOB_NAMES.intakeEnvelope, victim, { attempts: 3, backoff: { type: 'exponential', delay: 50 } });
-    const dead = await waitFor('dead letter after 3 attempts', () => workers.db.deadLetters.model.findOne({ jobId: job.id }).lean());
+    const dead = await waitFor('dead letter after 3 attempts', () => stack.db.deadLetters.model.findOne({ jobId: job.id }).lean());
     expect(dead.attemptsMade).toBe(3);
     expect(dead.error).toMatch(/E11000|duplicate/i);
     const failed = await queue.getJob(job.id!);
     expect(failed?.attemptsMade).toBe(3);
-    expect(await workers.db.cases.findByIdempotencyKey('hotline', victim.idempotencyKey)).toBeNull();
+    expect(await stack.db.cases.findByIdempotencyKey('hotline', victim.idempotencyKey)).toBeNull();
 
     // The operator fixes the cause, lists the dead letters and re-drives this one.
-    await workers.db.cases.model.deleteOne({ caseNumber: blocker.caseNumber });
-    const cliEnv = { ...env, LOG_LEVEL: 'silent' };
+    await stack.db.cases.deleteByCaseNumber(blocker.caseNumber);
+    const cliEnv = { ...stack.env, LOG_LEVEL: 'silent' };
     const listed = await run('node', [CLI, 'dead-letters:list'], { env: cliEnv });
     const rows = listed.stdout
       .trim()
@@ -83,10 +78,10 @@ describe('failed intake jobs: retries, dead letters and re-drive', () => {
     const redriven = await run('node', [CLI, 'dead-letters:redrive', '--id', row.id], { env: cliEnv });
     expect(JSON.parse(redriven.stdout)).toMatchObject({ redriven: row.id });
     const created = await waitFor('case created by the re-driven job', () =>
-      workers.db.cases.findByIdempotencyKey('hotline', victim.idempotencyKey),
+      stack.db.cases.findByIdempotencyKey('hotline', victim.idempotencyKey),
     );
     expect(created.caseNumber).toBe(victim.caseNumber);
-    expect((await workers.db.deadLetters.findById(row.id))?.status).toBe('redriven');
+    expect((await stack.db.deadLetters.findById(row.id))?.status).toBe('redriven');
 
     // Re-driving twice is refused with a usage error.
     await expect(run('node', [CLI, 'dead-letters:redrive', '--id', row.id], { env: cliEnv })).rejects.toMatchObject({ code: 2 });
@@ -98,6 +93,6 @@ describe('failed intake jobs: retries, dead letters and re-drive', () => {
     await queue.add(JOB_NAMES.intakeEnvelope, e, { jobId: `a-${randomUUID()}` });
     await queue.add(JOB_NAMES.intakeEnvelope, e, { jobId: `b-${randomUUID()}` });
     await waitFor('both jobs done', async () => (await queue.getCompletedCount()) === before + 2);
-    expect(await workers.db.cases.model.countDocuments({ idempotencyKey: e.idempotencyKey })).toBe(1);
+    expect(await stack.db.cases.count({ idempotencyKey: e.idempotencyKey })).toBe(1);
   });
 });

@@ -1,30 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { loadMailOutboundConfig, loadWorkerConfig } from '@cg/config';
-import { isolatedEnv, removeRedisKeys, waitFor } from '@cg/testing';
-import { SmtpSink } from '../../mail-poller/test/support/smtp-sink';
-import { startWorkers, type RunningWorkers } from '../src/worker';
+import { startTestStack, waitFor, type TestStack } from '@cg/testing';
 
 /** A chat transcript asked for in the widget reaches the customer's mailbox through the outbox. */
 describe('livechat transcripts are e-mailed', () => {
-  let smtp: SmtpSink;
-  let workers: RunningWorkers;
-  const env = isolatedEnv({ MAIL_OUTBOX_POLL_MS: '100' });
+  /** The workers and an SMTP sink. */
+  let stack: TestStack;
 
   beforeAll(async () => {
-    smtp = await SmtpSink.start();
-    const mailEnv = { ...env, SMTP_URL: `smtp://127.0.0.1:${smtp.port}` };
-    workers = await startWorkers(loadWorkerConfig(mailEnv), pino({ level: 'silent' }), { mail: loadMailOutboundConfig(mailEnv) });
+    stack = await startTestStack({ gateway: false, smtp: true, env: { MAIL_OUTBOX_POLL_MS: '100' } });
   });
   afterAll(async () => {
-    await workers.db.connection.dropDatabase();
-    await workers.close();
-    await smtp.close();
-    await removeRedisKeys(loadWorkerConfig(env).REDIS_URL, env.QUEUE_PREFIX!);
+    await stack?.close();
   });
 
   it('renders the conversation up to the requested message, sends it once, and marks the request sent', async () => {
-    const { db } = workers;
+    const { db } = stack;
+    const { smtp } = stack;
     const conversation = await db.conversations.create({
       visitorId: randomUUID(),
       locale: 'vi',
