@@ -138,15 +138,15 @@ async function main(): Promise<void> {
       `latency to 202: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms (${CONNECTIONS} connections)`,
     );
 
-    const casesAtIngestEnd = await db.cases.model.countDocuments({});
+    const casesAtIngestEnd = await db.cases.count();
     const drainStarted = Date.now();
     worker ??= await startWorker();
-    await waitFor('every accepted call routed', async () => (await db.cases.model.countDocuments({})) >= accepted, {
+    await waitFor('every accepted call routed', async () => (await db.cases.count()) >= accepted, {
       timeoutMs: 600_000,
       intervalMs: 500,
     });
     const e2eSeconds = (Date.now() - (overlap ? started : drainStarted)) / 1000;
-    const docs = await db.cases.model.find({}, { receivedAt: 1, createdAt: 1 }).lean();
+    const docs = await db.cases.intakeTimes();
     const lags = docs.map((d) => new Date(d.createdAt).getTime() - new Date(d.receivedAt).getTime()).sort((a, b) => a - b);
     console.log(
       `end to end: ${(accepted / e2eSeconds).toFixed(0)} cases/s (${accepted} cases in ${e2eSeconds.toFixed(1)} s ${overlap ? 'from the first call' : 'draining the backlog'}; ${casesAtIngestEnd} routed when ingest ended)`,

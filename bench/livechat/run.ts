@@ -216,11 +216,10 @@ async function main(): Promise<void> {
       `complaints (first message → case number): ${FIRST_MESSAGES} in ${firstSeconds.toFixed(1)} s; p50 ${first.p50} ms, p99 ${first.p99} ms; failures ${firstFailures}`,
     );
     // Let the worker write the cases and the gateway's receipt watchers settle.
-    await waitFor(
-      'cases written',
-      async () => (await db.cases.model.countDocuments({ channel: 'livechat' })) >= FIRST_MESSAGES - firstFailures,
-      { timeoutMs: 120_000, intervalMs: 500 },
-    );
+    await waitFor('cases written', async () => (await db.cases.count({ channel: 'livechat' })) >= FIRST_MESSAGES - firstFailures, {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+    });
     await new Promise((r) => setTimeout(r, 2000));
 
     // 4. Steady state.

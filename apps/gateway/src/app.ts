@@ -2,10 +2,12 @@ import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import type { CalendarProvider, DeadlinePlanner, StaffTokenService } from '@cg/core';
+import type { CalendarProvider, CaseLifecycle, DeadlinePlanner, StaffTokenService } from '@cg/core';
 import type { Database } from '@cg/db';
 import type { DeadlineScheduler, IntakePublisher } from '@cg/queue';
+import { caseProblemHandler } from './http/case-problems';
 import { notFoundHandler, problemErrorHandler } from './http/problem';
+import { caseActionRoutes } from './routes/case-actions.routes';
 import { authRoutes } from './routes/auth.routes';
 import { calendarRoutes } from './routes/calendar.routes';
 import { consoleRoutes } from './routes/console.routes';
@@ -19,6 +21,8 @@ import type { Livechat } from './livechat';
 export interface GatewayAppDeps {
   logger: Logger;
   db: Database;
+  /** Every change of a case after its insert goes through it. */
+  lifecycle: CaseLifecycle;
   publisher: IntakePublisher;
   calendars: CalendarProvider;
   planner: DeadlinePlanner;
@@ -63,22 +67,25 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   app.use('/api/v1/cases', caseRoutes({ cases: deps.db.cases, tokens: deps.tokens }));
   app.use(
     '/api/v1/cases',
+    caseActionRoutes({ lifecycle: deps.lifecycle, tokens: deps.tokens, staffUsers: deps.db.staffUsers, departments: deps.departments }),
+  );
+  app.use(
+    '/api/v1/cases',
     caseWorkflowRoutes({
       tokens: deps.tokens,
-      cases: deps.db.cases,
+      lifecycle: deps.lifecycle,
       trainingExamples: deps.db.trainingExamples,
-      planner: deps.planner,
-      deadlineScheduler: deps.deadlineScheduler,
       departments: deps.departments,
     }),
   );
-  app.use('/api/v1/cases', caseReplyRoutes({ db: deps.db, tokens: deps.tokens }));
+  app.use('/api/v1/cases', caseReplyRoutes({ db: deps.db, lifecycle: deps.lifecycle, tokens: deps.tokens }));
   app.use(
     '/api/v1/calendar',
     calendarRoutes({ tokens: deps.tokens, calendars: deps.calendars, schedules: deps.db.calendarSchedules, policy: deps.planner.policy }),
   );
 
   app.use(notFoundHandler);
+  app.use(caseProblemHandler);
   app.use(problemErrorHandler(deps.logger));
   return app;
 }

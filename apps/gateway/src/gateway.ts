@@ -4,9 +4,9 @@ import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { autoIndexEnabled, deadlinePolicyOf, type GatewayConfig } from '@cg/config';
 import { DEFAULT_DEPARTMENTS } from '@cg/contracts';
-import { CalendarProvider, DeadlinePlanner, StaffTokenService } from '@cg/core';
+import { CalendarProvider, CaseLifecycle, DeadlinePlanner, firstDeadlineCheck, StaffTokenService } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
-import { CaseNumberAllocator, createIntakeQueue, createRedisConnection, DeadlineScheduler, IntakePublisher, pingRedis } from '@cg/queue';
+import { CaseNumberAllocator, createIntakeQueue, createRedisConnection, DeadlineScheduler, IntakePublisher, pingRedis, RedisCaseLock } from '@cg/queue';
 import { createGatewayApp } from './app';
 import { createLivechat, type Livechat } from './livechat';
 
@@ -14,6 +14,8 @@ export interface RunningGateway {
   url: string;
   server: Server;
   db: Database;
+  /** The one writer of cases after their insert (per-case Redis lease + version check). */
+  lifecycle: CaseLifecycle;
   /** The livechat channel: socket.io server (`io`) and its close. */
   livechat: Livechat;
   close(): Promise<void>;
@@ -35,6 +37,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   );
   await calendars.start(config.CALENDAR_REFRESH_SECONDS * 1000);
   const deadlineScheduler = new DeadlineScheduler(redis, config.QUEUE_PREFIX);
+  const planner = new DeadlinePlanner(calendars.current, deadlinePolicyOf(config));
+  const lifecycle = new CaseLifecycle({
+    store: db.cases,
+    lock: new RedisCaseLock(redis, { prefix: config.QUEUE_PREFIX }),
+    planner,
+    // Extensions and reopened cases get a new chain of deadline checks.
+    onDeadlinesChanged: (caseNumber, d) => deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(d, calendars.current())),
+  });
   const livechat = createLivechat({
     config,
     logger,
@@ -49,7 +59,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     db,
     livechat,
     calendars,
-    planner: new DeadlinePlanner(calendars.current, deadlinePolicyOf(config)),
+    planner,
+    lifecycle,
     deadlineScheduler,
     departments: () => DEFAULT_DEPARTMENTS,
     publisher: new IntakePublisher(queue, allocator, config.INTAKE_TIMEOUT_MS),
@@ -72,6 +83,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     url,
     server,
     db,
+    lifecycle,
     livechat,
     async close() {
       // Sockets first: open websockets would keep the HTTP server from closing.

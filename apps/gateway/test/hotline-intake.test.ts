@@ -72,7 +72,7 @@ describe('hotline call notes become routed cases', () => {
       const counts = await queueCounts();
       return counts.active + counts.waiting === 0;
     });
-    expect(await stack.gateway.db.cases.model.countDocuments({ idempotencyKey: body.callId })).toBe(1);
+    expect(await stack.gateway.db.cases.count({ idempotencyKey: body.callId })).toBe(1);
   });
 
   it('makes a call id when the operator has none, and returns it for retries', async () => {

@@ -52,7 +52,7 @@ describe('livechat while Redis is down', () => {
     expect(await stack.gateway.db.conversations.countMessages(v.conversationId, { messageId: clientMessageId })).toBe(1);
     await waitFor(
       'the case',
-      async () => (await stack.gateway.db.cases.model.countDocuments({ channel: 'livechat', idempotencyKey: v.conversationId })) === 1,
+      async () => (await stack.gateway.db.cases.count({ channel: 'livechat', idempotencyKey: v.conversationId })) === 1,
       {
         timeoutMs: 20_000,
       },

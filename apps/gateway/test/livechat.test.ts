@@ -95,7 +95,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     const second = await v.send('Mã đơn hàng là DH-2026-118.');
     expect(second.message.seq).toBeGreaterThan(ack.message.seq);
     expect((await stack.gateway.db.conversations.findById(v.conversationId))!.caseNumber).toBe(ack.receipt!.caseNumber);
-    expect(await stack.gateway.db.cases.model.countDocuments({ channel: 'livechat', idempotencyKey: v.conversationId })).toBe(1);
+    expect(await stack.gateway.db.cases.count({ channel: 'livechat', idempotencyKey: v.conversationId })).toBe(1);
   });
 
   it('stores a client message id once, however often and however concurrently it is sent', async () => {
@@ -116,7 +116,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     expect(caseNumbers.size).toBe(1);
     await waitFor(
       'case written',
-      async () => (await stack.gateway.db.cases.model.countDocuments({ channel: 'livechat', idempotencyKey: v.conversationId })) === 1,
+      async () => (await stack.gateway.db.cases.count({ channel: 'livechat', idempotencyKey: v.conversationId })) === 1,
     );
 
     // Different messages sent at once (two tabs) are all kept, each with its own seq.

@@ -49,6 +49,6 @@ describe('when Redis is down the hotline endpoint fails fast and writes nothing'
       return res.status === 200 ? res.body : undefined;
     });
     expect(c.department).toBe('email');
-    expect(await stack.gateway.db.cases.model.countDocuments({ idempotencyKey: callId })).toBe(1);
+    expect(await stack.gateway.db.cases.count({ idempotencyKey: callId })).toBe(1);
   });
 });

@@ -5,6 +5,7 @@ import { JOB_NAMES, QUEUE_NAMES } from '@cg/contracts';
 import { autoIndexEnabled, deadlinePolicyOf, loadMailOutboundConfig, type MailOutboundConfig, type WorkerConfig } from '@cg/config';
 import {
   CalendarProvider,
+  CaseLifecycle,
   ClassifierProvider,
   DeadlinePlanner,
   firstDeadlineCheck,
@@ -13,7 +14,7 @@ import {
   type RunningHealthServer,
 } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
-import { createRedisConnection, DeadlineScheduler, pingRedis } from '@cg/queue';
+import { createRedisConnection, DeadlineScheduler, pingRedis, RedisCaseLock } from '@cg/queue';
 import { recordDeadLetters } from './dead-letters';
 import { startMailChannel } from './mail';
 import { deadlineCheckHandler } from './jobs/deadline-check.job';
@@ -22,6 +23,8 @@ import { retrainClassifierHandler } from './jobs/retrain-classifier.job';
 
 export interface RunningWorkers {
   db: Database;
+  /** The one writer of cases after their insert (per-case Redis lease + version check). */
+  lifecycle: CaseLifecycle;
   /** Every BullMQ worker of this process, by queue name. */
   workers: Map<string, Worker>;
   intake: Worker;
@@ -61,34 +64,41 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   await calendars.start(config.CALENDAR_REFRESH_SECONDS * 1000);
   const planner = new DeadlinePlanner(calendars.current, deadlinePolicyOf(config));
   const deadlineScheduler = new DeadlineScheduler(connection, config.QUEUE_PREFIX);
+  const scheduleDeadlineChecks = async (
+    caseNumber: string,
+    deadlines: { target?: { dueAt: Date; dueDate: string }; cap?: { dueAt: Date; dueDate: string } },
+  ) => {
+    if (!deadlines?.target || !deadlines.cap) throw new Error(`case ${caseNumber} has no deadlines`);
+    await deadlineScheduler.schedule(caseNumber, firstDeadlineCheck({ target: deadlines.target, cap: deadlines.cap }, calendars.current()));
+  };
+  const lifecycle = new CaseLifecycle({
+    store: db.cases,
+    lock: new RedisCaseLock(connection, { prefix: config.QUEUE_PREFIX }),
+    planner,
+    onDeadlinesChanged: scheduleDeadlineChecks,
+  });
   const classifiers = new ClassifierProvider(db.classifierModels, (err) => logger.error({ err: err.message }, 'classifier reload failed'));
   await classifiers.start(config.CLASSIFIER_REFRESH_SECONDS * 1000);
 
   // Email channel: outbound mail and bounces; threading and receipts hook into the intake handler.
   const mailConfig = overrides.mail ?? loadMailOutboundConfig(process.env);
-  const email = startMailChannel({ db, connection, prefix: config.QUEUE_PREFIX, config: mailConfig, logger });
+  const email = startMailChannel({ db, lifecycle, connection, prefix: config.QUEUE_PREFIX, config: mailConfig, logger });
   addWorker(QUEUE_NAMES.outbound, email.processor, mailConfig.OUTBOUND_CONCURRENCY);
 
   const intake = addWorker(
     QUEUE_NAMES.intake,
     intakeEnvelopeHandler({
-      cases: db.cases,
+      lifecycle,
       classify: overrides.classify ?? classifiers.classify,
       computeDeadlines: overrides.computeDeadlines ?? ((receivedAt) => planner.forReceipt(receivedAt)),
-      scheduleDeadlineChecks: async ({ caseNumber, deadlines }) => {
-        if (!deadlines?.target || !deadlines.cap) throw new Error(`case ${caseNumber} has no deadlines`);
-        await deadlineScheduler.schedule(
-          caseNumber,
-          firstDeadlineCheck({ target: deadlines.target, cap: deadlines.cap }, calendars.current()),
-        );
-      },
+      scheduleDeadlineChecks: ({ caseNumber, deadlines }) => scheduleDeadlineChecks(caseNumber, deadlines),
       attachReply: (envelope) => email.threading.attachReply(envelope),
       afterCase: (record, envelope) => email.threading.afterCase(record, envelope),
       logger,
     }),
     config.INTAKE_CONCURRENCY,
   );
-  addWorker(QUEUE_NAMES.deadlines, deadlineCheckHandler({ cases: db.cases, scheduler: deadlineScheduler, logger }), 8);
+  addWorker(QUEUE_NAMES.deadlines, deadlineCheckHandler({ cases: db.cases, lifecycle, scheduler: deadlineScheduler, logger }), 8);
   addWorker(QUEUE_NAMES.maintenance, retrainClassifierHandler({ stores: db, logger, onRetrained: () => classifiers.refresh() }), 1);
 
   // Every worker process upserts the same scheduler id: one schedule, whatever the process count.
@@ -124,6 +134,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
 
   return {
     db,
+    lifecycle,
     workers,
     intake,
     metrics,

@@ -15,14 +15,76 @@ export const TRIAGE = 'triage';
 /** A department code: lowercase identifier (admins may add departments beyond the defaults). */
 export const DEPARTMENT_CODE_PATTERN = /^[a-z][a-z0-9_]{1,39}$/;
 
+/**
+ * The states of a case (the state machine is packages/core/src/case-lifecycle/case-state-machine.ts).
+ * Deadline checks run on every open state; `answered` and `closed` stop them.
+ */
 export const CASE_STATUSES = [
   'triage', // waiting for a customer-support agent to classify it
   'routed', // in a department's queue, not yet claimed
-  'in_progress', // claimed by department staff
-  'answered', // the customer has been answered
-  'closed', // root cause recorded, or resolved on first contact
+  'in_progress', // claimed by (or assigned to) one member of the department
+  'resolution_reported', // the department reported findings, cause and remedy to customer support
+  'answer_pending_approval', // a written answer awaits a supervisor's sign-off
+  'answer_ready', // the answer may be delivered (approved, or no approval needed)
+  'answered', // the customer has been answered (or the case was resolved during the contact)
+  'closed', // root cause and lesson recorded
+  'reopened', // the customer came back: customer support decides what happens next (new target deadline)
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Cases still being worked on: deadline checks and escalations apply only to these. */
+export const OPEN_STATUSES: readonly CaseStatus[] = CASE_STATUSES.filter((s) => s !== 'answered' && s !== 'closed');
+
+/** Everything that can happen to a case; each one writes the handling journal. */
+export const CASE_ACTIONS = [
+  'receive',
+  'verify',
+  'reclassify',
+  'claim',
+  'release',
+  'assign',
+  'note',
+  'collaborate',
+  'transfer',
+  'escalate',
+  'extend',
+  'report',
+  'draft',
+  'approve',
+  'return',
+  'deliver',
+  'resolve_on_contact',
+  'close',
+  'reopen',
+  'survey',
+  /** System: a deadline check found the case open (reminder, breach, cap). */
+  'deadline_check',
+  /** A customer's email or chat message joined to the case. */
+  'customer_message',
+  /** Staff wrote to the customer by email (not the formal answer). */
+  'correspond',
+  /** System: what happened to an email of the case (sent, suppressed, bounced). */
+  'mail_event',
+] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+/** How customer support confirmed the complaint with the customer (step 2). */
+export const VERIFICATION_METHODS = ['call', 'email', 'chat', 'letter', 'in_person'] as const;
+export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
+
+/** Channels whose complaints get a written answer signed off by a supervisor, by default. */
+export const DEFAULT_WRITTEN_CHANNELS: readonly Channel[] = ['postal', 'email'];
+
+/** Root-cause categories a case is closed with (the seed of the list admins manage). */
+export const DEFAULT_ROOT_CAUSES = [
+  'registry_or_provider',
+  'our_system_fault',
+  'billing_error',
+  'staff_error',
+  'customer_misunderstanding',
+  'third_party',
+  'not_a_fault',
+] as const;
 
 export const PRIORITIES = ['normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];

@@ -5,3 +5,4 @@ export * from './shutdown';
 export * from './intake-publisher';
 export * from './deadline-scheduler';
 export * from './outbound-mail';
+export * from './case-lock';

@@ -3,11 +3,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { CASE_NUMBER_PATTERN, caseReplyRequestSchema } from '@cg/contracts';
 import { loadMailOutboundConfig, type MailOutboundConfig } from '@cg/config';
-import type { StaffPrincipal, StaffTokenService } from '@cg/core';
+import { isVisibleTo, type CaseLifecycle, type StaffPrincipal, type StaffTokenService } from '@cg/core';
 import type { CaseRecord, Database } from '@cg/db';
 import { signMessageId, staffReplyMail } from '@cg/mail';
 import { HttpProblem, parseRequest } from '../http/problem';
 import { currentStaff, requireStaff } from '../http/staff-auth';
+import { staffActor } from './case-actions.routes';
 
 const paramsSchema = z.object({ caseNumber: z.string().toUpperCase().regex(CASE_NUMBER_PATTERN, 'a case number such as KN26-00042') });
 const attachmentParamsSchema = paramsSchema.extend({ attachmentId: z.string().regex(/^[0-9a-f]{24}$/, 'an attachment id') });
@@ -26,6 +27,8 @@ const idempotencyKeySchema = z
  */
 export function caseReplyRoutes(deps: {
   db: Database;
+  /** Journals the queued answer on the case. */
+  lifecycle: Pick<CaseLifecycle, 'correspond'>;
   tokens: StaffTokenService;
   mail?: Pick<MailOutboundConfig, 'MAIL_MESSAGE_ID_SECRET' | 'MAIL_MESSAGE_ID_DOMAIN'>;
 }): Router {
@@ -43,8 +46,7 @@ export function caseReplyRoutes(deps: {
 
   const loadCase = async (caseNumber: string, staff: StaffPrincipal): Promise<CaseRecord> => {
     const record = await deps.db.cases.findByCaseNumber(caseNumber);
-    const scope = staff.role === 'department_staff' ? (staff.department ?? '(none)') : undefined;
-    if (!record || (scope && record.department !== scope))
+    if (!record || !isVisibleTo(staffActor(staff), record))
       throw new HttpProblem(404, 'case_not_found', 'Case not found', `no case ${caseNumber}`);
     return record;
   };
@@ -100,24 +102,12 @@ export function caseReplyRoutes(deps: {
       autoSubmitted: false,
       createdBy: { staffId: staff.staffId, name: staff.name, role: staff.role },
     });
-    if (created) {
-      await deps.db.cases.model
-        .updateOne(
-          { caseNumber },
-          {
-            $push: {
-              journal: {
-                at: new Date(),
-                type: 'email_reply_queued',
-                actor: { kind: 'staff', id: staff.staffId, name: staff.name, role: staff.role },
-                message: `Written answer to ${to} queued for sending by email.`,
-                data: { outboundId: String(record._id), messageId: record.messageId, key: `email-reply:${String(record._id)}` },
-              },
-            },
-          },
-        )
-        .exec();
-    }
+    // Journalled once per outbox row (keyed), also when a retried request finds the row already there.
+    await deps.lifecycle.correspond(caseNumber, staffActor(staff), {
+      key: `email-reply:${String(record._id)}`,
+      to,
+      data: { outboundId: String(record._id), messageId: record.messageId },
+    });
     res
       .status(202)
       .location(`/api/v1/cases/${caseNumber}/emails`)

@@ -2,11 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { CASE_NUMBER_PATTERN, DEPARTMENT_CODE_PATTERN, TRIAGE } from '@cg/contracts';
 import { DeadlineError } from '@cg/calendar';
-import { firstDeadlineCheck, type DeadlinePlanner, type StaffTokenService } from '@cg/core';
-import type { CaseRepository, TrainingExampleRepository } from '@cg/db';
-import type { DeadlineScheduler } from '@cg/queue';
+import type { CaseLifecycle, StaffTokenService } from '@cg/core';
+import type { TrainingExampleRepository } from '@cg/db';
 import { HttpProblem, parseRequest } from '../http/problem';
 import { currentStaff, requireStaff } from '../http/staff-auth';
+import { staffActor } from './case-actions.routes';
 
 const paramsSchema = z.object({ caseNumber: z.string().toUpperCase().regex(CASE_NUMBER_PATTERN, 'a case number such as KN26-00042') });
 
@@ -33,13 +33,14 @@ const classificationSchema = z
   .strict()
   .refine((b) => b.department !== TRIAGE, { path: ['department'], message: 'choose a department, not triage' });
 
-/** Staff actions that change a case: department corrections and deadline extensions. */
+/**
+ * Staff actions that change a case: department corrections and deadline extensions, both
+ * through the CaseLifecycle (which re-plans the deadline checks after an extension).
+ */
 export function caseWorkflowRoutes(deps: {
   tokens: StaffTokenService;
-  cases: CaseRepository;
+  lifecycle: Pick<CaseLifecycle, 'reclassify' | 'extend'>;
   trainingExamples: TrainingExampleRepository;
-  planner: DeadlinePlanner;
-  deadlineScheduler: DeadlineScheduler;
   departments: () => readonly string[];
 }): Router {
   const router = Router();
@@ -52,50 +53,35 @@ export function caseWorkflowRoutes(deps: {
         { field: 'department', code: 'invalid_value', message: `one of ${deps.departments().join(', ')}` },
       ]);
     }
-    const existing = await deps.cases.findByCaseNumber(caseNumber);
-    if (!existing) throw new HttpProblem(404, 'case_not_found', 'Case not found', `no case ${caseNumber}`);
     const staff = currentStaff(req);
-    const at = new Date();
-    const updated = await deps.cases.reclassify(caseNumber, {
+    const { case: updated, changed } = await deps.lifecycle.reclassify(caseNumber, staffActor(staff), {
       department: body.department,
-      previous: existing.department,
-      at,
-      by: { kind: 'staff', id: staff.staffId, name: staff.name, role: staff.role },
       ...(body.note ? { note: body.note } : {}),
     });
-    if (!updated)
-      throw new HttpProblem(
-        409,
-        'case_not_reclassifiable',
-        'Case is already being handled',
-        `case ${caseNumber} is ${existing.status}; only cases in triage or waiting in a queue can be moved`,
-      );
-    await deps.trainingExamples.recordCorrection({
-      caseNumber,
-      text: [existing.subject, existing.bodyText].filter(Boolean).join('\n'),
-      department: body.department,
-      predicted: existing.classification?.department ?? existing.department,
-      correctedBy: staff.email,
-      correctedAt: at,
-    });
+    if (changed) {
+      const moved = updated.journal.at(-1)?.data as { from?: string } | undefined;
+      await deps.trainingExamples.recordCorrection({
+        caseNumber,
+        text: [updated.subject, updated.bodyText].filter(Boolean).join('\n'),
+        department: body.department,
+        predicted: moved?.from ?? updated.department,
+        correctedBy: staff.email,
+        correctedAt: new Date(),
+      });
+    }
     res.json({ caseNumber, department: updated.department, status: updated.status, classification: updated.classification });
   });
 
   router.post('/:caseNumber/extensions', requireStaff(deps.tokens, 'deadlines:extend'), async (req, res) => {
     const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
     const body = parseRequest(extensionSchema, req.body, 'body');
-    const existing = await deps.cases.findByCaseNumber(caseNumber);
-    if (!existing?.deadlines?.target) throw new HttpProblem(404, 'case_not_found', 'Case not found', `no case ${caseNumber}`);
     const staff = currentStaff(req);
-    const current = existing.deadlines as unknown as Parameters<DeadlinePlanner['extend']>[1];
-    let next;
     try {
-      next = deps.planner.extend(existing.receivedAt, current, {
+      const { case: updated } = await deps.lifecycle.extend(caseNumber, staffActor(staff), {
         ...(body.extraWorkingDays !== undefined ? { extraWorkingDays: body.extraWorkingDays } : { newDueDate: body.newDueDate! }),
         reason: body.reason,
-        approvedBy: staff.email,
-        approvedAt: new Date(),
       });
+      res.json({ caseNumber, deadlines: updated.deadlines });
     } catch (err) {
       if (err instanceof DeadlineError) {
         const field = body.newDueDate !== undefined ? 'newDueDate' : 'extraWorkingDays';
@@ -105,22 +91,6 @@ export function caseWorkflowRoutes(deps: {
       }
       throw err;
     }
-    const updated = await deps.cases.applyExtension(caseNumber, current.target.dueDate, next, {
-      at: new Date(),
-      type: 'deadline_extended',
-      actor: { kind: 'staff', id: staff.staffId, name: staff.name, role: staff.role },
-      message: `Target extended from ${current.target.dueDate} to ${next.target.dueDate} (cap ${next.cap.dueDate}): ${body.reason}`,
-      data: { from: current.target.dueDate, to: next.target.dueDate, approvedBy: staff.email },
-    });
-    if (!updated)
-      throw new HttpProblem(
-        409,
-        'deadline_changed',
-        'Deadline changed meanwhile',
-        'another extension was applied first; reload the case and try again',
-      );
-    await deps.deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(next, deps.planner.currentCalendar));
-    res.json({ caseNumber, deadlines: updated.deadlines });
   });
 
   return router;

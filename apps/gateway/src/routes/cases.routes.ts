@@ -1,8 +1,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { CASE_NUMBER_PATTERN, CASE_STATUSES, CHANNELS, DEPARTMENT_CODE_PATTERN } from '@cg/contracts';
-import { foldForSearch, type StaffPrincipal, type StaffTokenService } from '@cg/core';
-import type { CaseRecord, CaseRepository } from '@cg/db';
+import {
+  allowedActions,
+  foldForSearch,
+  isVisibleTo,
+  toCaseSummary,
+  toCaseView,
+  type StaffPrincipal,
+  type StaffTokenService,
+} from '@cg/core';
+import type { CaseRepository } from '@cg/db';
 import { HttpProblem, parseRequest } from '../http/problem';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 
@@ -43,7 +51,9 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
     }
     const { items, total } = await deps.cases.list(
       {
-        ...((scope ?? query.department) ? { department: scope ?? query.department } : {}),
+        // Department staff: their department's queue and the cases it collaborates on.
+        ...(scope ? { visibleToDepartment: scope } : {}),
+        ...(query.department ? { department: query.department } : {}),
         ...(query.status ? { status: query.status } : {}),
         ...(query.channel ? { channel: query.channel } : {}),
         ...(query.q ? { q: foldForSearch(query.q) } : {}),
@@ -63,9 +73,21 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
   router.get('/:caseNumber', canRead, async (req, res) => {
     const { caseNumber } = parseRequest(caseNumberParamsSchema, req.params, 'params');
     const record = await deps.cases.findByCaseNumber(caseNumber);
-    const scope = departmentScope(currentStaff(req));
-    // A case outside the department is answered as missing, so its existence does not leak.
-    if (!record || (scope && record.department !== scope)) {
+    const staff = currentStaff(req);
+    // A case outside the department (and not shared with it) is answered as missing, so its existence does not leak.
+    if (
+      !record ||
+      !isVisibleTo(
+        {
+          kind: 'staff',
+          id: staff.staffId,
+          name: staff.name,
+          role: staff.role,
+          ...(staff.department ? { department: staff.department } : {}),
+        },
+        record,
+      )
+    ) {
       throw new HttpProblem(
         404,
         'case_not_found',
@@ -73,43 +95,8 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
         `no case ${caseNumber} (it may still be in the intake queue for a second or two)`,
       );
     }
-    res.json(toCaseView(record));
+    res.json({ ...toCaseView(record), allowedActions: allowedActions(record.status) });
   });
 
   return router;
-}
-
-function toCaseSummary(c: CaseRecord) {
-  return {
-    caseNumber: c.caseNumber,
-    status: c.status,
-    channel: c.channel,
-    department: c.department,
-    priority: c.priority,
-    customer: c.customer,
-    subject: c.subject,
-    receivedAt: c.receivedAt,
-    deadlines: c.deadlines && { target: c.deadlines.target, cap: c.deadlines.cap },
-    escalated: c.escalated,
-  };
-}
-
-function toCaseView(c: CaseRecord) {
-  return {
-    ...toCaseSummary(c),
-    idempotencyKey: c.idempotencyKey,
-    bodyText: c.bodyText,
-    safeHtml: c.safeHtml,
-    attachments: c.attachments,
-    rawRef: c.rawRef,
-    recordedBy: c.recordedBy,
-    resolvedOnContact: c.resolvedOnContact,
-    classification: c.classification,
-    deadlines: c.deadlines,
-    escalations: c.escalations,
-    journal: c.journal,
-    closedAt: c.closedAt,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-  };
 }

@@ -3,12 +3,14 @@ import type { Logger } from 'pino';
 import { JOB_NAMES, inboundBounceJobSchema } from '@cg/contracts';
 import type { Database, MailOutboundRecord } from '@cg/db';
 import { verifyMessageId, type BounceReport } from '@cg/mail';
-import { journalOnce } from '../mail/case-email-journal';
+import type { CaseLifecycle } from '@cg/core';
+import { journalMailEvent } from '../mail/case-email-journal';
 
 export const INBOUND_BOUNCE_JOB = JOB_NAMES.inboundBounce;
 
 export interface BounceDeps {
   db: Database;
+  lifecycle: Pick<CaseLifecycle, 'mailEvent'>;
   messageIdSecret: string;
   logger: Logger;
 }
@@ -43,16 +45,15 @@ export function inboundBounceHandler(deps: BounceDeps) {
     await db.mailOutbound.markStatus(String(original._id), 'bounced', reason);
     const caseNumber = original.caseNumber ?? undefined;
     if (caseNumber) {
-      const c = await db.cases.findByCaseNumber(caseNumber);
-      if (c) {
-        await journalOnce(db, c, `bounce:${mail.idempotencyKey}`, {
-          at: mail.receivedAt,
-          type: 'email_bounced',
-          actor: { kind: 'system' },
-          message: `Our ${original.kind} to ${failed.join(', ')} bounced (${reason}); the address is marked undeliverable. Reach the customer on another channel.`,
-          data: { rawRef: mail.rawRef, outboundId: String(original._id), failedRecipients: failed },
-        });
-      }
+      await journalMailEvent(deps.lifecycle, caseNumber, {
+        key: `bounce:${mail.idempotencyKey}`,
+        event: 'bounced',
+        kind: original.kind,
+        to: failed.join(', '),
+        at: mail.receivedAt,
+        reason,
+        data: { rawRef: mail.rawRef, outboundId: String(original._id), failedRecipients: failed },
+      });
     }
     await db.mailMessages.setDisposition(mail.idempotencyKey, caseNumber, 'bounce:attached');
     deps.logger.info({ caseNumber, failed, reason }, 'bounce of our message recorded');

@@ -1,24 +1,23 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { JOB_NAMES, intakeEnvelopeSchema, type IntakeEnvelope } from '@cg/contracts';
-import { buildCaseFromEnvelope, buildSearchText, type CaseClassification, type CaseDeadlines } from '@cg/core';
-import { OPEN_STATUSES, type CaseRecord, type CaseRepository } from '@cg/db';
+import { JOB_NAMES, OPEN_STATUSES, intakeEnvelopeSchema, type IntakeEnvelope } from '@cg/contracts';
+import { buildSearchText, type CaseClassification, type CaseDeadlines, type CaseLifecycle, type StoredCase } from '@cg/core';
 
 export const INTAKE_ENVELOPE_JOB = JOB_NAMES.intakeEnvelope;
 export const intakeEnvelopeJobSchema = intakeEnvelopeSchema;
 
 export interface IntakeJobDeps {
-  cases: CaseRepository;
+  /** `receive`: the case's single insert, its first journal from the state machine. */
+  lifecycle: Pick<CaseLifecycle, 'receive'>;
   classify(text: string): CaseClassification;
   computeDeadlines(receivedAt: Date): CaseDeadlines;
   /** Plans the case's deadline checks (idempotent; called on every attempt, so a retry repairs a missed one). */
-  scheduleDeadlineChecks(record: CaseRecord): Promise<void>;
-  /** Email: a reply to an existing case joins it instead of opening a new one (apps/worker/src/outbound). */
+  scheduleDeadlineChecks(record: StoredCase): Promise<void>;
+  /** Email: a reply to an existing case joins it instead of opening a new one (apps/worker/src/mail). */
   attachReply?(envelope: IntakeEnvelope): Promise<IntakeJobResult | null>;
   /** Runs on every attempt once the case exists, e.g. queues the email receipt (idempotent). */
-  afterCase?(record: CaseRecord, envelope: IntakeEnvelope): Promise<void>;
+  afterCase?(record: StoredCase, envelope: IntakeEnvelope): Promise<void>;
   logger: Logger;
-  now?: () => Date;
 }
 
 export interface IntakeJobResult {
@@ -44,7 +43,6 @@ export function intakeEnvelopeHandler(deps: IntakeJobDeps) {
     const envelope: IntakeEnvelope = parsed.data;
     const attached = deps.attachReply ? await deps.attachReply(envelope) : null;
     if (attached) return attached;
-    const now = (deps.now ?? (() => new Date()))();
     const text = [envelope.subject, envelope.bodyText].filter(Boolean).join('\n');
     const classification = deps.classify(text);
     const deadlines = deps.computeDeadlines(new Date(envelope.receivedAt));
@@ -57,9 +55,7 @@ export function intakeEnvelopeHandler(deps: IntakeJobDeps) {
       envelope.customer.email,
       envelope.customer.customerId,
     ]);
-    const { record, created } = await deps.cases.insertIfAbsent(
-      buildCaseFromEnvelope(envelope, classification, deadlines, searchText, now),
-    );
+    const { record, created } = await deps.lifecycle.receive(envelope, classification, deadlines, searchText);
     if (!created && record.caseNumber !== envelope.caseNumber) {
       deps.logger.warn(
         { existing: record.caseNumber, offered: envelope.caseNumber, key: envelope.idempotencyKey },

@@ -2,7 +2,8 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { JOB_NAMES, outboundEmailJobSchema } from '@cg/contracts';
 import type { Database } from '@cg/db';
-import { journalOnce } from '../mail/case-email-journal';
+import type { CaseLifecycle } from '@cg/core';
+import { journalMailEvent } from '../mail/case-email-journal';
 import type { Mailer } from '../mail/mailer';
 import type { AddressRateLimiter } from '../mail/address-rate-limit';
 
@@ -10,6 +11,7 @@ export const OUTBOUND_EMAIL_JOB = JOB_NAMES.outboundEmail;
 
 export interface OutboundEmailDeps {
   db: Database;
+  lifecycle: Pick<CaseLifecycle, 'mailEvent'>;
   mailer: Mailer;
   rateLimiter: AddressRateLimiter;
   logger: Logger;
@@ -43,14 +45,14 @@ export function outboundEmailHandler(deps: OutboundEmailDeps) {
         await deps.db.mailOutbound.markStatus(id, 'suppressed', reason);
         deps.logger.warn({ outboundId: id, to: m.to, kind: m.kind, reason }, 'automatic email suppressed');
         if (m.caseNumber)
-          await journalCase(
-            deps,
-            m.caseNumber,
-            `email-suppressed:${id}`,
-            'email_suppressed',
-            `The ${m.kind} to ${m.to} was not sent: ${reason}.`,
-            { outboundId: id },
-          );
+          await journalMailEvent(deps.lifecycle, m.caseNumber, {
+            key: `email-suppressed:${id}`,
+            event: 'suppressed',
+            kind: m.kind,
+            to: m.to,
+            reason,
+            data: { outboundId: id },
+          });
         return { outboundId: id, status: 'suppressed' };
       }
     }
@@ -63,26 +65,14 @@ export function outboundEmailHandler(deps: OutboundEmailDeps) {
       throw err;
     }
     if (m.caseNumber) {
-      const what = m.kind === 'receipt' ? 'Receipt (phiếu tiếp nhận)' : m.kind === 'reply' ? 'Written answer' : 'Notice';
-      await journalCase(deps, m.caseNumber, `email-sent:${id}`, 'email_sent', `${what} sent by email to ${m.to}.`, {
-        outboundId: id,
-        messageId: m.messageId,
+      await journalMailEvent(deps.lifecycle, m.caseNumber, {
+        key: `email-sent:${id}`,
+        event: 'sent',
         kind: m.kind,
+        to: m.to,
+        data: { outboundId: id, messageId: m.messageId, kind: m.kind },
       });
     }
     return { outboundId: id, status: 'sent' };
   };
-}
-
-async function journalCase(
-  deps: OutboundEmailDeps,
-  caseNumber: string,
-  key: string,
-  type: string,
-  message: string,
-  data: Record<string, unknown>,
-): Promise<void> {
-  const c = await deps.db.cases.findByCaseNumber(caseNumber);
-  if (!c) return;
-  await journalOnce(deps.db, c, key, { at: new Date(), type, actor: { kind: 'system' }, message, data });
 }

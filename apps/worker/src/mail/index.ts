@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JOB_NAMES } from '@cg/contracts';
 import type { MailOutboundConfig } from '@cg/config';
+import type { CaseLifecycle } from '@cg/core';
 import type { Database } from '@cg/db';
 import { createOutboundQueue, type OutboundQueue } from '@cg/queue';
 import { inboundBounceHandler } from '../jobs/inbound-bounce.job';
@@ -28,23 +29,26 @@ export interface MailChannel {
 /** Everything the worker process does for the email channel: sending, bounces, reply threading, receipts, transcripts. */
 export function startMailChannel(deps: {
   db: Database;
+  lifecycle: CaseLifecycle;
   connection: Redis;
   prefix: string;
   config: MailOutboundConfig;
   logger: Logger;
 }): MailChannel {
-  const { db, config, logger } = deps;
+  const { db, lifecycle, config, logger } = deps;
   const queue = createOutboundQueue({ connection: deps.connection, prefix: deps.prefix });
   const mailer = new Mailer(config);
   const send = outboundEmailHandler({
     db,
+    lifecycle,
     mailer,
     rateLimiter: new AddressRateLimiter(deps.connection, deps.prefix, config.MAIL_RATE_LIMIT_PER_HOUR),
     logger,
   });
-  const bounce = inboundBounceHandler({ db, messageIdSecret: config.MAIL_MESSAGE_ID_SECRET, logger });
+  const bounce = inboundBounceHandler({ db, lifecycle, messageIdSecret: config.MAIL_MESSAGE_ID_SECRET, logger });
   const threading = new ReplyThreading({
     db,
+    lifecycle,
     queue,
     messageIdSecret: config.MAIL_MESSAGE_ID_SECRET,
     messageIdDomain: config.MAIL_MESSAGE_ID_DOMAIN,

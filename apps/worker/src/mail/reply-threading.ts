@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
 import { CASE_NUMBER_PATTERN, type IntakeEnvelope } from '@cg/contracts';
-import type { CaseRecord, Database } from '@cg/db';
+import { TransitionRefused, type CaseActor, type CaseLifecycle, type StoredCase } from '@cg/core';
+import type { Database } from '@cg/db';
 import { queueOutboundMail, type OutboundQueue } from '@cg/queue';
 import { caseNumbersInSubject, receiptMail, signMessageId, verifyMessageId } from '@cg/mail';
-import { journalOnce } from './case-email-journal';
 
 export interface ReplyThreadingDeps {
   db: Database;
+  /** Joins replies to cases and reopens closed ones (the only writer of cases). */
+  lifecycle: Pick<CaseLifecycle, 'reopen' | 'customerMessage'>;
   queue: OutboundQueue;
   messageIdSecret: string;
   messageIdDomain: string;
@@ -43,7 +45,7 @@ export class ReplyThreading {
       if (c) return { caseNumber: c.caseNumber, created: false, department: c.department, status: c.status };
     }
 
-    let target: CaseRecord | null = null;
+    let target: StoredCase | null = null;
     let via = '';
     for (const id of [...mail.inReplyTo, ...[...mail.references].reverse()]) {
       const ref = verifyMessageId(this.deps.messageIdSecret, id);
@@ -80,46 +82,37 @@ export class ReplyThreading {
       }
       reopen = true;
     }
-    const status = reopen ? (target.department === 'triage' ? 'triage' : 'routed') : target.status;
-    await journalOnce(
-      db,
-      target,
-      `email:${envelope.idempotencyKey}`,
-      {
-        at: new Date(envelope.receivedAt),
-        type: 'customer_email',
-        actor: { kind: 'customer', ...(envelope.customer.name ? { name: envelope.customer.name } : {}) },
-        message: `The customer wrote again by email (matched by ${via})${envelope.attachments.length ? ` with ${envelope.attachments.length} attachment(s)` : ''}.`,
-        data: {
-          rawRef: envelope.rawRef,
-          subject: envelope.subject,
-          excerpt: envelope.bodyText.slice(0, 500),
-          attachments: envelope.attachments.map((a) => a.id),
-        },
+    const customer: CaseActor = { kind: 'customer', ...(envelope.customer.name ? { name: envelope.customer.name } : {}) };
+    if (reopen) {
+      try {
+        // A new target from now, and new deadline checks (the lifecycle's onDeadlinesChanged).
+        await this.deps.lifecycle.reopen(target.caseNumber, customer, {
+          reason: `the customer replied by email (closed less than ${this.deps.reopenWindowDays} days ago)`,
+          via: 'email',
+        });
+      } catch (err) {
+        if (!(err instanceof TransitionRefused)) throw err; // reopened meanwhile (e.g. a retried job): just join
+      }
+    }
+    const joined = await this.deps.lifecycle.customerMessage(target.caseNumber, customer, {
+      key: `email:${envelope.idempotencyKey}`,
+      channel: 'email',
+      at: new Date(envelope.receivedAt),
+      matchedBy: via,
+      data: {
+        rawRef: envelope.rawRef,
+        subject: envelope.subject,
+        excerpt: envelope.bodyText.slice(0, 500),
+        attachments: envelope.attachments.map((a) => a.id),
       },
-      {
-        attachments: envelope.attachments,
-        ...(reopen
-          ? {
-              set: { status },
-              unset: ['closedAt'],
-              more: [
-                {
-                  at: now,
-                  type: 'reopened',
-                  actor: { kind: 'customer' },
-                  message: `Reopened by the customer's email reply (closed less than ${this.deps.reopenWindowDays} days ago).`,
-                },
-              ],
-            }
-          : {}),
-      },
-    );
+      attachments: envelope.attachments,
+    });
+    const status = joined.case.status;
     await db.mailMessages.setDisposition(envelope.idempotencyKey, target.caseNumber, reopen ? 'reopened' : 'attached');
     return { caseNumber: target.caseNumber, created: false, department: target.department, status };
   }
 
-  async afterCase(record: CaseRecord, envelope: IntakeEnvelope): Promise<void> {
+  async afterCase(record: StoredCase, envelope: IntakeEnvelope): Promise<void> {
     if (envelope.channel !== 'email') return;
     const { db } = this.deps;
     const mail = await db.mailMessages.findByIdempotencyKey(envelope.idempotencyKey);

@@ -18,6 +18,34 @@ export const PERMISSIONS = {
   'livechat:answer': ['cs_agent', 'supervisor'],
   /** Send a written answer to the customer by email (threaded under the case's conversation). */
   'cases:reply': ['cs_agent', 'supervisor'],
+  /** Step 2: confirm the complaint with the customer (how, what they ask for, priority). */
+  'cases:verify': ['cs_agent', 'supervisor'],
+  /** Step 3: take a case from the department queue, or give it back. */
+  'cases:claim': ['department_staff', 'supervisor'],
+  /** Step 3: give a case to a named member of its department. */
+  'cases:assign': ['supervisor'],
+  /** Internal notes: staff only, never sent to the customer. */
+  'cases:note': ['hotline_operator', 'postal_clerk', 'cs_agent', 'department_staff', 'supervisor'],
+  /** Bring other departments in as collaborators. */
+  'cases:collaborate': ['cs_agent', 'department_staff', 'supervisor'],
+  /** Move a case to another department, with a reason. */
+  'cases:transfer': ['cs_agent', 'department_staff', 'supervisor'],
+  /** Ask a supervisor to decide ("beyond my authority"). */
+  'cases:escalate': ['cs_agent', 'department_staff', 'supervisor'],
+  /** Report the findings, cause and remedy back to customer support. */
+  'cases:report': ['department_staff', 'supervisor'],
+  /** Step 4: draft the answer to the customer. */
+  'cases:draft': ['cs_agent', 'supervisor'],
+  /** Step 4: sign off (or return) a written answer. */
+  'cases:approve': ['supervisor'],
+  /** Step 4: record that the answer reached the customer (email, chat, callback, letter posted). */
+  'cases:deliver': ['hotline_operator', 'postal_clerk', 'cs_agent', 'supervisor'],
+  /** A hotline or livechat case resolved during the contact, with the customer's agreement. */
+  'cases:resolve-on-contact': ['hotline_operator', 'cs_agent', 'supervisor'],
+  /** Step 5: close with root cause and lesson learned. */
+  'cases:close': ['cs_agent', 'supervisor'],
+  /** Step 5: the customer is not satisfied and comes back. */
+  'cases:reopen': ['hotline_operator', 'cs_agent', 'supervisor'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

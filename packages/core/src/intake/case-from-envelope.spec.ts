@@ -17,9 +17,11 @@ const envelope: IntakeEnvelope = {
   resolvedOnContact: false,
 };
 const deadlines: CaseDeadlines = {
-  target: { dueAt: new Date('2026-03-09T17:00:00Z'), dueDate: '2026-03-09' },
-  cap: { dueAt: new Date('2026-03-30T17:00:00Z'), dueDate: '2026-03-30' },
-  policy: '5 working days, cap 20 working days',
+  target: { dueAt: new Date('2026-03-09T17:00:00Z'), dueDate: '2026-03-09', workingDays: 5 },
+  cap: { dueAt: new Date('2026-03-30T17:00:00Z'), dueDate: '2026-03-30', length: 20, unit: 'working_days' },
+  policy: { targetWorkingDays: 5, capLength: 20, capUnit: 'working_days' },
+  explanation: { receivedLocal: '', countingStartsOn: '', skipped: [], makeupWorkingDays: [], provisional: false, notes: [] },
+  extensions: [],
 };
 const cls = (over: Partial<CaseClassification> = {}): CaseClassification => ({
   department: 'technical',
@@ -56,6 +58,11 @@ describe('buildCaseFromEnvelope', () => {
     expect(c.journal[1]!.message).toBe(
       'Classifier not confident (best guess hosting at 40%): manual triage needed. Urgency: data_loss → priority urgent.',
     );
+  });
+
+  it('starts every lifecycle field at its default (version 0, no owner)', () => {
+    const c = buildCaseFromEnvelope(envelope, cls(), deadlines, 'x', now);
+    expect(c).toMatchObject({ version: 0, owner: null, collaborators: [], reopenCount: 0, escalated: false, escalations: [] });
   });
 
   it('closes a complaint resolved on first contact and says so in the journal', () => {

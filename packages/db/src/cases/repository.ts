@@ -1,47 +1,48 @@
 import type { Connection, Model } from 'mongoose';
 import type { CaseStatus, Channel } from '@cg/contracts';
-import type { CaseDeadlines, JournalEntry, NewCaseFields } from '@cg/core';
+import type { CaseData, CaseStore, CaseUpdate, StoredCase } from '@cg/core';
 import { isDuplicateKeyError } from '../connection';
-import { caseSchema, type CaseDocument } from './schema';
+import { caseSchema } from './schema';
 
-export type CaseRecord = CaseDocument & { _id: unknown; createdAt: Date; updatedAt: Date };
+/** A stored case as the repository returns it: @cg/core's CaseData plus the database's fields. */
+export type CaseRecord = StoredCase & { _id: unknown };
 
-/** Cases still being worked on: deadline checks and escalations apply only to these. */
-export const OPEN_STATUSES: CaseStatus[] = ['triage', 'routed', 'in_progress'];
+export { OPEN_STATUSES } from '@cg/contracts';
 
 export interface CaseListFilter {
   department?: string;
+  /** Department staff's scope: cases of this department or that it collaborates on. */
+  visibleToDepartment?: string;
   status?: CaseStatus;
   channel?: Channel;
   /** Already folded (see foldForSearch); matched as a substring of the folded text or the case number. */
   q?: string;
   escalated?: boolean;
+  idempotencyKey?: string;
+  customerEmail?: string;
 }
 
-export class CaseRepository {
-  readonly model: Model<CaseDocument>;
+/**
+ * Cases in MongoDB. The model stays inside: apps read through these methods, and every change
+ * after the insert goes through @cg/core's CaseLifecycle, which calls `updateIfVersion`.
+ */
+export class CaseRepository implements CaseStore {
+  private readonly model: Model<CaseData>;
 
   constructor(connection: Connection) {
-    this.model = connection.model<CaseDocument>('Case', caseSchema);
+    this.model = connection.model<CaseData>('Case', caseSchema as never);
   }
 
   /**
    * Inserts the case unless one with the same (channel, idempotencyKey) exists; the unique
    * index decides, so two workers racing on the same complaint create exactly one case.
    */
-  async insertIfAbsent(doc: NewCaseFields): Promise<{ record: CaseRecord; created: boolean }> {
+  async insertIfAbsent(doc: CaseData): Promise<{ record: CaseRecord; created: boolean }> {
     try {
       // Straight to the driver: the document is built and typed by our own code, and mongoose's
       // casting of this large nested document was the worker's largest CPU cost per case.
       const now = new Date();
-      const record = {
-        ...doc,
-        escalated: false,
-        escalations: [],
-        escalationCount: 0,
-        createdAt: now,
-        updatedAt: now,
-      } as unknown as CaseRecord;
+      const record = { ...doc, createdAt: now, updatedAt: now } as CaseRecord;
       await this.model.collection.insertOne(record as never);
       return { record, created: true };
     } catch (err) {
@@ -61,99 +62,49 @@ export class CaseRepository {
   }
 
   /**
-   * Records one deadline check on an open case, once per (kind, due date). Optimistic
-   * concurrency on `escalationCount`: FerretDB v1 does not give `{'escalations.key': {$ne: k}}`
-   * MongoDB's "no element has k" meaning on arrays of documents, so the check is done here and
-   * the write only lands if nobody else escalated the case in between. Returns false when
-   * nothing was written (already recorded, or the case is no longer open).
+   * The lifecycle's only write: applies `update` if the case is still at `expectedVersion`
+   * (version 0 also matches a case stored before versions existed). Returns the updated case,
+   * or null when someone else wrote first. On FerretDB v1 this condition is not atomic on its
+   * own; the CaseLifecycle's per-case lease makes writers take turns, and this check stops one
+   * whose lease ran out.
    */
-  async recordEscalation(caseNumber: string, e: EscalationUpdate): Promise<boolean> {
-    const key = `${e.kind}@${e.dueDate}`;
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const current = await this.model.findOne({ caseNumber }, { status: 1, escalations: 1, escalationCount: 1 }).lean<CaseRecord>().exec();
-      if (!current || !OPEN_STATUSES.includes(current.status)) return false;
-      if (current.escalations?.some((x) => x.key === key)) return false;
-      const res = await this.model
-        .updateOne(
-          { caseNumber, status: { $in: OPEN_STATUSES }, escalationCount: current.escalationCount ?? 0 },
-          {
-            $inc: { escalationCount: 1 },
-            $push: { escalations: { key, kind: e.kind, dueDate: e.dueDate, at: e.at, level: e.level }, journal: e.journal },
-            $set: { ...(e.level === 'supervisor' ? { escalated: true } : {}), ...(e.priority ? { priority: e.priority } : {}) },
-          },
-        )
-        .exec();
-      if (res.modifiedCount === 1) return true;
-    }
-    throw new Error(`case ${caseNumber}: escalation kept conflicting with concurrent updates`);
+  async updateIfVersion(caseNumber: string, expectedVersion: number, update: CaseUpdate): Promise<CaseRecord | null> {
+    const filter =
+      expectedVersion === 0
+        ? { caseNumber, $or: [{ version: 0 }, { version: { $exists: false } }] }
+        : { caseNumber, version: expectedVersion };
+    const push: Record<string, unknown> = {};
+    if (update.pushJournal.length) push.journal = { $each: update.pushJournal };
+    if (update.pushAttachments.length) push.attachments = { $each: update.pushAttachments };
+    const unset = update.unset.filter((f) => !(f in update.set));
+    const result = await this.model.collection.findOneAndUpdate(
+      filter,
+      {
+        $set: { ...update.set, updatedAt: new Date() },
+        ...(Object.keys(push).length ? { $push: push } : {}),
+        ...(unset.length ? { $unset: Object.fromEntries(unset.map((f) => [f, ''])) } : {}),
+      } as never,
+      { returnDocument: 'after' },
+    );
+    return (result as unknown as CaseRecord | null) ?? null;
   }
 
-  /**
-   * Replaces the deadlines after an approved extension, only if the target is still the one
-   * the approver saw (optimistic concurrency on the due date). Returns the updated case or null.
-   */
-  async applyExtension(
-    caseNumber: string,
-    expectedTargetDueDate: string,
-    deadlines: CaseDeadlines,
-    journal: JournalEntry,
-  ): Promise<CaseRecord | null> {
-    return this.model
-      .findOneAndUpdate(
-        { caseNumber, 'deadlines.target.dueDate': expectedTargetDueDate },
-        { $set: { deadlines }, $push: { journal } },
-        { returnDocument: 'after' },
-      )
-      .lean<CaseRecord>()
-      .exec();
+  async count(filter: CaseListFilter = {}): Promise<number> {
+    return this.model.countDocuments(toQuery(filter)).exec();
   }
 
-  /**
-   * A staff correction of the department: moves the case to that department's queue (from
-   * triage or another department) and journals who did it. Only open cases are moved.
-   */
-  async reclassify(
-    caseNumber: string,
-    change: { department: string; by: JournalEntry['actor']; at: Date; note?: string; previous: string },
-  ): Promise<CaseRecord | null> {
-    return this.model
-      .findOneAndUpdate(
-        { caseNumber, status: { $in: ['triage', 'routed'] } },
-        {
-          $set: {
-            department: change.department,
-            status: 'routed',
-            'classification.department': change.department,
-            'classification.method': 'manual',
-            'classification.abstained': false,
-            'classification.classifiedAt': change.at,
-          },
-          $push: {
-            journal: {
-              at: change.at,
-              type: 'reclassified',
-              actor: change.by,
-              message: `Department corrected from ${change.previous} to ${change.department}${change.note ? `: ${change.note}` : ''}.`,
-              data: { from: change.previous, to: change.department },
-            },
-          },
-        },
-        { returnDocument: 'after' },
-      )
-      .lean<CaseRecord>()
-      .exec();
+  /** Removes a case for good (whoever deletes an email case records its tombstone first). */
+  async deleteByCaseNumber(caseNumber: string): Promise<boolean> {
+    return (await this.model.deleteOne({ caseNumber }).exec()).deletedCount === 1;
+  }
+
+  /** When each case was received and stored (the intake benchmark's latency). */
+  async intakeTimes(): Promise<Array<{ receivedAt: Date; createdAt: Date }>> {
+    return this.model.find({}, { receivedAt: 1, createdAt: 1 }).lean<Array<{ receivedAt: Date; createdAt: Date }>>().exec();
   }
 
   async list(filter: CaseListFilter, page: { offset: number; limit: number }): Promise<{ items: CaseRecord[]; total: number }> {
-    const query: Record<string, unknown> = {};
-    if (filter.department) query.department = filter.department;
-    if (filter.status) query.status = filter.status;
-    if (filter.channel) query.channel = filter.channel;
-    if (filter.escalated !== undefined) query.escalated = filter.escalated;
-    if (filter.q) {
-      const pattern = escapeRegex(filter.q);
-      query.$or = [{ caseNumber: filter.q.toUpperCase() }, { searchText: { $regex: pattern } }];
-    }
+    const query = toQuery(filter);
     const [items, total] = await Promise.all([
       this.model
         .find(query)
@@ -169,14 +120,24 @@ export class CaseRepository {
   }
 }
 
-export interface EscalationUpdate {
-  kind: string;
-  dueDate: string;
-  level: 'department' | 'supervisor';
-  at: Date;
-  journal: JournalEntry;
-  /** Raise the priority to this (callers never lower it). */
-  priority?: 'high' | 'urgent';
+function toQuery(filter: CaseListFilter): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  const and: Array<Record<string, unknown>> = [];
+  if (filter.department) query.department = filter.department;
+  if (filter.visibleToDepartment)
+    and.push({ $or: [{ department: filter.visibleToDepartment }, { collaborators: filter.visibleToDepartment }] });
+  if (filter.status) query.status = filter.status;
+  if (filter.channel) query.channel = filter.channel;
+  if (filter.escalated !== undefined) query.escalated = filter.escalated;
+  if (filter.idempotencyKey) query.idempotencyKey = filter.idempotencyKey;
+  if (filter.customerEmail) query['customer.email'] = filter.customerEmail;
+  if (filter.q) {
+    const pattern = escapeRegex(filter.q);
+    and.push({ $or: [{ caseNumber: filter.q.toUpperCase() }, { searchText: { $regex: pattern } }] });
+  }
+  if (and.length === 1) Object.assign(query, and[0]);
+  else if (and.length > 1) query.$and = and;
+  return query;
 }
 
 function escapeRegex(s: string): string {

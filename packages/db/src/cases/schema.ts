@@ -1,5 +1,10 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema } from 'mongoose';
 import { CASE_STATUSES, CHANNELS, PRIORITIES, STAFF_ROLES } from '@cg/contracts';
+
+/*
+ * The stored form of @cg/core's CaseData (packages/core/src/case-lifecycle/case-data.ts), the one
+ * definition of a case's shape: the repository's records are typed by it, not by this schema.
+ */
 
 const actorSchema = new Schema(
   {
@@ -34,17 +39,21 @@ const deadlineSchema = new Schema(
   { _id: false },
 );
 
-/** A deadline check that found the case still open. */
+/** A deadline check that found the case open, or a person's escalation to a supervisor. */
 const escalationSchema = new Schema(
   {
-    key: { type: String, required: true }, // kind@dueDate: one record per check
-    kind: { type: String, required: true }, // target_due_soon | target_breached | cap_breached
-    dueDate: { type: String, required: true },
+    key: { type: String, required: true }, // kind@dueDate: one record per check; manual@<time> for people
+    kind: { type: String, required: true }, // target_due_soon | target_breached | cap_breached | manual
+    dueDate: String,
     at: { type: Date, required: true },
     level: { type: String, required: true }, // department | supervisor
+    reason: String,
+    by: { type: Schema.Types.Mixed },
   },
   { _id: false },
 );
+
+const staffRefSchema = new Schema({ id: { type: String, required: true }, name: String, role: String }, { _id: false });
 
 export const caseSchema = new Schema(
   {
@@ -97,14 +106,27 @@ export const caseSchema = new Schema(
       /** Supervisor-approved extensions of the target, oldest first. */
       extensions: { type: [Schema.Types.Mixed], default: [] },
     },
-    /** Supervisors' attention: set when a deadline check finds the case open past its target. */
+    /** Optimistic concurrency: every CaseLifecycle write conditions on it and increments it. */
+    version: { type: Number, default: 0 },
+    /** Supervisors' attention: set when a deadline check finds the case open past its target, or a person escalates. */
     escalated: { type: Boolean, default: false },
     escalations: { type: [escalationSchema], default: [] },
-    /** Version counter of `escalations`, for optimistic concurrency (see recordEscalation). */
-    escalationCount: { type: Number, default: 0 },
+    /** The department member working the case (claimed or assigned); null while it waits in the queue. */
+    owner: { type: staffRefSchema, default: null },
+    /** Other departments brought in (the case is visible to them). */
+    collaborators: { type: [String], default: [] },
+    answerInWriting: { type: Boolean, default: false },
+    verification: { type: Schema.Types.Mixed },
+    report: { type: Schema.Types.Mixed },
+    /** The answer: draft, sign-off (written answers), delivery. */
+    answer: { type: Schema.Types.Mixed },
+    rootCause: { type: Schema.Types.Mixed },
+    reopenCount: { type: Number, default: 0 },
+    surveys: { type: [Schema.Types.Mixed], default: [] },
     /** Folded (no diacritics, lowercase) text for `q` searches; FerretDB has no text indexes. */
     searchText: { type: String, required: true },
     journal: { type: [journalEntrySchema], default: [] },
+    answeredAt: Date,
     closedAt: Date,
   },
   { timestamps: true, collection: 'cases', minimize: false },
@@ -122,5 +144,5 @@ caseSchema.index({ channel: 1, receivedAt: -1 });
 caseSchema.index({ receivedAt: -1 });
 // The supervisors' list: escalated cases still open.
 caseSchema.index({ escalated: 1, status: 1 });
-
-export type CaseDocument = InferSchemaType<typeof caseSchema>;
+// Cases a department collaborates on.
+caseSchema.index({ collaborators: 1 });

@@ -1,0 +1,179 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { CASE_NUMBER_PATTERN, DEPARTMENT_CODE_PATTERN, PRIORITIES, TRIAGE, VERIFICATION_METHODS, DEFAULT_ROOT_CAUSES } from '@cg/contracts';
+import {
+  allowedActions,
+  type CaseActor,
+  type CaseLifecycle,
+  type CaseResult,
+  type Permission,
+  type StaffPrincipal,
+  type StaffTokenService,
+} from '@cg/core';
+import type { StaffUserRepository } from '@cg/db';
+import { HttpProblem, parseRequest } from '../http/problem';
+import { currentStaff, requireStaff } from '../http/staff-auth';
+
+const paramsSchema = z.object({ caseNumber: z.string().toUpperCase().regex(CASE_NUMBER_PATTERN, 'a case number such as KN26-00042') });
+const text = (max: number, what: string) => z.string().trim().min(1, `${what} is required`).max(max);
+const department = z.string().regex(DEPARTMENT_CODE_PATTERN, 'a department code such as domain');
+
+/** The request bodies of the case actions, one per route (all `.strict()`: unknown fields are a 400). */
+const bodies = {
+  verify: z
+    .object({
+      how: z.enum(VERIFICATION_METHODS),
+      customerRequest: z.string().trim().max(2000).optional(),
+      priority: z.enum(PRIORITIES).optional(),
+      note: z.string().trim().max(2000).optional(),
+    })
+    .strict(),
+  empty: z.object({}).strict(),
+  release: z.object({ reason: z.string().trim().max(1000).optional() }).strict(),
+  assign: z.object({ assignee: z.email('the assignee’s staff email'), note: z.string().trim().max(1000).optional() }).strict(),
+  note: z.object({ text: text(10_000, 'the note') }).strict(),
+  collaborate: z
+    .object({
+      departments: z.array(department).min(1, 'name at least one department').max(10),
+      note: z.string().trim().max(1000).optional(),
+    })
+    .strict(),
+  transfer: z.object({ department, reason: text(2000, 'the reason').pipe(z.string().min(5, 'say why')) }).strict(),
+  escalate: z.object({ reason: text(2000, 'the reason').pipe(z.string().min(5, 'say why')) }).strict(),
+  report: z
+    .object({
+      findings: text(5000, 'the findings'),
+      cause: text(2000, 'the cause'),
+      remedy: text(2000, 'the remedy'),
+      tellCustomer: z.string().trim().max(2000).optional(),
+    })
+    .strict(),
+  draft: z.object({ text: text(50_000, 'the answer'), answerInWriting: z.boolean().optional() }).strict(),
+  approve: z.object({ comment: z.string().trim().max(2000).optional() }).strict(),
+  return: z.object({ comment: text(2000, 'a comment for the drafter') }).strict(),
+  deliver: z
+    .object({ via: z.enum(['email', 'livechat', 'hotline', 'postal']).optional(), note: z.string().trim().max(2000).optional() })
+    .strict(),
+  resolveOnContact: z.object({ note: text(2000, 'what was agreed with the customer') }).strict(),
+  close: z
+    .object({
+      rootCause: z.enum(DEFAULT_ROOT_CAUSES),
+      lessonLearned: text(5000, 'the lesson learned'),
+      customerAccepted: z.boolean({ error: 'say whether the customer accepted the outcome (true or false)' }),
+    })
+    .strict(),
+  reopen: z
+    .object({ reason: text(2000, 'the customer’s reason'), via: z.enum(['hotline', 'email', 'livechat', 'postal']).optional() })
+    .strict(),
+};
+
+/** The lifecycle's actor for a signed-in staff member. */
+export function staffActor(staff: StaffPrincipal): CaseActor {
+  return {
+    kind: 'staff',
+    id: staff.staffId,
+    name: staff.name,
+    role: staff.role,
+    email: staff.email,
+    ...(staff.department ? { department: staff.department } : {}),
+  };
+}
+
+function view(result: CaseResult) {
+  return { ...result.case, allowedActions: allowedActions(result.case.status), changed: result.changed };
+}
+
+/**
+ * Steps 2–5 of the procedure over HTTP: every route validates its body (400 naming the fields),
+ * checks the permission (403), and calls the CaseLifecycle, whose errors become 404 (unknown case,
+ * or another department's for department staff), 409 (not allowed in the current state: the
+ * problem names the state and the allowed actions) and 403 (see http/case-problems.ts).
+ */
+export function caseActionRoutes(deps: {
+  lifecycle: CaseLifecycle;
+  tokens: StaffTokenService;
+  staffUsers: Pick<StaffUserRepository, 'findByEmail'>;
+  departments: () => readonly string[];
+}): Router {
+  const router = Router();
+  const { lifecycle } = deps;
+
+  const knownDepartments = (field: string, codes: string[]) => {
+    const unknown = codes.filter((d) => d === TRIAGE || !deps.departments().includes(d));
+    if (unknown.length) {
+      throw new HttpProblem(400, 'validation_failed', 'Unknown department', `Fix these fields: ${field}`, [
+        { field, code: 'invalid_value', message: `one of ${deps.departments().join(', ')} (not ${unknown.join(', ')})` },
+      ]);
+    }
+  };
+
+  /** POST /:caseNumber/<path>: parse, authorize, call the lifecycle, answer the updated case. */
+  const action = <S extends z.ZodType>(
+    path: string,
+    permission: Permission,
+    schema: S,
+    run: (caseNumber: string, actor: CaseActor, body: z.infer<S>, req: Request) => Promise<CaseResult>,
+  ) => {
+    router.post(`/:caseNumber/${path}`, requireStaff(deps.tokens, permission), async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const body = parseRequest(schema, req.body ?? {}, 'body');
+      res.json(view(await run(caseNumber, staffActor(currentStaff(req)), body, req)));
+    });
+  };
+
+  action('verify', 'cases:verify', bodies.verify, (n, actor, b) => lifecycle.verify(n, actor, b));
+  action('claim', 'cases:claim', bodies.empty, (n, actor) => lifecycle.claim(n, actor));
+  action('release', 'cases:claim', bodies.release, (n, actor, b) => lifecycle.release(n, actor, b));
+  action('assign', 'cases:assign', bodies.assign, async (n, actor, b) => {
+    const user = await deps.staffUsers.findByEmail(b.assignee.toLowerCase());
+    if (!user || user.active === false || !['department_staff', 'supervisor'].includes(user.role)) {
+      throw new HttpProblem(400, 'validation_failed', 'Unknown assignee', 'Fix these fields: assignee', [
+        { field: 'assignee', code: 'invalid_value', message: 'the email of an active department staff member or supervisor' },
+      ]);
+    }
+    return lifecycle.assign(n, actor, {
+      assignee: {
+        id: String(user._id),
+        name: user.displayName,
+        role: user.role,
+        ...(user.role === 'department_staff' && user.department ? { department: user.department } : {}),
+      },
+      ...(b.note ? { note: b.note } : {}),
+    });
+  });
+  action('notes', 'cases:note', bodies.note, (n, actor, b) => lifecycle.note(n, actor, b));
+  action('collaborators', 'cases:collaborate', bodies.collaborate, (n, actor, b) => {
+    knownDepartments('departments', b.departments);
+    return lifecycle.collaborate(n, actor, b);
+  });
+  action('transfer', 'cases:transfer', bodies.transfer, (n, actor, b) => {
+    knownDepartments('department', [b.department]);
+    return lifecycle.transfer(n, actor, b);
+  });
+  action('escalate', 'cases:escalate', bodies.escalate, (n, actor, b) => lifecycle.escalate(n, actor, b));
+  action('report', 'cases:report', bodies.report, (n, actor, b) => lifecycle.report(n, actor, b));
+  action('answer', 'cases:draft', bodies.draft, (n, actor, b) => lifecycle.draft(n, actor, b));
+  action('answer/approve', 'cases:approve', bodies.approve, (n, actor, b) => lifecycle.approve(n, actor, b));
+  action('answer/return', 'cases:approve', bodies.return, (n, actor, b) => lifecycle.return(n, actor, b));
+  action('deliver', 'cases:deliver', bodies.deliver, (n, actor, b) => lifecycle.deliver(n, actor, b));
+  action('resolve-on-contact', 'cases:resolve-on-contact', bodies.resolveOnContact, (n, actor, b) =>
+    lifecycle.resolveOnContact(n, actor, b),
+  );
+  action('close', 'cases:close', bodies.close, (n, actor, b) => lifecycle.close(n, actor, b));
+  action('reopen', 'cases:reopen', bodies.reopen, (n, actor, b) => lifecycle.reopen(n, actor, b));
+
+  /** The handling journal (append-only), oldest first, with what may be done next. */
+  router.get('/:caseNumber/journal', requireStaff(deps.tokens, 'cases:read'), async (req, res) => {
+    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+    const c = await lifecycle.get(caseNumber, staffActor(currentStaff(req)));
+    res.json({
+      caseNumber: c.caseNumber,
+      status: c.status,
+      allowedActions: allowedActions(c.status),
+      version: c.version,
+      items: c.journal,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,229 @@
+import type { CaseStatus, Channel, IntakeEnvelope, Priority, StaffRole, VerificationMethod } from '@cg/contracts';
+import type { CaseDeadlines } from '../deadlines/case-deadlines';
+
+/**
+ * The shape of a case, written once. The MongoDB schema (packages/db/src/cases/schema.ts) stores
+ * exactly these fields, the repository returns them, and the API's views are derived from them
+ * (`toCaseView`, `toCaseSummary`). Only the CaseLifecycle changes a case after its insert.
+ */
+
+/** Who did something, as the journal records it. */
+export interface JournalActor {
+  kind: 'system' | 'staff' | 'customer';
+  id?: string;
+  name?: string;
+  role?: string;
+}
+
+/** One line of the handling journal (nhật ký xử lý). Append-only; built only by the state machine. */
+export interface JournalEntry {
+  at: Date;
+  type: string;
+  actor: JournalActor;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** Who fires an action on the lifecycle. */
+export type CaseActor =
+  | { kind: 'staff'; id: string; name: string; role: StaffRole; department?: string; email?: string }
+  | { kind: 'system' }
+  | { kind: 'customer'; name?: string };
+
+export interface StaffRef {
+  id: string;
+  name: string;
+  role?: string;
+}
+
+export interface CaseClassificationRecord {
+  /** A department code, or `triage` when the classifier abstained. */
+  department: string;
+  bestGuess: string;
+  confidence: number;
+  runnerUp?: { department: string; confidence: number };
+  abstained: boolean;
+  method: 'rules' | 'model' | 'manual';
+  evidence: string[];
+  classifiedAt: Date;
+}
+
+/** A deadline check that found the case open, or a person's escalation to a supervisor. */
+export interface CaseEscalation {
+  /** kind@dueDate for deadline checks (one record per check); manual@<time> for people's escalations. */
+  key: string;
+  kind: string; // target_due_soon | target_breached | cap_breached | manual
+  dueDate?: string;
+  at: Date;
+  level: 'department' | 'supervisor';
+  reason?: string;
+  by?: StaffRef;
+}
+
+export interface CaseVerification {
+  by: StaffRef;
+  at: Date;
+  how: VerificationMethod;
+  /** The customer's request, in their words. */
+  customerRequest?: string;
+}
+
+/** The department's report to customer support (step 3 → 4). */
+export interface CaseReport {
+  by: StaffRef;
+  at: Date;
+  findings: string;
+  cause: string;
+  remedy: string;
+  /** Something the customer must be told specifically. */
+  tellCustomer?: string;
+}
+
+/** The answer to the customer: drafted, (for written answers) signed off, delivered. */
+export interface CaseAnswer {
+  text: string;
+  /** A written answer needs a supervisor's approval before it may be delivered. */
+  written: boolean;
+  status: 'pending_approval' | 'ready' | 'returned' | 'delivered';
+  draftedBy: StaffRef;
+  draftedAt: Date;
+  approvedBy?: StaffRef;
+  approvedAt?: Date;
+  returnedBy?: StaffRef;
+  returnedAt?: Date;
+  returnComment?: string;
+  deliveredBy?: JournalActor;
+  deliveredAt?: Date;
+  deliveredVia?: string;
+}
+
+export interface CaseRootCause {
+  category: string;
+  lessonLearned: string;
+  customerAccepted: boolean;
+  by: StaffRef;
+  at: Date;
+}
+
+export interface CaseSurvey {
+  rating: number;
+  comment?: string;
+  at: Date;
+  /** The staff member who answered (delivered) the answer the customer rates. */
+  answeredBy?: JournalActor;
+  /** Which closing of the case it rates (0 = the first). */
+  afterReopen: number;
+}
+
+export interface CaseData {
+  caseNumber: string;
+  channel: Channel;
+  idempotencyKey: string;
+  status: CaseStatus;
+  /** The queue the case sits in: a department code or `triage`. */
+  department: string;
+  priority: Priority;
+  customer: IntakeEnvelope['customer'];
+  subject?: string;
+  bodyText: string;
+  safeHtml?: string;
+  attachments: IntakeEnvelope['attachments'];
+  receivedAt: Date;
+  rawRef: string;
+  recordedBy?: IntakeEnvelope['recordedBy'];
+  resolvedOnContact: boolean;
+  classification: CaseClassificationRecord;
+  deadlines: CaseDeadlines;
+  /** Folded (no diacritics, lowercase) text for `q` searches; FerretDB has no text indexes. */
+  searchText: string;
+  journal: JournalEntry[];
+
+  /** Optimistic concurrency: every lifecycle write conditions on it and increments it. */
+  version: number;
+  /** Supervisors' attention: a deadline breach or a person's escalation. */
+  escalated: boolean;
+  escalations: CaseEscalation[];
+  /** Department staff member working the case (claimed or assigned); null when in the queue. */
+  owner: StaffRef | null;
+  /** Other departments brought in: the case is visible to them. */
+  collaborators: string[];
+  /** Any case can be marked to need a written answer, whatever its channel. */
+  answerInWriting: boolean;
+  verification?: CaseVerification;
+  report?: CaseReport;
+  answer?: CaseAnswer;
+  rootCause?: CaseRootCause;
+  reopenCount: number;
+  surveys: CaseSurvey[];
+  answeredAt?: Date;
+  closedAt?: Date;
+}
+
+/** A stored case: the data plus what the database adds. */
+export type StoredCase = CaseData & { createdAt: Date; updatedAt: Date };
+
+/** The defaults every new case starts with (the lifecycle fields). */
+export function newCaseDefaults(): Pick<
+  CaseData,
+  'version' | 'escalated' | 'escalations' | 'owner' | 'collaborators' | 'answerInWriting' | 'reopenCount' | 'surveys'
+> {
+  return {
+    version: 0,
+    escalated: false,
+    escalations: [],
+    owner: null,
+    collaborators: [],
+    answerInWriting: false,
+    reopenCount: 0,
+    surveys: [],
+  };
+}
+
+/** Fills lifecycle fields missing on cases written before they existed. */
+export function withCaseDefaults<T extends Partial<CaseData>>(c: T): T & ReturnType<typeof newCaseDefaults> {
+  const d = newCaseDefaults();
+  return {
+    ...c,
+    version: c.version ?? d.version,
+    escalated: c.escalated ?? d.escalated,
+    escalations: c.escalations ?? d.escalations,
+    owner: c.owner ?? d.owner,
+    collaborators: c.collaborators ?? d.collaborators,
+    answerInWriting: c.answerInWriting ?? d.answerInWriting,
+    reopenCount: c.reopenCount ?? d.reopenCount,
+    surveys: c.surveys ?? d.surveys,
+  };
+}
+
+/** What a queue list shows of a case. */
+export type CaseSummaryView = Pick<
+  CaseData,
+  'caseNumber' | 'status' | 'channel' | 'department' | 'priority' | 'customer' | 'subject' | 'receivedAt' | 'escalated' | 'owner'
+> & { deadlines: Pick<CaseDeadlines, 'target' | 'cap'> | undefined; collaborators: string[] };
+
+/** The whole case as staff see it (everything but the search text). */
+export type CaseView = Omit<StoredCase, 'searchText'>;
+
+export function toCaseSummary(c: Pick<StoredCase, keyof CaseSummaryView | 'deadlines'>): CaseSummaryView {
+  return {
+    caseNumber: c.caseNumber,
+    status: c.status,
+    channel: c.channel,
+    department: c.department,
+    priority: c.priority,
+    customer: c.customer,
+    subject: c.subject,
+    receivedAt: c.receivedAt,
+    deadlines: c.deadlines && { target: c.deadlines.target, cap: c.deadlines.cap },
+    escalated: c.escalated ?? false,
+    owner: c.owner ?? null,
+    collaborators: c.collaborators ?? [],
+  };
+}
+
+export function toCaseView(c: StoredCase): CaseView {
+  const { searchText: _omit, ...rest } = withCaseDefaults(c);
+  delete (rest as { _id?: unknown })._id;
+  delete (rest as { __v?: unknown }).__v;
+  return rest;
+}

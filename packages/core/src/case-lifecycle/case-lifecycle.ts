@@ -1,0 +1,206 @@
+import type { IntakeEnvelope } from '@cg/contracts';
+import type { CaseDeadlines, DeadlinePlanner } from '../deadlines/case-deadlines';
+import type { CaseClassification } from '../intake/case-from-envelope';
+import { buildCaseFromEnvelope } from '../intake/case-from-envelope';
+import {
+  toCaseView,
+  withCaseDefaults,
+  type CaseActor,
+  type CaseData,
+  type CaseView,
+  type JournalEntry,
+  type StoredCase,
+} from './case-data';
+import { CaseConflict, CaseNotFound } from './case-errors';
+import {
+  DEFAULT_LIFECYCLE_SETTINGS,
+  decide,
+  isVisibleTo,
+  type CaseActionInputs,
+  type CaseCommand,
+  type CaseCommandAction,
+  type LifecycleSettings,
+} from './case-state-machine';
+
+/** One conditional write of a case: the new field values, fields removed, and what is appended. */
+export interface CaseUpdate {
+  set: Partial<CaseData>;
+  unset: Array<keyof CaseData>;
+  pushJournal: JournalEntry[];
+  pushAttachments: CaseData['attachments'];
+}
+
+/** Where cases live (implemented by packages/db's CaseRepository). */
+export interface CaseStore {
+  findByCaseNumber(caseNumber: string): Promise<StoredCase | null>;
+  /** The insert guard: one case per (channel, idempotencyKey), decided by the unique index. */
+  insertIfAbsent(doc: CaseData): Promise<{ record: StoredCase; created: boolean }>;
+  /**
+   * Writes `update` only if the stored `version` is still `expectedVersion` (0 also matches a case
+   * written before versions existed). Returns the updated case, or null when the version moved on.
+   */
+  updateIfVersion(caseNumber: string, expectedVersion: number, update: CaseUpdate): Promise<StoredCase | null>;
+}
+
+/** A short exclusive lease on one case (implemented by packages/queue's RedisCaseLock). */
+export interface CaseLease {
+  /** False once the lease may have expired: the holder must not write then. */
+  isHeld(): boolean;
+  /** Gives the lease back, only if it is still ours (compare-and-delete). */
+  release(): Promise<void>;
+}
+
+export interface CaseLock {
+  /** Waits (bounded, with jittered retries) for the case's lease; null when it stayed busy. */
+  acquire(caseNumber: string): Promise<CaseLease | null>;
+}
+
+export interface CaseLifecycleDeps {
+  store: CaseStore;
+  lock: CaseLock;
+  /** Plans new deadlines for extensions and reopened cases. */
+  planner?: DeadlinePlanner;
+  settings?: LifecycleSettings;
+  /** Called after a committed change of the deadlines (extend, reopen): re-plan the deadline checks. */
+  onDeadlinesChanged?(caseNumber: string, deadlines: CaseDeadlines): Promise<void>;
+  now?: () => Date;
+  /** Whole-command attempts when the version moved on under us (a lost lease). Default 5. */
+  maxAttempts?: number;
+}
+
+export interface CaseResult {
+  case: CaseView;
+  /** False for an idempotent repeat that wrote nothing. */
+  changed: boolean;
+}
+
+export type ExtendInput = ({ extraWorkingDays: number } | { newDueDate: string }) & { reason: string };
+export type ReopenInput = { reason: string; via?: string };
+
+/**
+ * The one owner of a case after its insert: every transition and every journal entry goes
+ * through here. Each command runs under a per-case lease (Redis) and writes with a version check:
+ *
+ *   acquire lease → read → decide (pure state machine) → update if version unchanged → release
+ *
+ * FerretDB v1 applies updates by reading and writing back in Go, so concurrent updates of one
+ * document lose writes and conditional updates are not exclusive; the lease makes writers take
+ * turns, and the version check stops a writer whose lease ran out from overwriting a newer
+ * version (it retries the whole command on the fresh case).
+ */
+export class CaseLifecycle {
+  private readonly settings: LifecycleSettings;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CaseLifecycleDeps) {
+    this.settings = deps.settings ?? DEFAULT_LIFECYCLE_SETTINGS;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Step 1: the case's single insert, with its first journal (received, classified, routed). */
+  async receive(
+    envelope: IntakeEnvelope,
+    classification: CaseClassification,
+    deadlines: CaseDeadlines,
+    searchText: string,
+  ): Promise<{ record: StoredCase; created: boolean }> {
+    return this.deps.store.insertIfAbsent(buildCaseFromEnvelope(envelope, classification, deadlines, searchText, this.now()));
+  }
+
+  async get(caseNumber: string, actor: CaseActor): Promise<CaseView> {
+    const c = await this.deps.store.findByCaseNumber(caseNumber);
+    if (!c) throw new CaseNotFound(caseNumber);
+    if (!isVisibleTo(actor, withCaseDefaults(c))) throw new CaseNotFound(caseNumber);
+    return toCaseView(c);
+  }
+
+  verify = this.simple('verify');
+  reclassify = this.simple('reclassify');
+  claim = (caseNumber: string, actor: CaseActor) => this.execute(caseNumber, actor, () => ({ action: 'claim', input: {} }));
+  release = this.simple('release');
+  assign = this.simple('assign');
+  note = this.simple('note');
+  collaborate = this.simple('collaborate');
+  transfer = this.simple('transfer');
+  escalate = this.simple('escalate');
+  report = this.simple('report');
+  draft = this.simple('draft');
+  approve = this.simple('approve');
+  return = this.simple('return');
+  deliver = this.simple('deliver');
+  resolveOnContact = this.simple('resolve_on_contact');
+  close = this.simple('close');
+  survey = this.simple('survey');
+  deadlineCheck = this.simple('deadline_check');
+  customerMessage = this.simple('customer_message');
+  correspond = this.simple('correspond');
+  mailEvent = this.simple('mail_event');
+
+  /** A supervisor extends the target (never past the cap: the planner throws DeadlineError). */
+  async extend(caseNumber: string, actor: CaseActor, input: ExtendInput): Promise<CaseResult> {
+    const planner = this.requirePlanner();
+    const result = await this.execute(caseNumber, actor, (c) => ({
+      action: 'extend',
+      input: {
+        reason: input.reason,
+        deadlines: planner.extend(c.receivedAt, c.deadlines, {
+          ...('extraWorkingDays' in input ? { extraWorkingDays: input.extraWorkingDays } : { newDueDate: input.newDueDate }),
+          reason: input.reason,
+          approvedBy: actor.kind === 'staff' ? (actor.email ?? actor.name) : 'system',
+          approvedAt: this.now(),
+        }),
+      },
+    }));
+    if (result.changed) await this.deps.onDeadlinesChanged?.(caseNumber, result.case.deadlines);
+    return result;
+  }
+
+  /** The customer is not satisfied: back to customer support with a new target from now. */
+  async reopen(caseNumber: string, actor: CaseActor, input: ReopenInput): Promise<CaseResult> {
+    const planner = this.requirePlanner();
+    const result = await this.execute(caseNumber, actor, () => ({
+      action: 'reopen',
+      input: { ...input, deadlines: planner.forReceipt(this.now()) },
+    }));
+    if (result.changed) await this.deps.onDeadlinesChanged?.(caseNumber, result.case.deadlines);
+    return result;
+  }
+
+  /** Runs one command under the case's lease, retrying the whole command when the version moved on. */
+  async execute(caseNumber: string, actor: CaseActor, command: (c: CaseData) => CaseCommand): Promise<CaseResult> {
+    const attempts = this.deps.maxAttempts ?? 5;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const lease = await this.deps.lock.acquire(caseNumber);
+      if (!lease) throw new CaseConflict(caseNumber, `case ${caseNumber} is busy (someone else is changing it); try again`);
+      try {
+        const stored = await this.deps.store.findByCaseNumber(caseNumber);
+        if (!stored) throw new CaseNotFound(caseNumber);
+        const current = withCaseDefaults(stored);
+        const change = decide(current, actor, command(current), { now: this.now(), settings: this.settings });
+        if (change.noop) return { case: toCaseView(stored), changed: false };
+        if (!lease.isHeld()) continue; // took too long: another writer may hold the case now
+        const updated = await this.deps.store.updateIfVersion(caseNumber, current.version, {
+          set: { ...change.set, version: current.version + 1 },
+          unset: change.unset,
+          pushJournal: change.journal,
+          pushAttachments: change.appendAttachments,
+        });
+        if (updated) return { case: toCaseView(updated), changed: true };
+        // The version moved on (our lease expired and someone else wrote): decide again on the fresh case.
+      } finally {
+        await lease.release().catch(() => undefined);
+      }
+    }
+    throw new CaseConflict(caseNumber, `case ${caseNumber} kept changing; try again`);
+  }
+
+  private simple<A extends Exclude<CaseCommandAction, 'extend' | 'reopen' | 'claim'>>(action: A) {
+    return (caseNumber: string, actor: CaseActor, input: CaseActionInputs[A]): Promise<CaseResult> =>
+      this.execute(caseNumber, actor, () => ({ action, input }) as CaseCommand);
+  }
+
+  private requirePlanner(): DeadlinePlanner {
+    if (!this.deps.planner) throw new Error('CaseLifecycle needs a DeadlinePlanner for extensions and reopening');
+    return this.deps.planner;
+  }
+}

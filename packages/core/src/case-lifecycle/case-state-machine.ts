@@ -1,0 +1,912 @@
+import {
+  CASE_ACTIONS,
+  CASE_STATUSES,
+  DEFAULT_WRITTEN_CHANNELS,
+  OPEN_STATUSES,
+  TRIAGE,
+  type CaseAction,
+  type CaseStatus,
+  type Channel,
+  type IntakeEnvelope,
+  type Priority,
+  type VerificationMethod,
+} from '@cg/contracts';
+import { hasPermission, type Permission } from '../auth/permissions';
+import type { CaseDeadlines } from '../deadlines/case-deadlines';
+import type { CaseActor, CaseData, CaseEscalation, JournalActor, JournalEntry, StaffRef } from './case-data';
+import { CaseInputInvalid, CaseNotFound, NotPermitted, TransitionRefused } from './case-errors';
+
+/**
+ * The case's state machine, written once: for every action, the states it may be fired from,
+ * the state it leads to, who may fire it, and the journal entry it writes. Pure: no I/O, no
+ * clock (the time comes in `ctx.now`). The CaseLifecycle runs it under a per-case lease.
+ *
+ *  triage ─reclassify─► routed ─claim/assign─► in_progress ─report─► resolution_reported
+ *     │                  ▲  ◄──release/transfer──┘                         │ draft
+ *     │                  └───────── transfer ──────────┐                    ▼
+ *     │                                        answer_pending_approval ◄─ (written) ─┐
+ *     │                                          approve │   │ return → resolution_reported
+ *     │                                                  ▼   │
+ *     └─ resolve_on_contact ──────────────► answered ◄─deliver─ answer_ready ◄─ (not written)
+ *                                              │ close (root cause, lesson, accepted?)
+ *                                              ▼
+ *                                            closed ─reopen─► reopened (customer support; new target)
+ *
+ * `reopened` is a state, not a flag: it is customer support's queue of cases the customer came
+ * back on (the department stays on the case, so an agent can send it straight back), it has its
+ * own deadline (the reopening is a new receipt), and `reopenCount` counts the rounds.
+ * `waiting_on_customer` is not modelled: the legal deadline never pauses, and a customer's
+ * message is journalled on the case in whatever state it is.
+ */
+
+const ALL: readonly CaseStatus[] = CASE_STATUSES;
+const OPEN: readonly CaseStatus[] = OPEN_STATUSES;
+
+/** Who may fire an action: staff holding a permission, the customer, and/or the system. */
+export interface Firer {
+  permission?: Permission;
+  customer?: boolean;
+  system?: boolean;
+}
+
+export interface TransitionRule {
+  /** States the action may be fired from (`receive` creates the case: from none). */
+  from: readonly CaseStatus[];
+  /** Where it leads: one state, several (decided by the input/case), or `unchanged`. */
+  to: CaseStatus | readonly CaseStatus[] | 'unchanged';
+  firedBy: Firer;
+  /** The journal entry type(s) it writes. */
+  journal: readonly string[];
+}
+
+export const CASE_TRANSITIONS: Record<CaseAction, TransitionRule> = {
+  receive: {
+    from: [],
+    to: ['triage', 'routed', 'closed'],
+    firedBy: { customer: true, system: true, permission: 'hotline:log-call' },
+    journal: ['received', 'classified', 'routed', 'resolved_on_contact'],
+  },
+  verify: {
+    from: ['triage', 'routed', 'in_progress', 'reopened'],
+    to: 'unchanged',
+    firedBy: { permission: 'cases:verify' },
+    journal: ['verified'],
+  },
+  reclassify: {
+    from: ['triage', 'routed', 'reopened'],
+    to: 'routed',
+    firedBy: { permission: 'cases:classify' },
+    journal: ['reclassified'],
+  },
+  claim: { from: ['routed', 'in_progress'], to: 'in_progress', firedBy: { permission: 'cases:claim' }, journal: ['claimed'] },
+  release: { from: ['in_progress'], to: 'routed', firedBy: { permission: 'cases:claim' }, journal: ['released'] },
+  assign: {
+    from: ['routed', 'in_progress', 'reopened'],
+    to: 'in_progress',
+    firedBy: { permission: 'cases:assign' },
+    journal: ['assigned'],
+  },
+  note: { from: ALL, to: 'unchanged', firedBy: { permission: 'cases:note' }, journal: ['note'] },
+  collaborate: {
+    from: ['routed', 'in_progress', 'resolution_reported', 'reopened'],
+    to: 'unchanged',
+    firedBy: { permission: 'cases:collaborate' },
+    journal: ['collaborators_added'],
+  },
+  transfer: {
+    from: ['routed', 'in_progress', 'reopened'],
+    to: 'routed',
+    firedBy: { permission: 'cases:transfer' },
+    journal: ['transferred'],
+  },
+  escalate: { from: OPEN, to: 'unchanged', firedBy: { permission: 'cases:escalate' }, journal: ['escalated'] },
+  extend: { from: OPEN, to: 'unchanged', firedBy: { permission: 'deadlines:extend' }, journal: ['deadline_extended'] },
+  report: { from: ['in_progress'], to: 'resolution_reported', firedBy: { permission: 'cases:report' }, journal: ['resolution_reported'] },
+  draft: {
+    from: ['resolution_reported', 'answer_pending_approval', 'answer_ready', 'reopened'],
+    to: ['answer_pending_approval', 'answer_ready'],
+    firedBy: { permission: 'cases:draft' },
+    journal: ['answer_drafted'],
+  },
+  approve: {
+    from: ['answer_pending_approval'],
+    to: 'answer_ready',
+    firedBy: { permission: 'cases:approve' },
+    journal: ['answer_approved'],
+  },
+  return: {
+    from: ['answer_pending_approval'],
+    to: 'resolution_reported',
+    firedBy: { permission: 'cases:approve' },
+    journal: ['answer_returned'],
+  },
+  deliver: { from: ['answer_ready'], to: 'answered', firedBy: { permission: 'cases:deliver' }, journal: ['answer_delivered'] },
+  resolve_on_contact: {
+    from: ['triage', 'routed', 'in_progress', 'reopened'],
+    to: 'answered',
+    firedBy: { permission: 'cases:resolve-on-contact' },
+    journal: ['resolved_on_contact'],
+  },
+  close: { from: ['answered'], to: 'closed', firedBy: { permission: 'cases:close' }, journal: ['closed'] },
+  reopen: { from: ['answered', 'closed'], to: 'reopened', firedBy: { permission: 'cases:reopen', customer: true }, journal: ['reopened'] },
+  survey: { from: ['closed'], to: 'unchanged', firedBy: { customer: true }, journal: ['survey_answered'] },
+  deadline_check: { from: OPEN, to: 'unchanged', firedBy: { system: true }, journal: ['deadline_reminder', 'escalated'] },
+  customer_message: {
+    from: ALL.filter((s) => s !== 'closed'),
+    to: 'unchanged',
+    firedBy: { customer: true, system: true },
+    journal: ['customer_email', 'customer_chat'],
+  },
+  correspond: { from: ALL, to: 'unchanged', firedBy: { permission: 'cases:reply' }, journal: ['email_reply_queued'] },
+  mail_event: { from: ALL, to: 'unchanged', firedBy: { system: true }, journal: ['email_sent', 'email_suppressed', 'email_bounced'] },
+};
+
+/** The actions that may be fired on a case in this state (by someone). */
+export function allowedActions(state: CaseStatus): CaseAction[] {
+  return CASE_ACTIONS.filter((a) => CASE_TRANSITIONS[a].from.includes(state));
+}
+
+export function isAllowed(state: CaseStatus, action: CaseAction): boolean {
+  return CASE_TRANSITIONS[action].from.includes(state);
+}
+
+export function mayFire(actor: CaseActor, action: CaseAction): boolean {
+  const by = CASE_TRANSITIONS[action].firedBy;
+  if (actor.kind === 'staff') return by.permission !== undefined && hasPermission(actor.role, by.permission);
+  if (actor.kind === 'customer') return by.customer === true;
+  return by.system === true;
+}
+
+/** Department staff see their own department's cases and those it collaborates on; other staff see all. */
+export function isVisibleTo(actor: CaseActor, c: Pick<CaseData, 'department' | 'collaborators'>): boolean {
+  if (actor.kind !== 'staff' || actor.role !== 'department_staff') return true;
+  const dept = actor.department;
+  return dept !== undefined && (c.department === dept || (c.collaborators ?? []).includes(dept));
+}
+
+// ─── Inputs ────────────────────────────────────────────────────────────────────────────────
+
+export type DeadlineCheckKind = 'target_due_soon' | 'target_breached' | 'cap_breached';
+export type MailEvent = 'sent' | 'suppressed' | 'bounced';
+
+export interface CaseActionInputs {
+  verify: { how: VerificationMethod; customerRequest?: string; priority?: Priority; note?: string };
+  reclassify: { department: string; note?: string };
+  claim: Record<string, never>;
+  release: { reason?: string };
+  assign: { assignee: StaffRef & { department?: string }; note?: string };
+  note: { text: string };
+  collaborate: { departments: string[]; note?: string };
+  transfer: { department: string; reason: string };
+  escalate: { reason: string };
+  /** The new deadlines come from the DeadlinePlanner (the lifecycle computes them). */
+  extend: { deadlines: CaseDeadlines; reason: string };
+  report: { findings: string; cause: string; remedy: string; tellCustomer?: string };
+  draft: { text: string; answerInWriting?: boolean };
+  approve: { comment?: string };
+  return: { comment: string };
+  deliver: { via?: string; note?: string };
+  resolve_on_contact: { note: string };
+  close: { rootCause: string; lessonLearned: string; customerAccepted: boolean };
+  /** The new deadlines are planned from the moment of reopening (the lifecycle computes them). */
+  reopen: { reason: string; deadlines: CaseDeadlines; via?: string };
+  survey: { rating: number; comment?: string };
+  deadline_check: { kind: DeadlineCheckKind; dueDate: string };
+  customer_message: {
+    /** Idempotency: a message already journalled under this key is not joined again. */
+    key: string;
+    channel: Channel;
+    at: Date;
+    /** How it was matched to the case (e.g. "signed Message-ID"). */
+    matchedBy?: string;
+    data?: Record<string, unknown>;
+    attachments?: CaseData['attachments'];
+  };
+  correspond: { key: string; to: string; data?: Record<string, unknown> };
+  mail_event: {
+    key: string;
+    event: MailEvent;
+    /** receipt | reply | notice | transcript | … */
+    kind: string;
+    to: string;
+    at?: Date;
+    reason?: string;
+    data?: Record<string, unknown>;
+  };
+}
+
+export type CaseCommandAction = Exclude<CaseAction, 'receive'>;
+export type CaseCommand = { [A in CaseCommandAction]: { action: A; input: CaseActionInputs[A] } }[CaseCommandAction];
+
+export interface LifecycleSettings {
+  /** Channels whose complaints get a written answer that a supervisor signs off. */
+  writtenChannels: readonly Channel[];
+}
+
+export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = { writtenChannels: DEFAULT_WRITTEN_CHANNELS };
+
+/** What one action does to a case: the lifecycle writes it in one conditional update. */
+export interface CaseChange {
+  /** Nothing to write: an idempotent repeat (the same claim, an already-journalled message). */
+  noop: boolean;
+  /** New values of the changed fields (status included when it changes). */
+  set: Partial<CaseData>;
+  unset: Array<keyof CaseData>;
+  journal: JournalEntry[];
+  appendAttachments: CaseData['attachments'];
+}
+
+export interface DecideContext {
+  now: Date;
+  settings?: LifecycleSettings;
+}
+
+// ─── Receipt (the insert) ───────────────────────────────────────────────────────────────────
+
+export interface ReceiptClassification {
+  department: string;
+  bestGuess: string;
+  confidence: number;
+  runnerUp?: { department: string; confidence: number };
+  abstained: boolean;
+  method: 'rules' | 'model';
+  evidence: string[];
+  priority: Priority;
+  urgencyFlags: string[];
+}
+
+/**
+ * `receive`: the whole first life of a case, decided before the insert: received, classified,
+ * routed (or sent to triage), and closed at once when it was resolved during the first contact.
+ */
+export function decideReceipt(
+  envelope: IntakeEnvelope,
+  classification: ReceiptClassification,
+  deadlines: Pick<CaseDeadlines, 'target' | 'cap'>,
+  now: Date,
+): { status: CaseStatus; department: string; journal: JournalEntry[]; closedAt?: Date } {
+  const receivedAt = new Date(envelope.receivedAt);
+  const inTriage = classification.abstained || classification.department === TRIAGE;
+  const queue = inTriage ? TRIAGE : classification.department;
+  const recorder = envelope.recordedBy;
+  const urgency = classification.urgencyFlags.length
+    ? ` Urgency: ${classification.urgencyFlags.join(', ')} → priority ${classification.priority}.`
+    : '';
+  const journal: JournalEntry[] = [
+    {
+      at: receivedAt,
+      type: 'received',
+      actor: recorder
+        ? { kind: 'staff', id: recorder.staffId, role: recorder.role, ...(recorder.name ? { name: recorder.name } : {}) }
+        : { kind: 'customer' },
+      message: `Complaint received via ${envelope.channel}; case number ${envelope.caseNumber} given to the customer.`,
+      data: { rawRef: envelope.rawRef },
+    },
+    {
+      at: now,
+      type: 'classified',
+      actor: SYSTEM,
+      message:
+        (inTriage
+          ? `Classifier not confident (best guess ${classification.bestGuess} at ${pct(classification.confidence)}): manual triage needed.`
+          : `Classified as ${classification.department} (${pct(classification.confidence)}, by ${classification.method}).`) + urgency,
+      data: {
+        department: classification.department,
+        confidence: classification.confidence,
+        runnerUp: classification.runnerUp,
+        evidence: classification.evidence,
+        priority: classification.priority,
+        urgencyFlags: classification.urgencyFlags,
+      },
+    },
+    {
+      at: now,
+      type: 'routed',
+      actor: SYSTEM,
+      message: inTriage ? 'Placed in the triage queue.' : `Placed in the ${queue} department queue.`,
+      data: { queue, targetDueAt: deadlines.target.dueAt, capDueAt: deadlines.cap.dueAt },
+    },
+  ];
+  if (!envelope.resolvedOnContact) return { status: inTriage ? 'triage' : 'routed', department: queue, journal };
+  // Resolved during the first contact (hotline "resolved on the call"): closed at once.
+  journal.push({
+    at: now,
+    type: 'resolved_on_contact',
+    actor: recorder ? { kind: 'staff', id: recorder.staffId, role: recorder.role } : SYSTEM,
+    message: 'Resolved during the first contact; no written answer required. Case closed.',
+  });
+  return { status: 'closed', department: queue, journal, closedAt: now };
+}
+
+// ─── Every other action ────────────────────────────────────────────────────────────────────
+
+/**
+ * Decides what `command` does to case `c` when `actor` fires it: the new field values and the
+ * journal entries, or a typed refusal (NotPermitted, CaseNotFound for a case the actor may not
+ * see, TransitionRefused, CaseInputInvalid).
+ */
+export function decide(c: CaseData, actor: CaseActor, command: CaseCommand, ctx: DecideContext): CaseChange {
+  const { action } = command;
+  if (!mayFire(actor, action)) {
+    throw new NotPermitted(action, `${actorLabel(actor)} may not ${action} a case`);
+  }
+  if (!isVisibleTo(actor, c)) throw new CaseNotFound(c.caseNumber);
+  const rule = CASE_TRANSITIONS[action];
+  if (!rule.from.includes(c.status)) throw refuse(c, action);
+  const settings = ctx.settings ?? DEFAULT_LIFECYCLE_SETTINGS;
+  const change = Handlers[action](c, actor, command.input as never, { now: ctx.now, settings });
+  if (!change.noop && change.set.status !== undefined) {
+    const to = rule.to;
+    const ok =
+      to === 'unchanged'
+        ? change.set.status === c.status
+        : typeof to === 'string'
+          ? change.set.status === to
+          : to.includes(change.set.status);
+    if (!ok) throw new Error(`state machine bug: ${action} from ${c.status} led to ${change.set.status}`);
+  }
+  return change;
+}
+
+type Handler<A extends CaseCommandAction> = (
+  c: CaseData,
+  actor: CaseActor,
+  input: CaseActionInputs[A],
+  ctx: { now: Date; settings: LifecycleSettings },
+) => CaseChange;
+
+const SYSTEM: JournalActor = { kind: 'system' };
+
+function journalActor(actor: CaseActor): JournalActor {
+  if (actor.kind === 'staff') return { kind: 'staff', id: actor.id, name: actor.name, role: actor.role };
+  if (actor.kind === 'customer') return { kind: 'customer', ...(actor.name ? { name: actor.name } : {}) };
+  return SYSTEM;
+}
+
+function staffRef(actor: CaseActor): StaffRef {
+  if (actor.kind !== 'staff') throw new NotPermitted('note', 'only staff can do this');
+  return { id: actor.id, name: actor.name, role: actor.role };
+}
+
+function actorLabel(actor: CaseActor): string {
+  return actor.kind === 'staff' ? `role ${actor.role}` : actor.kind === 'customer' ? 'the customer' : 'the system';
+}
+
+function isSupervisor(actor: CaseActor): boolean {
+  return actor.kind === 'staff' && (actor.role === 'supervisor' || actor.role === 'admin');
+}
+
+function refuse(c: CaseData, action: CaseAction, reason?: string): TransitionRefused {
+  return new TransitionRefused(c.caseNumber, c.status, action, allowedActions(c.status), reason);
+}
+
+function change(
+  c: CaseData,
+  actor: CaseActor,
+  ctx: { now: Date },
+  entry: Omit<JournalEntry, 'at' | 'actor'> & { at?: Date },
+  set: Partial<CaseData> = {},
+  extra: Partial<Pick<CaseChange, 'unset' | 'appendAttachments'>> = {},
+): CaseChange {
+  return {
+    noop: false,
+    set,
+    unset: extra.unset ?? [],
+    appendAttachments: extra.appendAttachments ?? [],
+    journal: [
+      {
+        at: entry.at ?? ctx.now,
+        actor: journalActor(actor),
+        type: entry.type,
+        message: entry.message,
+        ...(entry.data ? { data: entry.data } : {}),
+      },
+    ],
+  };
+}
+
+const NOOP: CaseChange = { noop: true, set: {}, unset: [], journal: [], appendAttachments: [] };
+
+function hasJournalKey(c: CaseData, key: string): boolean {
+  return (c.journal ?? []).some((j) => (j.data as { key?: unknown } | undefined)?.key === key);
+}
+
+function requireText(field: string, value: string | undefined, what: string): string {
+  const v = value?.trim();
+  if (!v) throw new CaseInputInvalid(field, `${what} is required`);
+  return v;
+}
+
+function ownerOrSupervisor(c: CaseData, actor: CaseActor, action: CaseAction): void {
+  if (isSupervisor(actor)) return;
+  if (actor.kind === 'staff' && c.owner?.id === actor.id) return;
+  throw refuse(
+    c,
+    action,
+    c.owner
+      ? `case ${c.caseNumber} is being handled by ${c.owner.name}; only they or a supervisor can ${action} it`
+      : `case ${c.caseNumber} has no owner; claim it first`,
+  );
+}
+
+function ownDepartmentOnly(c: CaseData, actor: CaseActor, action: CaseAction): void {
+  // Collaborators see the case but do not take it over: claims stay within the owning department.
+  if (actor.kind === 'staff' && actor.role === 'department_staff' && actor.department !== c.department) {
+    throw new NotPermitted(action, `case ${c.caseNumber} belongs to ${c.department}; collaborators cannot ${action} it`);
+  }
+}
+
+function isWritten(c: CaseData, settings: LifecycleSettings): boolean {
+  return c.answerInWriting || settings.writtenChannels.includes(c.channel);
+}
+
+const DEADLINE_RULES: Record<
+  DeadlineCheckKind,
+  { level: 'department' | 'supervisor'; priority?: 'high' | 'urgent'; type: string; message: (d: string) => string }
+> = {
+  target_due_soon: {
+    level: 'department',
+    type: 'deadline_reminder',
+    message: (d) => `Reminder: the answer is due by the end of ${d} (last working day).`,
+  },
+  target_breached: {
+    level: 'supervisor',
+    priority: 'high',
+    type: 'escalated',
+    message: (d) => `Target deadline ${d} passed without an answer: escalated to supervisors.`,
+  },
+  cap_breached: {
+    level: 'supervisor',
+    priority: 'urgent',
+    type: 'escalated',
+    message: (d) => `Legal limit ${d} passed without an answer: escalated to supervisors, urgent.`,
+  },
+};
+
+const PRIORITY_RANK: Record<Priority, number> = { normal: 0, high: 1, urgent: 2 };
+
+const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
+  verify(c, actor, input, ctx) {
+    const customerRequest = input.customerRequest?.trim();
+    const priority = input.priority && input.priority !== c.priority ? input.priority : undefined;
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'verified',
+        message: `Complaint confirmed with the customer (by ${input.how})${priority ? `; priority set to ${priority}` : ''}${customerRequest ? `. The customer asks: ${customerRequest}` : ''}${input.note ? `. ${input.note}` : ''}`,
+        data: {
+          how: input.how,
+          ...(customerRequest ? { customerRequest } : {}),
+          ...(priority ? { priority: { from: c.priority, to: priority } } : {}),
+        },
+      },
+      {
+        verification: { by: staffRef(actor), at: ctx.now, how: input.how, ...(customerRequest ? { customerRequest } : {}) },
+        ...(priority ? { priority } : {}),
+      },
+    );
+  },
+
+  reclassify(c, actor, input, ctx) {
+    if (input.department === TRIAGE) throw new CaseInputInvalid('department', 'choose a department, not triage');
+    const note = input.note?.trim();
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'reclassified',
+        message: `Department corrected from ${c.department} to ${input.department}${note ? `: ${note}` : ''}.`,
+        data: { from: c.department, to: input.department },
+      },
+      {
+        status: 'routed',
+        department: input.department,
+        owner: null,
+        classification: { ...c.classification, department: input.department, method: 'manual', abstained: false, classifiedAt: ctx.now },
+      },
+    );
+  },
+
+  claim(c, actor, _input, ctx) {
+    ownDepartmentOnly(c, actor, 'claim');
+    const me = staffRef(actor);
+    if (c.status === 'in_progress') {
+      if (c.owner?.id === me.id) return NOOP; // the same claim again (a retried request)
+      throw refuse(c, 'claim', `case ${c.caseNumber} is already claimed by ${c.owner?.name ?? 'someone else'}`);
+    }
+    return change(
+      c,
+      actor,
+      ctx,
+      { type: 'claimed', message: `Claimed by ${me.name}.`, data: { owner: me } },
+      { status: 'in_progress', owner: me },
+    );
+  },
+
+  release(c, actor, input, ctx) {
+    ownerOrSupervisor(c, actor, 'release');
+    const reason = input.reason?.trim();
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'released',
+        message: `Released back to the ${c.department} queue${reason ? `: ${reason}` : ''}.`,
+        data: { previousOwner: c.owner, ...(reason ? { reason } : {}) },
+      },
+      { status: 'routed', owner: null },
+    );
+  },
+
+  assign(c, actor, input, ctx) {
+    const a = input.assignee;
+    if (a.department !== undefined && a.department !== c.department) {
+      throw new CaseInputInvalid('assignee', `${a.name} works in ${a.department}, the case is in ${c.department}`);
+    }
+    const owner: StaffRef = { id: a.id, name: a.name, ...(a.role ? { role: a.role } : {}) };
+    if (c.status === 'in_progress' && c.owner?.id === owner.id) return NOOP;
+    const note = input.note?.trim();
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'assigned',
+        message: `Assigned to ${a.name}${c.owner ? ` (was ${c.owner.name})` : ''}${note ? `: ${note}` : ''}.`,
+        data: { owner, previousOwner: c.owner },
+      },
+      { status: 'in_progress', owner },
+    );
+  },
+
+  note(c, actor, input, ctx) {
+    const text = requireText('text', input.text, 'the note');
+    return change(c, actor, ctx, { type: 'note', message: text, data: { internal: true } });
+  },
+
+  collaborate(c, actor, input, ctx) {
+    const wanted = [...new Set(input.departments)].filter((d) => d !== TRIAGE);
+    if (wanted.length === 0) throw new CaseInputInvalid('departments', 'name at least one department');
+    if (wanted.includes(c.department)) throw new CaseInputInvalid('departments', `the case is already in ${c.department}`);
+    const added = wanted.filter((d) => !c.collaborators.includes(d));
+    if (added.length === 0) return NOOP;
+    const note = input.note?.trim();
+    return change(
+      c,
+      actor,
+      ctx,
+      { type: 'collaborators_added', message: `Brought in ${added.join(', ')}${note ? `: ${note}` : ''}.`, data: { added } },
+      { collaborators: [...c.collaborators, ...added] },
+    );
+  },
+
+  transfer(c, actor, input, ctx) {
+    if (input.department === TRIAGE) throw new CaseInputInvalid('department', 'transfer to a department, not triage');
+    if (input.department === c.department) throw new CaseInputInvalid('department', `the case is already in ${c.department}`);
+    ownDepartmentOnly(c, actor, 'transfer');
+    const reason = requireText('reason', input.reason, 'the reason');
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'transferred',
+        message: `Transferred from ${c.department} to ${input.department}: ${reason}`,
+        data: { from: c.department, to: input.department, reason, previousOwner: c.owner },
+      },
+      { status: 'routed', department: input.department, owner: null, collaborators: c.collaborators.filter((d) => d !== input.department) },
+    );
+  },
+
+  escalate(c, actor, input, ctx) {
+    const reason = requireText('reason', input.reason, 'the reason');
+    const by = staffRef(actor);
+    const e: CaseEscalation = { key: `manual@${ctx.now.toISOString()}`, kind: 'manual', at: ctx.now, level: 'supervisor', reason, by };
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'escalated',
+        message: `Escalated to a supervisor by ${by.name}: ${reason}`,
+        data: { kind: 'manual', level: 'supervisor', reason },
+      },
+      { escalated: true, escalations: [...c.escalations, e] },
+    );
+  },
+
+  extend(c, actor, input, ctx) {
+    const reason = requireText('reason', input.reason, 'the reason');
+    const from = c.deadlines.target.dueDate;
+    const next = input.deadlines;
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'deadline_extended',
+        message: `Target extended from ${from} to ${next.target.dueDate} (cap ${next.cap.dueDate}): ${reason}`,
+        data: { from, to: next.target.dueDate, approvedBy: actor.kind === 'staff' ? (actor.email ?? actor.name) : undefined },
+      },
+      { deadlines: next },
+    );
+  },
+
+  report(c, actor, input, ctx) {
+    ownerOrSupervisor(c, actor, 'report');
+    const findings = requireText('findings', input.findings, 'the findings');
+    const cause = requireText('cause', input.cause, 'the cause');
+    const remedy = requireText('remedy', input.remedy, 'the remedy');
+    const tellCustomer = input.tellCustomer?.trim();
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'resolution_reported',
+        message: `Result reported to customer support. Findings: ${findings} Cause: ${cause} Remedy: ${remedy}${tellCustomer ? ` Tell the customer: ${tellCustomer}` : ''}`,
+        data: { findings, cause, remedy, ...(tellCustomer ? { tellCustomer } : {}) },
+      },
+      {
+        status: 'resolution_reported',
+        report: { by: staffRef(actor), at: ctx.now, findings, cause, remedy, ...(tellCustomer ? { tellCustomer } : {}) },
+      },
+    );
+  },
+
+  draft(c, actor, input, ctx) {
+    const text = requireText('text', input.text, 'the answer');
+    const answerInWriting = c.answerInWriting || input.answerInWriting === true;
+    const written = answerInWriting || ctx.settings.writtenChannels.includes(c.channel);
+    const status: CaseStatus = written ? 'answer_pending_approval' : 'answer_ready';
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'answer_drafted',
+        message: written ? 'Written answer drafted; it awaits a supervisor’s sign-off.' : 'Answer drafted; it may be delivered.',
+        data: { text, written },
+      },
+      {
+        status,
+        answerInWriting,
+        answer: { text, written, status: written ? 'pending_approval' : 'ready', draftedBy: staffRef(actor), draftedAt: ctx.now },
+      },
+    );
+  },
+
+  approve(c, actor, input, ctx) {
+    if (!c.answer) throw refuse(c, 'approve', 'there is no draft to approve');
+    const comment = input.comment?.trim();
+    const by = staffRef(actor);
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'answer_approved',
+        message: `Written answer signed off by ${by.name}${comment ? `: ${comment}` : ''}.`,
+        data: { ...(comment ? { comment } : {}) },
+      },
+      { status: 'answer_ready', answer: { ...c.answer, status: 'ready', approvedBy: by, approvedAt: ctx.now } },
+    );
+  },
+
+  return(c, actor, input, ctx) {
+    if (!c.answer) throw refuse(c, 'return', 'there is no draft to return');
+    const comment = requireText('comment', input.comment, 'a comment for the drafter');
+    const by = staffRef(actor);
+    return change(
+      c,
+      actor,
+      ctx,
+      { type: 'answer_returned', message: `Draft returned by ${by.name}: ${comment}`, data: { comment } },
+      {
+        status: 'resolution_reported',
+        answer: { ...c.answer, status: 'returned', returnedBy: by, returnedAt: ctx.now, returnComment: comment },
+      },
+    );
+  },
+
+  deliver(c, actor, input, ctx) {
+    const answer = c.answer;
+    if (!answer) throw refuse(c, 'deliver', 'there is no answer to deliver');
+    // Belt and braces: the state already says so, but a written answer never leaves unsigned.
+    if ((answer.written || isWritten(c, ctx.settings)) && !answer.approvedAt)
+      throw refuse(c, 'deliver', 'a written answer needs a supervisor’s sign-off first');
+    const via = input.via?.trim() || c.channel;
+    const note = input.note?.trim();
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'answer_delivered',
+        message: `Answer delivered to the customer via ${via}${note ? `: ${note}` : ''}.`,
+        data: { via, ...(note ? { note } : {}) },
+      },
+      {
+        status: 'answered',
+        answeredAt: ctx.now,
+        answer: { ...answer, status: 'delivered', deliveredBy: journalActor(actor), deliveredAt: ctx.now, deliveredVia: via },
+      },
+    );
+  },
+
+  resolve_on_contact(c, actor, input, ctx) {
+    if (c.channel !== 'hotline' && c.channel !== 'livechat') {
+      throw refuse(
+        c,
+        'resolve_on_contact',
+        `only hotline and livechat cases are resolved during the contact; this one came by ${c.channel}`,
+      );
+    }
+    const note = requireText('note', input.note, 'what was agreed with the customer');
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'resolved_on_contact',
+        message: `Resolved during the contact with the customer’s agreement; no written answer required: ${note}`,
+        data: { note },
+      },
+      { status: 'answered', answeredAt: ctx.now, resolvedOnContact: true },
+    );
+  },
+
+  close(c, actor, input, ctx) {
+    const category = requireText('rootCause', input.rootCause, 'the root-cause category');
+    const lessonLearned = requireText('lessonLearned', input.lessonLearned, 'the lesson learned');
+    if (typeof input.customerAccepted !== 'boolean')
+      throw new CaseInputInvalid('customerAccepted', 'say whether the customer accepted the outcome');
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'closed',
+        message: `Closed. Root cause: ${category}. Lesson learned: ${lessonLearned}. The customer ${input.customerAccepted ? 'accepted' : 'did not accept'} the outcome.`,
+        data: { rootCause: category, lessonLearned, customerAccepted: input.customerAccepted },
+      },
+      {
+        status: 'closed',
+        closedAt: ctx.now,
+        rootCause: { category, lessonLearned, customerAccepted: input.customerAccepted, by: staffRef(actor), at: ctx.now },
+      },
+    );
+  },
+
+  reopen(c, actor, input, ctx) {
+    const reason = requireText('reason', input.reason, 'the customer’s reason');
+    const next = input.deadlines;
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'reopened',
+        message: `Reopened${input.via ? ` via ${input.via}` : ''}: ${reason}. Back to customer support; new target ${next.target.dueDate}.`,
+        // The earlier answer and root cause stay readable here: the case's own fields start afresh.
+        data: {
+          reason,
+          ...(input.via ? { via: input.via } : {}),
+          round: c.reopenCount + 1,
+          previous: {
+            status: c.status,
+            answer: c.answer,
+            rootCause: c.rootCause,
+            deadlines: { target: c.deadlines.target, cap: c.deadlines.cap },
+          },
+          targetDueDate: next.target.dueDate,
+        },
+      },
+      { status: 'reopened', reopenCount: c.reopenCount + 1, deadlines: next, owner: null },
+      { unset: ['answer', 'rootCause', 'report', 'closedAt', 'answeredAt'] },
+    );
+  },
+
+  survey(c, actor, input, ctx) {
+    if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5)
+      throw new CaseInputInvalid('rating', 'a whole number from 1 to 5');
+    if (c.surveys.some((s) => s.afterReopen === c.reopenCount))
+      throw refuse(c, 'survey', 'the survey for this closing was already answered');
+    const comment = input.comment?.trim();
+    const answeredBy = c.answer?.deliveredBy;
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'survey_answered',
+        message: `Satisfaction survey: ${input.rating}/5${comment ? ` — ${comment}` : ''}.`,
+        data: { rating: input.rating, ...(comment ? { comment } : {}), ...(answeredBy ? { answeredBy } : {}) },
+      },
+      {
+        surveys: [
+          ...c.surveys,
+          {
+            rating: input.rating,
+            ...(comment ? { comment } : {}),
+            at: ctx.now,
+            ...(answeredBy ? { answeredBy } : {}),
+            afterReopen: c.reopenCount,
+          },
+        ],
+      },
+    );
+  },
+
+  deadline_check(c, actor, input, ctx) {
+    const key = `${input.kind}@${input.dueDate}`;
+    if (c.escalations.some((e) => e.key === key)) return NOOP; // a retried check
+    const rule = DEADLINE_RULES[input.kind];
+    const raise = rule.priority && PRIORITY_RANK[rule.priority] > PRIORITY_RANK[c.priority] ? rule.priority : undefined;
+    const e: CaseEscalation = { key, kind: input.kind, dueDate: input.dueDate, at: ctx.now, level: rule.level };
+    return change(
+      c,
+      actor,
+      ctx,
+      { type: rule.type, message: rule.message(input.dueDate), data: { kind: input.kind, dueDate: input.dueDate, level: rule.level } },
+      {
+        escalations: [...c.escalations, e],
+        ...(rule.level === 'supervisor' ? { escalated: true } : {}),
+        ...(raise ? { priority: raise } : {}),
+      },
+    );
+  },
+
+  customer_message(c, actor, input, ctx) {
+    if (hasJournalKey(c, input.key)) return NOOP;
+    const n = input.attachments?.length ?? 0;
+    const how = input.channel === 'email' ? 'by email' : input.channel === 'livechat' ? 'in the chat' : `via ${input.channel}`;
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        at: input.at,
+        type: input.channel === 'email' ? 'customer_email' : 'customer_chat',
+        message: `The customer wrote again ${how}${input.matchedBy ? ` (matched by ${input.matchedBy})` : ''}${n ? ` with ${n} attachment(s)` : ''}.`,
+        data: { ...(input.data ?? {}), key: input.key },
+      },
+      {},
+      { appendAttachments: input.attachments ?? [] },
+    );
+  },
+
+  correspond(c, actor, input, ctx) {
+    if (hasJournalKey(c, input.key)) return NOOP;
+    return change(c, actor, ctx, {
+      type: 'email_reply_queued',
+      message: `Written answer to ${input.to} queued for sending by email.`,
+      data: { ...(input.data ?? {}), key: input.key },
+    });
+  },
+
+  mail_event(c, actor, input, ctx) {
+    if (hasJournalKey(c, input.key)) return NOOP;
+    const what = input.kind === 'receipt' ? 'Receipt (phiếu tiếp nhận)' : input.kind === 'reply' ? 'Written answer' : 'Notice';
+    const message =
+      input.event === 'sent'
+        ? `${what} sent by email to ${input.to}.`
+        : input.event === 'suppressed'
+          ? `The ${input.kind} to ${input.to} was not sent: ${input.reason ?? 'suppressed'}.`
+          : `Our ${input.kind} to ${input.to} bounced (${input.reason ?? 'delivery failed'}); the address is marked undeliverable. Reach the customer on another channel.`;
+    return change(c, actor, ctx, {
+      ...(input.at ? { at: input.at } : {}),
+      type: `email_${input.event}`,
+      message,
+      data: { ...(input.data ?? {}), key: input.key },
+    });
+  },
+};
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}

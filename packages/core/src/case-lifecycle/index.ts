@@ -1,0 +1,4 @@
+export * from './case-data';
+export * from './case-errors';
+export * from './case-state-machine';
+export * from './case-lifecycle';
