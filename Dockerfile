@@ -6,7 +6,8 @@ COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY packages ./packages
 COPY apps ./apps
 COPY bench ./bench
-RUN npm ci --no-audit --no-fund && npx tsc -b && npm prune --omit=dev
+# npm run build: tsc -b, then apps/console (Vite) into apps/console/dist, which the gateway serves.
+RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

@@ -25,7 +25,11 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: { ...globals.node },
-      parserOptions: { project: './tsconfig.check.json', tsconfigRootDir: import.meta.dirname },
+      // apps/console (browser code, Vite configs) has its own programs; everything else is in tsconfig.check.json.
+      parserOptions: {
+        project: ['./tsconfig.check.json', './apps/console/tsconfig.json', './apps/console/tsconfig.node.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
@@ -35,6 +39,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
+  },
+  {
+    // The console, the chat page and the widget loader run in browsers.
+    files: ['apps/console/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // Tests inspect parsed JSON bodies of arbitrary shape (TestResponse.body, JSON.parse of CLI

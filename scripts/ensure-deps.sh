@@ -7,5 +7,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "[deps] npm ci" >&2
   npm ci --no-audit --no-fund
 fi
-echo "[build] tsc -b" >&2
-npx tsc -b
+echo "[build] tsc -b, then the console and chat pages (vite)" >&2
+npm run -s build

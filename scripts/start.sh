@@ -72,7 +72,7 @@ cat <<MSG
 
   Complaint gateway is running: http://localhost:$PORT
     staff console: http://localhost:$PORT/  (sign in with a demo account below)
-    customer chat: http://localhost:$PORT/chat   agents: http://localhost:$PORT/livechat/agent
+    customer chat: http://localhost:$PORT/chat   livechat agents: http://localhost:$PORT/console/livechat
     health:   http://localhost:$PORT/readyz
     sign in:  curl -s http://localhost:$PORT/api/v1/auth/login -H 'content-type: application/json' \\
                 -d '{"email":"hotline.operator@demo.local","password":"<from the list>"}'

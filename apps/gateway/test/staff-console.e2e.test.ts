@@ -32,6 +32,8 @@ describe('staff console (Chromium)', () => {
     await page.fill('#login-form [name=password]', 'wrong password');
     await page.click('#login-form button');
     await page.waitForSelector('#login-error:has-text("Wrong e-mail or password")');
+    mkdirSync(TEST_ARTIFACTS_DIR, { recursive: true });
+    await page.screenshot({ path: join(TEST_ARTIFACTS_DIR, 'staff-console-sign-in.png') });
     await page.fill('#login-form [name=password]', TEST_PASSWORD);
     await page.click('#login-form button');
     await page.click('#tab-call');
@@ -41,6 +43,7 @@ describe('staff console (Chromium)', () => {
     await page.click('#call-form button');
     const receipt = await page.waitForSelector('#call-result:has-text("KN")');
     const caseNumber = /KN\d{2}-\d{5,}/.exec((await receipt.textContent()) ?? '')![0];
+    await page.screenshot({ path: join(TEST_ARTIFACTS_DIR, 'staff-console-hotline.png') });
 
     await page.click('#logout');
     await page.fill('#login-form [name=email]', 'cs_agent.all@test.local');
@@ -52,13 +55,13 @@ describe('staff console (Chromium)', () => {
       (async () => {
         for (let i = 0; i < 100; i++) {
           await page.click('#filters button');
-          if (await page.locator(`#case-table td:text-is("${caseNumber}")`).count()) return true;
+          if (await page.locator(`#case-table a:text-is("${caseNumber}")`).count()) return true;
           await page.waitForTimeout(100);
         }
         return false;
       })(),
     ).resolves.toBe(true);
-    await page.click(`#case-table td:text-is("${caseNumber}")`);
+    await page.click(`#case-table a:text-is("${caseNumber}")`);
     await page.waitForSelector('#case-detail h3');
     // Customer text is shown as text, never as markup.
     expect(await page.locator('#case-detail b').count()).toBe(0);
@@ -67,8 +70,15 @@ describe('staff console (Chromium)', () => {
     await page.selectOption('#case-detail select', 'customer_care');
     await page.click('#case-detail button:text-is("Move")');
     await page.waitForSelector('#case-detail .journal li:has-text("Department corrected from triage to customer_care")');
-    mkdirSync(TEST_ARTIFACTS_DIR, { recursive: true });
     await page.screenshot({ path: join(TEST_ARTIFACTS_DIR, 'staff-console.png'), fullPage: true });
+
+    // The deadline calculator explains the days it does not count (here: the Reunification and Labour Day break).
+    await page.click('#tab-deadline');
+    await page.fill('#deadline-form [name=receivedAt]', '2026-04-29T10:00');
+    await page.click('#deadline-form button');
+    await page.waitForSelector('#deadline-result p:has-text("Answer due")');
+    expect(await page.locator('#deadline-result li').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(TEST_ARTIFACTS_DIR, 'staff-console-deadline.png') });
     expect(problems).toEqual([]);
   }, 60_000);
 });

@@ -56,14 +56,24 @@ export interface LivechatTexts {
   tooMany: string;
   unavailable: string;
   genericError: string;
-  /** The loader's button on the customer's site. */
-  launcher: string;
-  launcherLabel: string;
 }
+
+/** The loader's texts (widget.js, on the customer's site): kept apart so the loader stays tiny. */
+export interface LivechatLoaderTexts {
+  /** The chat iframe's accessible title (also the chat page's title). */
+  frameTitle: string;
+  button: string;
+  buttonLabel: string;
+}
+
+export const LIVECHAT_LOADER_TEXTS: Record<LivechatLocale, LivechatLoaderTexts> = {
+  vi: { frameTitle: 'Hỗ trợ khách hàng', button: 'Hỗ trợ', buttonLabel: 'Mở hỗ trợ trực tuyến' },
+  en: { frameTitle: 'Customer support', button: 'Support', buttonLabel: 'Open live support' },
+};
 
 export const LIVECHAT_TEXTS: Record<LivechatLocale, LivechatTexts> = {
   vi: {
-    title: 'Hỗ trợ khách hàng',
+    title: LIVECHAT_LOADER_TEXTS.vi.frameTitle,
     other: 'EN',
     otherLabel: 'Switch to English',
     minimize: 'Thu nhỏ',
@@ -114,11 +124,9 @@ export const LIVECHAT_TEXTS: Record<LivechatLocale, LivechatTexts> = {
     tooMany: 'Bạn thao tác quá nhanh, vui lòng chờ giây lát.',
     unavailable: 'Hệ thống đang bận, tin nhắn sẽ được gửi lại tự động.',
     genericError: 'Có lỗi xảy ra, vui lòng thử lại.',
-    launcher: 'Hỗ trợ',
-    launcherLabel: 'Mở hỗ trợ trực tuyến',
   },
   en: {
-    title: 'Customer support',
+    title: LIVECHAT_LOADER_TEXTS.en.frameTitle,
     other: 'VI',
     otherLabel: 'Chuyển sang tiếng Việt',
     minimize: 'Minimize',
@@ -168,7 +176,5 @@ export const LIVECHAT_TEXTS: Record<LivechatLocale, LivechatTexts> = {
     tooMany: 'Too fast — please wait a moment.',
     unavailable: 'The system is busy; your message will be sent again automatically.',
     genericError: 'Something went wrong; please try again.',
-    launcher: 'Support',
-    launcherLabel: 'Open live support',
   },
 };

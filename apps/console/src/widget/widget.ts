@@ -1,27 +1,35 @@
 /*
  * Livechat loader for any website: <script src="https://GATEWAY/livechat/widget.js" data-lang="vi" async></script>
  * Adds a chat button; the chat itself runs in an iframe served by the gateway, so the host
- * page's scripts never see the conversation and the gateway's CSP protects it.
+ * page's scripts never see the conversation and the gateway's CSP protects it. Built as one
+ * classic script (IIFE): no modules, no other files, loadable cross-origin.
  */
-(function () {
-  'use strict';
-  if (window.CGLivechat) return;
-  var script = document.currentScript;
-  var origin = new URL(script && script.src ? script.src : location.href).origin;
-  var lang = (script && script.getAttribute('data-lang')) === 'en' ? 'en' : 'vi';
-  var OPEN_KEY = 'cg-livechat:open';
-  var STATE_KEY = 'cg-livechat:state';
-  var frame = null;
-  var button = null;
-  var isOpen = false;
+import { LIVECHAT_FRAME_MESSAGES, LIVECHAT_STORAGE_KEYS, LIVECHAT_LOADER_TEXTS, type LivechatLocale } from '@cg/contracts';
 
-  function small() {
-    return window.matchMedia('(max-width: 480px)').matches;
+declare global {
+  interface Window {
+    CGLivechat?: { open: () => void; close: () => void };
   }
+}
 
-  function styleFrame() {
+/** The chat keeps a copy of its state here; larger messages are refused. */
+const MAX_STATE_CHARS = 200_000;
+
+function install(): void {
+  const script = document.currentScript as HTMLScriptElement | null;
+  const origin = new URL(script?.src || location.href).origin;
+  const lang: LivechatLocale = script?.getAttribute('data-lang') === 'en' ? 'en' : 'vi';
+  const texts = LIVECHAT_LOADER_TEXTS[lang];
+  let frame: HTMLIFrameElement | null = null;
+  let button: HTMLButtonElement | null = null;
+  let isOpen = false;
+
+  const small = () => window.matchMedia('(max-width: 480px)').matches;
+
+  function styleFrame(): void {
     if (!frame) return;
-    var s = frame.style;
+    // Styles go through the CSSOM, which host pages' CSPs allow (style attributes may be blocked).
+    const s = frame.style;
     s.position = 'fixed';
     s.zIndex = '2147483000';
     s.border = '0';
@@ -45,74 +53,70 @@
     if (button) button.style.display = isOpen && small() ? 'none' : 'flex';
   }
 
-  function ensureFrame() {
-    if (frame) return;
+  function ensureFrame(): HTMLIFrameElement {
+    if (frame) return frame;
     frame = document.createElement('iframe');
-    frame.src = origin + '/chat?embed=1&lang=' + lang;
-    frame.title = lang === 'vi' ? 'Hỗ trợ khách hàng' : 'Customer support';
+    frame.src = `${origin}/chat?embed=1&lang=${lang}`;
+    frame.title = texts.frameTitle;
     frame.setAttribute('data-cg-livechat', 'frame');
     frame.setAttribute('allow', 'clipboard-write');
     document.body.appendChild(frame);
+    return frame;
   }
 
-  function open() {
-    ensureFrame();
-    isOpen = true;
+  function setOpen(open: boolean): void {
+    if (open) ensureFrame();
+    isOpen = open;
     remember();
     styleFrame();
-    button.setAttribute('aria-expanded', 'true');
+    button?.setAttribute('aria-expanded', String(open));
   }
 
-  function close() {
-    isOpen = false;
-    remember();
-    styleFrame();
-    button.setAttribute('aria-expanded', 'false');
-  }
-
-  function readState() {
+  function readState(): string | null {
     try {
-      return localStorage.getItem(STATE_KEY);
-    } catch (e) {
+      return localStorage.getItem(LIVECHAT_STORAGE_KEYS.hostState);
+    } catch {
       return null;
     }
   }
 
-  function writeState(state) {
+  function writeState(state: string): void {
     try {
-      localStorage.setItem(STATE_KEY, state);
-    } catch (e) {
+      localStorage.setItem(LIVECHAT_STORAGE_KEYS.hostState, state);
+    } catch {
       /* storage blocked or full */
     }
   }
 
-  function remember() {
+  function remember(): void {
     try {
-      sessionStorage.setItem(OPEN_KEY, isOpen ? '1' : '0');
-    } catch (e) {
+      sessionStorage.setItem(LIVECHAT_STORAGE_KEYS.hostOpen, isOpen ? '1' : '0');
+    } catch {
       /* storage blocked */
     }
   }
 
-  function init() {
-    button = document.createElement('button');
-    button.type = 'button';
-    button.setAttribute('data-cg-livechat', 'button');
-    button.setAttribute('aria-label', lang === 'vi' ? 'Mở hỗ trợ trực tuyến' : 'Open live support');
-    button.setAttribute('aria-expanded', 'false');
+  function init(): void {
+    const b = document.createElement('button');
+    button = b;
+    b.type = 'button';
+    b.setAttribute('data-cg-livechat', 'button');
+    b.setAttribute('aria-label', texts.buttonLabel);
+    b.setAttribute('aria-expanded', 'false');
     // A speech-bubble icon drawn as SVG (no emoji font needed) and a label.
-    var svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    const svgNs = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(svgNs, 'svg');
     svg.setAttribute('width', '22');
     svg.setAttribute('height', '22');
     svg.setAttribute('viewBox', '0 0 24 24');
     svg.setAttribute('aria-hidden', 'true');
-    var path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+    const path = document.createElementNS(svgNs, 'path');
     path.setAttribute('d', 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z');
     path.setAttribute('fill', 'currentColor');
     svg.appendChild(path);
-    button.appendChild(svg);
-    button.appendChild(document.createTextNode(lang === 'vi' ? 'Hỗ trợ' : 'Support'));
-    var s = button.style;
+    b.appendChild(svg);
+    b.appendChild(document.createTextNode(texts.button));
+    const s = b.style;
     s.position = 'fixed';
     s.right = '20px';
     s.bottom = '20px';
@@ -129,39 +133,34 @@
     s.font = '600 15px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
     s.boxShadow = '0 4px 16px rgba(0,0,0,.25)';
     s.cursor = 'pointer';
-    button.addEventListener('click', function () {
-      if (isOpen) close();
-      else open();
-    });
-    document.body.appendChild(button);
+    b.addEventListener('click', () => setOpen(!isOpen));
+    document.body.appendChild(b);
     // The chat in the iframe keeps its state (visitor token, unsent messages) in this page's
     // storage too: browsers partition or block storage of cross-site iframes, and the chat must
     // survive a reload of this page.
-    window.addEventListener('message', function (ev) {
+    window.addEventListener('message', (ev: MessageEvent<{ type?: string; state?: unknown }>) => {
       if (ev.origin !== origin || !frame || ev.source !== frame.contentWindow || !ev.data) return;
-      var d = ev.data;
-      if (d.type === 'cg-livechat:minimize') close();
-      else if (d.type === 'cg-livechat:ready') frame.contentWindow.postMessage({ type: 'cg-livechat:restore', state: readState() }, origin);
-      else if (d.type === 'cg-livechat:store' && typeof d.state === 'string' && d.state.length < 200000) writeState(d.state);
+      const d = ev.data;
+      if (d.type === LIVECHAT_FRAME_MESSAGES.minimize) setOpen(false);
+      else if (d.type === LIVECHAT_FRAME_MESSAGES.ready)
+        frame.contentWindow?.postMessage({ type: LIVECHAT_FRAME_MESSAGES.restore, state: readState() }, origin);
+      else if (d.type === LIVECHAT_FRAME_MESSAGES.store && typeof d.state === 'string' && d.state.length < MAX_STATE_CHARS)
+        writeState(d.state);
     });
     window.addEventListener('resize', styleFrame);
-    var wasOpen = false;
+    let wasOpen = false;
     try {
-      wasOpen = sessionStorage.getItem(OPEN_KEY) === '1';
-    } catch (e) {
+      wasOpen = sessionStorage.getItem(LIVECHAT_STORAGE_KEYS.hostOpen) === '1';
+    } catch {
       /* storage blocked */
     }
-    if (wasOpen) open();
+    if (wasOpen) setOpen(true);
   }
 
-  window.CGLivechat = {
-    open: function () {
-      open();
-    },
-    close: function () {
-      close();
-    },
-  };
+  window.CGLivechat = { open: () => setOpen(true), close: () => setOpen(false) };
   if (document.body) init();
   else document.addEventListener('DOMContentLoaded', init);
-})();
+}
+
+// document.currentScript is only set while the script first runs: read it now.
+if (!window.CGLivechat) install();

@@ -1,59 +1,30 @@
 import { resolve } from 'node:path';
 import express, { Router, type RequestHandler } from 'express';
-import helmet from 'helmet';
-
-/** apps/gateway/public, from src/livechat (tests) and dist/livechat (production) alike. */
-export const PUBLIC_DIR = resolve(__dirname, '../../public');
+import { pageCsp, revalidate, WEB_APP_FILES, webAppsDir } from '../http/web-apps';
 
 /**
- * The chat page, the embeddable widget loader and the agents' page. Their Content-Security-
- * Policy replaces the API's default: scripts and styles from this origin only (no inline
- * code), sockets to this origin, images from here or data/blob URLs, and the chat page may be
- * framed only by the origins in LIVECHAT_EMBED_ORIGINS.
+ * The customer chat page and the embeddable widget loader (built by apps/console), and the
+ * old agents' page address, which now leads to the console's livechat screen. The chat page
+ * may be framed only by the origins in LIVECHAT_EMBED_ORIGINS.
  */
-export function livechatPages(opts: { embedOrigins: string }): Router {
+export function livechatPages(opts: { embedOrigins: string; dir?: string }): Router {
+  const dir = opts.dir ?? webAppsDir();
   const router = Router();
   const ancestors = opts.embedOrigins.trim() === '*' ? ['*'] : ["'self'", ...opts.embedOrigins.split(/[\s,]+/).filter(Boolean)];
-  const csp = (frameAncestors: string[]): RequestHandler =>
-    helmet.contentSecurityPolicy({
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors,
-      },
-    });
   const embeddable: RequestHandler = (_req, res, next) => {
     res.removeHeader('X-Frame-Options'); // frame-ancestors decides
     next();
   };
-  const noStore: RequestHandler = (_req, res, next) => {
-    res.set('Cache-Control', 'no-cache');
-    next();
-  };
-  const page =
-    (file: string): RequestHandler =>
-    (_req, res) =>
-      res.sendFile(resolve(PUBLIC_DIR, 'livechat', file));
 
-  router.get('/chat', csp(ancestors), embeddable, noStore, page('chat.html'));
-  router.get('/livechat/agent', csp(["'none'"]), noStore, page('agent.html'));
-  // The loader runs inside other sites' pages: it must be loadable cross-origin.
+  router.get('/chat', pageCsp(ancestors), embeddable, revalidate, (_req, res) => res.sendFile(resolve(dir, WEB_APP_FILES.chatPage)));
+  // One sign-in for all staff: agents answer chats in the console.
+  router.get('/livechat/agent', (_req, res) => res.redirect(301, '/console/livechat'));
+  // The loader runs inside other sites' pages: it must be loadable cross-origin. Not hashed
+  // (sites embed its fixed address), so browsers revalidate it every few minutes.
   router.get('/livechat/widget.js', (_req, res, next) => {
     res.set('Cross-Origin-Resource-Policy', 'cross-origin');
     next();
   });
-  router.use(
-    '/livechat',
-    csp(["'self'"]),
-    express.static(resolve(PUBLIC_DIR, 'livechat'), { index: false, maxAge: '5m', redirect: false }),
-  );
+  router.use('/livechat', pageCsp(["'self'"]), express.static(resolve(dir, 'livechat'), { index: false, maxAge: '5m', redirect: false }));
   return router;
 }

@@ -1,0 +1,89 @@
+import type { HotlineCallAccepted, HotlineCallRequest } from '@cg/contracts';
+import type { CaseListQuery, CasePage, CaseView, DeadlineAnswer, FieldProblem, LoginResponse } from './types';
+
+/** A refused request: the problem's title, detail and every bad field, ready to show. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string | undefined,
+    readonly fields: FieldProblem[],
+  ) {
+    const fieldText = fields.map((e) => `${e.field}: ${e.message}`).join('; ');
+    super(`${title}${fieldText ? ` — ${fieldText}` : detail ? ` — ${detail}` : ''}`);
+    this.name = 'ApiError';
+  }
+}
+
+interface ProblemBody {
+  title?: string;
+  detail?: string;
+  errors?: FieldProblem[];
+}
+
+export interface ApiClientOptions {
+  /** The signed-in staff member's bearer token, if any. */
+  token: () => string | undefined;
+  /** The server said the token is no longer good (expired, revoked). */
+  onUnauthorized: () => void;
+}
+
+/** The staff API, typed. One place knows paths, methods and bodies. */
+export function createApiClient(opts: ApiClientOptions) {
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const token = opts.token();
+    const res = await fetch(path, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = (await res.json().catch(() => ({}))) as unknown;
+    if (res.status === 401 && token) opts.onUnauthorized();
+    if (!res.ok) {
+      const p = json as ProblemBody;
+      throw new ApiError(res.status, p.title ?? res.statusText, p.detail, Array.isArray(p.errors) ? p.errors : []);
+    }
+    return json as T;
+  }
+
+  const casePath = (caseNumber: string) => `/api/v1/cases/${encodeURIComponent(caseNumber)}`;
+
+  return {
+    login: (email: string, password: string) => request<LoginResponse>('POST', '/api/v1/auth/login', { email, password }),
+
+    listCases(query: CaseListQuery): Promise<CasePage> {
+      const params = new URLSearchParams({ page: String(query.page), pageSize: String(query.pageSize) });
+      for (const key of ['department', 'status', 'channel', 'q'] as const) {
+        const value = query[key];
+        if (value) params.set(key, value);
+      }
+      if (query.escalated) params.set('escalated', 'true');
+      return request('GET', `/api/v1/cases?${params.toString()}`);
+    },
+    getCase: (caseNumber: string) => request<CaseView>('GET', casePath(caseNumber)),
+    reclassify: (caseNumber: string, department: string) =>
+      request<unknown>('PATCH', `${casePath(caseNumber)}/classification`, { department }),
+    extend: (caseNumber: string, extraWorkingDays: number, reason: string) =>
+      request<unknown>('POST', `${casePath(caseNumber)}/extensions`, { extraWorkingDays, reason }),
+
+    logCall: (call: HotlineCallRequest) => request<HotlineCallAccepted>('POST', '/api/v1/hotline/calls', call),
+
+    deadline: (receivedAt: string) =>
+      request<DeadlineAnswer>('GET', `/api/v1/calendar/deadline?receivedAt=${encodeURIComponent(receivedAt)}`),
+
+    /** A chat attachment, as a blob to save (staff only). */
+    async chatAttachment(id: string): Promise<Blob> {
+      const token = opts.token();
+      const res = await fetch(`/api/v1/livechat/attachments/${encodeURIComponent(id)}`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      if (!res.ok) throw new ApiError(res.status, res.statusText, undefined, []);
+      return res.blob();
+    },
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;

@@ -1,0 +1,63 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/**
+ * Screens and their URLs under /console/ (the gateway answers every /console/* path with the
+ * console page). History API, no router library: four screens do not need one.
+ */
+export type Route = { screen: 'cases'; caseNumber?: string } | { screen: 'hotline' } | { screen: 'deadline' } | { screen: 'livechat' };
+
+export const CONSOLE_BASE = '/console/';
+
+export function parseRoute(pathname: string): Route {
+  const rest = pathname.startsWith(CONSOLE_BASE) ? pathname.slice(CONSOLE_BASE.length) : '';
+  const [first, second] = rest.split('/').filter(Boolean);
+  if (first === 'cases' && second) return { screen: 'cases', caseNumber: decodeURIComponent(second) };
+  if (first === 'hotline') return { screen: 'hotline' };
+  if (first === 'deadline') return { screen: 'deadline' };
+  if (first === 'livechat') return { screen: 'livechat' };
+  return { screen: 'cases' };
+}
+
+export function routeHref(route: Route): string {
+  switch (route.screen) {
+    case 'cases':
+      return route.caseNumber ? `${CONSOLE_BASE}cases/${encodeURIComponent(route.caseNumber)}` : CONSOLE_BASE;
+    default:
+      return `${CONSOLE_BASE}${route.screen}`;
+  }
+}
+
+const listeners = new Set<() => void>();
+
+export function navigate(route: Route, opts: { replace?: boolean } = {}): void {
+  const href = routeHref(route);
+  if (href !== location.pathname) {
+    if (opts.replace) history.replaceState(null, '', href);
+    else history.pushState(null, '', href);
+  }
+  listeners.forEach((l) => l());
+}
+
+/** The current route; re-renders on navigate() and on the browser's back and forward. */
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.pathname));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.pathname));
+    listeners.add(update);
+    addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      removeEventListener('popstate', update);
+    };
+  }, []);
+  return route;
+}
+
+/** Ordinary clicks on a console link navigate in place; modified clicks (new tab) go to the browser. */
+export function onLinkClick(route: Route) {
+  return (ev: MouseEvent): void => {
+    if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    ev.preventDefault();
+    navigate(route);
+  };
+}
