@@ -56,7 +56,7 @@ describe('email intake: each real-looking message leads to exactly the expected 
     expect(receipt.parsed.references).toContain(messageId);
     expect(receipt.parsed.messageId).toMatch(new RegExp(`^<${c.caseNumber}\\.[0-9a-f]{12}\\.[0-9a-f]{20}@tenten\\.test>$`));
     expect(receipt.parsed.headers.get('auto-submitted')).toBe('auto-replied');
-    const [y, m, d] = c.deadlines!.target!.dueDate.split('-');
+    const [y, m, d] = c.deadlines.target.dueDate.split('-');
     expect(receipt.parsed.text).toContain(`Mã khiếu nại: ${c.caseNumber}`);
     expect(receipt.parsed.text).toContain(`Case number: ${c.caseNumber}`);
     expect(receipt.parsed.text).toContain(`trước 24:00 ngày ${d}/${m}/${y}`);
@@ -228,7 +228,7 @@ describe('email intake: each real-looking message leads to exactly the expected 
     expect(emails.body.items[0]).toMatchObject({
       direction: 'inbound',
       messageId,
-      attachments: [expect.objectContaining({ fileName: fileName.normalize('NFC'), url: expect.stringContaining(a.id!) })],
+      attachments: [expect.objectContaining({ fileName: fileName.normalize('NFC'), url: expect.stringContaining(a.id) })],
     });
     expect((await stack.api(`/api/v1/cases/${c.caseNumber}/attachments/${'0'.repeat(24)}`, { token })).status).toBe(404);
   });
