@@ -1,1 +1,6 @@
-export {};
+export * from './file-store';
+export * from './tools';
+export * from './scan-check';
+export * from './image-cleanup';
+export * from './ocr';
+export * from './extract-fields';

@@ -1,0 +1,177 @@
+import sharp from 'sharp';
+
+/**
+ * Cleaning a scanned page before recognition (sharp/libvips, in-process): greyscale, upscale of
+ * low-resolution scans to ~300 dpi, median denoise, deskew measured on a projection profile, and
+ * optionally an Otsu binarisation. Pure image work; the OCR engine decides when to call what.
+ */
+
+export interface CleanupOptions {
+  /** The page's resolution when known (PDF pages are rendered at a known dpi). */
+  dpi?: number;
+  /** Upscale pages below this resolution to 300 dpi (bicubic-like lanczos3). */
+  minDpi: number;
+  /** Median filter size (0 = none). */
+  median: number;
+  /** Estimate and correct skew up to this many degrees (0 = none). */
+  maxSkewDegrees: number;
+  /** Global Otsu threshold (tesseract binarises itself when false). */
+  binarise: boolean;
+  /** Rotate by a multiple of 90° first (orientation from tesseract's OSD). */
+  rotate?: 0 | 90 | 180 | 270;
+  limitInputPixels: number;
+}
+
+export const DEFAULT_CLEANUP: CleanupOptions = {
+  minDpi: 250,
+  median: 3,
+  maxSkewDegrees: 8,
+  binarise: false,
+  limitInputPixels: 100_000_000,
+};
+
+export interface CleanedPage {
+  png: Buffer;
+  width: number;
+  height: number;
+  /** The skew that was corrected, in degrees (positive = the text ran uphill to the right). */
+  skewDegrees: number;
+  /** The resolution the page was brought to (estimated when the file did not say). */
+  dpi: number;
+}
+
+/** A page's resolution: the file's density when plausible, else from the width of an A4/Letter page. */
+export function estimateDpi(width: number, height: number, density: number | undefined): number {
+  if (density && density >= 100 && density <= 1200) return density;
+  // A portrait page's short side is 8.27 in (A4) or 8.5 in (Letter).
+  return Math.round(Math.min(width, height) / 8.27);
+}
+
+export async function cleanPage(input: Buffer, opts: CleanupOptions): Promise<CleanedPage> {
+  let img = sharp(input, { limitInputPixels: opts.limitInputPixels }).flatten({ background: '#ffffff' }).greyscale();
+  if (opts.rotate) img = img.rotate(opts.rotate);
+  const meta = await sharp(input, { limitInputPixels: opts.limitInputPixels }).metadata();
+  const w0 = (opts.rotate === 90 || opts.rotate === 270 ? meta.height : meta.width) ?? 0;
+  const h0 = (opts.rotate === 90 || opts.rotate === 270 ? meta.width : meta.height) ?? 0;
+  const dpi = opts.dpi ?? estimateDpi(w0, h0, meta.density);
+  let factor = 1;
+  if (dpi > 0 && dpi < opts.minDpi) factor = Math.min(3, 300 / dpi);
+  // One 8-bit channel from here on (greyscale() alone may leave an alpha or 3 identical channels).
+  let grey = await img.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  let { width, height } = grey.info;
+  let pipeline = sharp(grey.data, { raw: { width, height, channels: 1 }, limitInputPixels: false });
+  if (factor > 1.05) {
+    width = Math.round(width * factor);
+    height = Math.round(height * factor);
+    pipeline = pipeline.resize(width, height, { kernel: 'lanczos3' });
+  }
+  if (opts.median > 1) pipeline = pipeline.median(opts.median);
+  grey = await pipeline.extractChannel(0).raw().toBuffer({ resolveWithObject: true }); // libvips would hand back sRGB
+  ({ width, height } = grey.info);
+
+  let skew = 0;
+  if (opts.maxSkewDegrees > 0) skew = estimateSkew(grey.data, width, height, opts.maxSkewDegrees);
+  let out = sharp(grey.data, { raw: { width, height, channels: 1 }, limitInputPixels: false });
+  if (Math.abs(skew) >= 0.2) {
+    out = out.rotate(skew, { background: { r: 255, g: 255, b: 255 } });
+  }
+  // sharp applies the threshold after the rotation, so the corners it fills stay white.
+  if (opts.binarise) out = out.threshold(otsuThreshold(grey.data));
+  const result = await out.toColourspace('b-w').png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
+  return {
+    png: result.data,
+    width: result.info.width,
+    height: result.info.height,
+    skewDegrees: round2(skew),
+    dpi: Math.round(dpi * factor),
+  };
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** Otsu's threshold of an 8-bit greyscale buffer. */
+export function otsuThreshold(pixels: Uint8Array): number {
+  const hist = new Array<number>(256).fill(0);
+  for (let i = 0; i < pixels.length; i++) hist[pixels[i]!]!++;
+  const total = pixels.length;
+  let sum = 0;
+  for (let t = 0; t < 256; t++) sum += t * hist[t]!;
+  let sumB = 0;
+  let wB = 0;
+  let best = 0;
+  let threshold = 128;
+  for (let t = 0; t < 256; t++) {
+    wB += hist[t]!;
+    if (wB === 0) continue;
+    const wF = total - wB;
+    if (wF === 0) break;
+    sumB += t * hist[t]!;
+    const mB = sumB / wB;
+    const mF = (sum - sumB) / wF;
+    const between = wB * wF * (mB - mF) * (mB - mF);
+    if (between > best) {
+      best = between;
+      threshold = t;
+    }
+  }
+  return threshold;
+}
+
+/**
+ * The skew of the text lines, in degrees, by the projection-profile method: ink pixels (darker
+ * than Otsu's threshold) of a downsampled copy are projected onto rows for each candidate angle;
+ * the angle whose profile is sharpest (largest sum of squared row counts) is the skew. Returns the
+ * rotation that straightens the page (sharp's rotate() angle, clockwise positive).
+ */
+export function estimateSkew(pixels: Uint8Array, width: number, height: number, maxDegrees: number): number {
+  const step = Math.max(1, Math.floor(width / 900));
+  const t = otsuThreshold(pixels);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let y = 0; y < height; y += step) {
+    const row = y * width;
+    for (let x = 0; x < width; x += step) {
+      if (pixels[row + x]! < t) {
+        xs.push(x / step);
+        ys.push(y / step);
+      }
+    }
+  }
+  const n = xs.length;
+  if (n < 200) return 0;
+  // Too much ink is a photo or a dark scan, not text lines: leave it alone.
+  if (n > ((width / step) * (height / step)) / 3) return 0;
+  const rows = Math.ceil(Math.hypot(width, height) / step) + 2;
+  const bins = new Float64Array(rows * 2);
+  const score = (deg: number): number => {
+    const a = (deg * Math.PI) / 180;
+    const sin = Math.sin(a);
+    const cos = Math.cos(a);
+    bins.fill(0);
+    for (let i = 0; i < n; i++) {
+      const r = Math.round(ys[i]! * cos - xs[i]! * sin) + rows;
+      bins[r]! += 1;
+    }
+    let s = 0;
+    for (let i = 0; i < bins.length; i++) s += bins[i]! * bins[i]!;
+    return s;
+  };
+  let bestDeg = 0;
+  let best = score(0);
+  for (let d = -maxDegrees; d <= maxDegrees; d += 0.5) {
+    const s = score(d);
+    if (s > best * 1.0001) {
+      best = s;
+      bestDeg = d;
+    }
+  }
+  for (let d = bestDeg - 0.5; d <= bestDeg + 0.5; d += 0.1) {
+    const s = score(d);
+    if (s > best * 1.0001) {
+      best = s;
+      bestDeg = d;
+    }
+  }
+  // Projecting at angle a straightens lines that were rotated by -a: rotate the image by -a.
+  return -bestDeg;
+}
