@@ -4,6 +4,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/ensure-deps.sh
+# Type-check and lint (sources, tests, benches, console) first: a mistake fails here in a minute or two.
+npm run -s lint
 bash scripts/services.sh
 # Browser tests drive Debian's chromium through playwright-core (which downloads no browser).
 LOG_TAG=test
