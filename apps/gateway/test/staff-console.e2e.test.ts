@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium, TEST_ARTIFACTS_DIR } from '@cg/testing';
+import { launchChromium, TEST_ARTIFACTS_DIR, waitFor } from '@cg/testing';
+import { TestVisitor } from './support/livechat-clients';
 import { startTestStack, TEST_PASSWORD, type TestStack } from './support/stack';
 
 /** The staff console in real Chromium: an operator logs a call, an agent triages it. */
@@ -80,5 +81,52 @@ describe('staff console (Chromium)', () => {
     expect(await page.locator('#deadline-result li').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(TEST_ARTIFACTS_DIR, 'staff-console-deadline.png') });
     expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('the livechat screen of the console answers a visitor (the old agents’ address leads there)', async () => {
+    const visitor = await TestVisitor.start(stack.url, { name: 'Trần Văn Bình', email: 'binh.tran@example.vn' });
+    visitor.connect();
+    await visitor.connected();
+    const complaint = 'Hosting của tôi báo lỗi 500 từ sáng nay, khách hàng không vào được website.';
+    await visitor.send(complaint);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    await page.goto(`${stack.url}/livechat/agent`);
+    expect(new URL(page.url()).pathname).toBe('/console/livechat');
+    await page.fill('#login-form [name=email]', 'cs_agent.all@test.local');
+    await page.fill('#login-form [name=password]', TEST_PASSWORD);
+    await page.click('#login-form button');
+    // Signed in, the agent stays on the livechat screen and the visitor sees an agent online.
+    await page.locator('[data-testid=conversations] li', { hasText: 'Trần Văn Bình' }).click();
+    await page.locator('[data-testid=agent-messages] li', { hasText: 'lỗi 500' }).waitFor();
+    await waitFor(
+      'the visitor to see an agent online',
+      async () => visitor.eventsOf<{ agentsOnline: boolean }>('presence').at(-1)?.agentsOnline,
+    );
+
+    // The answer box has the focus after opening the conversation; Enter sends.
+    const answer = 'Chào anh Bình, bộ phận Hosting đang kiểm tra máy chủ của anh ạ.';
+    await page.keyboard.type(answer);
+    await page.keyboard.press('Enter');
+    await waitFor('the answer at the visitor', async () =>
+      [...visitor.messages.values()].some((m) => m.sender.kind === 'agent' && m.text === answer),
+    );
+    await page.locator('[data-testid=agent-messages] li[data-kind=agent]', { hasText: answer }).waitFor();
+    expect(await page.locator('[data-testid=agent-messages] li', { hasText: answer }).count()).toBe(1);
+    // The case number links to the case in the console.
+    const caseLink = page.getByTestId('agent-case');
+    await caseLink.waitFor();
+    expect(await caseLink.textContent()).toMatch(/^KN\d{2}-\d{5,}$/);
+    await page.screenshot({ path: join(TEST_ARTIFACTS_DIR, 'staff-console-livechat.png') });
+    await caseLink.click();
+    await page.waitForSelector('#case-detail h3');
+    expect(new URL(page.url()).pathname).toMatch(/^\/console\/cases\/KN\d{2}-\d{5,}$/);
+
+    visitor.close();
+    expect(problems).toEqual([]);
+    await page.close();
   }, 60_000);
 });

@@ -21,10 +21,12 @@ export function LivechatAgent() {
     if (messages.current) messages.current.scrollTop = messages.current.scrollHeight;
   }, [view.messages.length, view.pending.length, view.openId]);
 
-  const open = (id: string) => {
-    desk.open(id);
-    input.current?.focus();
-  };
+  // Opening a conversation puts the cursor in the answer box.
+  useEffect(() => {
+    if (view.openId) input.current?.focus();
+  }, [view.openId]);
+
+  const open = (id: string) => desk.open(id);
   const send = (ev: Event) => {
     ev.preventDefault();
     const text = input.current?.value.trim() ?? '';
