@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers shared by the scripts in scripts/ (sourced, not run). Set LOG_TAG first.
 
 log() { printf '[%s] %s\n' "${LOG_TAG:-script}" "$*" >&2; }

@@ -36,7 +36,7 @@ case "$PG_FSYNC" in on | off) ;; *) die "LOCAL_POSTGRES_FSYNC must be on or off,
 FERRET_BIN="$DATA/bin/ferretdb-$FERRET_VERSION-$(cat "$ROOT"/tools/ferretdb/{main.go,go.mod,go.sum} | sha256sum | cut -c1-12)"
 
 wait_for() { # name, seconds, command...
-  local name=$1 secs=$2; shift 2
+  local secs=$2; shift 2
   for _ in $(seq $((secs * 10))); do "$@" && return 0; sleep 0.1; done
   return 1
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A small process supervisor for `npm start` (sourced by scripts/start.sh, not run).
 #
 #   supervise NAME COMMAND...   run COMMAND in the background and restart it whenever it exits
