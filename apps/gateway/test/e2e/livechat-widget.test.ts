@@ -12,7 +12,7 @@ import { startTestStack, TEST_PASSWORD, type TestStack } from '../support/stack'
 /**
  * The widget in a real browser (Debian chromium driven by playwright-core, no browser
  * download), embedded with one script tag in a page of another origin, as a customer's site
- * would. The agent answers from the agents' page in a second tab.
+ * would. The agent answers from the staff console's livechat screen in a second tab.
  */
 const ARTIFACTS = TEST_ARTIFACTS_DIR;
 
@@ -129,13 +129,14 @@ describe('livechat widget in Chromium', () => {
     await chat.locator('.lc-msg[data-state="received"] .lc-bubble').filter({ hasText: '<b>đậm</b>' }).waitFor();
     expect(await chat.locator('.lc-messages img, .lc-messages b').count()).toBe(0);
 
-    // The agent signs in on the agents' page (served by the other gateway node) and answers.
+    // The agent signs in at the old agents' address, which leads to the console's livechat screen
+    // (served by the other gateway node), and answers.
     const agentPage = await context.newPage();
     agentPage.on('pageerror', (e) => pageErrors.push(`agent page: ${e.message}`));
     await agentPage.goto(`${stack.url}/livechat/agent`);
     await agentPage.locator('input[name=email]').fill('cs_agent.all@test.local');
     await agentPage.locator('input[name=password]').fill(TEST_PASSWORD);
-    await agentPage.getByTestId('agent-login').locator('button[type=submit]').click();
+    await agentPage.locator('#login-form button[type=submit]').click();
     await agentPage.getByTestId('conversations').locator('li', { hasText: 'Phạm Minh Đức' }).click();
     await agentPage.getByTestId('agent-messages').locator('li', { hasText: 'ducpham.vn đã hết hạn' }).waitFor();
     expect(await agentPage.getByTestId('agent-case').textContent()).toBe(caseNumber);
