@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { computeDeadlines } from '@cg/calendar';
-import { waitFor } from '@cg/testing';
-import { startTestStack, type TestStack } from './support/stack';
+import { waitFor, startTestStack, type TestStack } from '@cg/testing';
 
 describe('deadlines on the Vietnamese calendar, triage and corrections, through the API', () => {
   let stack: TestStack;
@@ -172,7 +171,7 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
       status: 'routed',
       classification: { method: 'manual', department: 'customer_care' },
     });
-    const example = await stack.gateway.db.trainingExamples.model.findOne({ caseNumber: c.caseNumber }).lean();
+    const example = await stack.db.trainingExamples.model.findOne({ caseNumber: c.caseNumber }).lean();
     expect(example).toMatchObject({ department: 'customer_care', source: 'correction', correctedBy: 'cs_agent.all@test.local' });
     expect(example!.text).toBe(vague);
     const view = (await stack.api(`/api/v1/cases/${c.caseNumber}`, { token: agent })).body;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@cg/testing';
-import { startTestStack, TEST_PASSWORD, type TestStack } from './support/stack';
+import { waitFor, startTestStack, TEST_PASSWORD, type TestStack } from '@cg/testing';
 
 const call = (over: Record<string, unknown> = {}) => ({
   caller: { name: 'Nguyễn Văn An', phone: '0912 345 678', email: 'an@example.vn' },
@@ -72,7 +71,7 @@ describe('hotline call notes become routed cases', () => {
       const counts = await queueCounts();
       return counts.active + counts.waiting === 0;
     });
-    expect(await stack.gateway.db.cases.count({ idempotencyKey: body.callId })).toBe(1);
+    expect(await stack.db.cases.count({ idempotencyKey: body.callId })).toBe(1);
   });
 
   it('makes a call id when the operator has none, and returns it for retries', async () => {

@@ -1,6 +1,5 @@
-import { ScratchRedis, waitFor } from '@cg/testing';
+import { ScratchRedis, waitFor, startTestStack, type TestStack } from '@cg/testing';
 import { TestVisitor } from './support/livechat-clients';
-import { startTestStack, type TestStack } from './support/stack';
 
 jest.setTimeout(60_000);
 
@@ -36,7 +35,7 @@ describe('livechat while Redis is down', () => {
     const during = await v.emitSend({ clientMessageId, text: 'Hosting bị lỗi, website không vào được từ sáng.' }, 15_000);
     expect(during).toMatchObject({ ok: false, error: { code: 'intake_unavailable', retryable: true } });
     // Saved all the same (its seq came from MongoDB while Redis was away).
-    expect(await stack.gateway.db.conversations.countMessages(v.conversationId, { messageId: clientMessageId })).toBe(1);
+    expect(await stack.db.conversations.countMessages(v.conversationId, { messageId: clientMessageId })).toBe(1);
 
     await redis.resume();
     const ack = await waitFor(
@@ -49,17 +48,13 @@ describe('livechat while Redis is down', () => {
     );
     expect(ack.duplicate).toBe(true);
     expect(ack.receipt!.caseNumber).toMatch(/^KN\d{2}-\d{5,}$/);
-    expect(await stack.gateway.db.conversations.countMessages(v.conversationId, { messageId: clientMessageId })).toBe(1);
-    await waitFor(
-      'the case',
-      async () => (await stack.gateway.db.cases.count({ channel: 'livechat', idempotencyKey: v.conversationId })) === 1,
-      {
-        timeoutMs: 20_000,
-      },
-    );
+    expect(await stack.db.conversations.countMessages(v.conversationId, { messageId: clientMessageId })).toBe(1);
+    await waitFor('the case', async () => (await stack.db.cases.count({ channel: 'livechat', idempotencyKey: v.conversationId })) === 1, {
+      timeoutMs: 20_000,
+    });
     // A follow-up message lands after the complaint and the receipt, with no seq reused.
     const next = await v.send('Tôi đã thử khởi động lại VPS nhưng không được.');
-    const stored = await stack.gateway.db.conversations.messagesAfter(v.conversationId, 0, 50);
+    const stored = await stack.db.conversations.messagesAfter(v.conversationId, 0, 50);
     expect(new Set(stored.map((m) => m.seq)).size).toBe(stored.length);
     expect(next.message.seq).toBe(Math.max(...stored.map((m) => m.seq)));
   });

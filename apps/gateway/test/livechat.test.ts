@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
-import { loadGatewayConfig } from '@cg/config';
+import type { RunningGateway } from '@cg/gateway';
 import { LivechatOutbox } from '@cg/livechat';
-import { freePort, waitFor } from '@cg/testing';
-import { startGateway, type RunningGateway } from '../src/gateway';
+import { freePort, waitFor, startTestStack, type TestStack } from '@cg/testing';
 import { TestAgent, TestVisitor } from './support/livechat-clients';
-import { startTestStack, type TestStack } from './support/stack';
 
 // A 1×1 PNG.
 const PNG = Buffer.from(
@@ -36,14 +33,13 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     agents.push(a);
     return a;
   };
-  const storedCopies = (conversationId: string, messageId: string) =>
-    stack.gateway.db.conversations.countMessages(conversationId, { messageId });
+  const storedCopies = (conversationId: string, messageId: string) => stack.db.conversations.countMessages(conversationId, { messageId });
 
   beforeAll(async () => {
     stack = await startTestStack({
       env: { LIVECHAT_MESSAGES_PER_MINUTE_PER_VISITOR: '12', LIVECHAT_MAX_MESSAGE_CHARS: '2000', LIVECHAT_UPLOAD_MAX_BYTES: '65536' },
     });
-    nodeB = await startGateway(loadGatewayConfig(stack.env), pino({ level: 'silent' }));
+    nodeB = await stack.startGateway();
     urlB = `http://127.0.0.1:${(nodeB.server.address() as { port: number }).port}`;
     agentToken = await stack.tokenFor('cs_agent');
   });
@@ -72,7 +68,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     expect(ack.receipt!.deadlinePolicy).toBe('5 working days');
     // Acknowledged means stored: the message is in MongoDB and the conversation names the case.
     expect(await storedCopies(v.conversationId, ack.message.id)).toBe(1);
-    const conversation = await stack.gateway.db.conversations.findById(v.conversationId);
+    const conversation = await stack.db.conversations.findById(v.conversationId);
     expect(conversation!.caseNumber).toBe(ack.receipt!.caseNumber);
 
     // The receipt appears in the chat, then its deadline once the worker has computed it.
@@ -94,8 +90,8 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     // A second message joins the conversation; the case stays the same.
     const second = await v.send('Mã đơn hàng là DH-2026-118.');
     expect(second.message.seq).toBeGreaterThan(ack.message.seq);
-    expect((await stack.gateway.db.conversations.findById(v.conversationId))!.caseNumber).toBe(ack.receipt!.caseNumber);
-    expect(await stack.gateway.db.cases.count({ channel: 'livechat', idempotencyKey: v.conversationId })).toBe(1);
+    expect((await stack.db.conversations.findById(v.conversationId))!.caseNumber).toBe(ack.receipt!.caseNumber);
+    expect(await stack.db.cases.count({ channel: 'livechat', idempotencyKey: v.conversationId })).toBe(1);
   });
 
   it('stores a client message id once, however often and however concurrently it is sent', async () => {
@@ -116,7 +112,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     expect(caseNumbers.size).toBe(1);
     await waitFor(
       'case written',
-      async () => (await stack.gateway.db.cases.count({ channel: 'livechat', idempotencyKey: v.conversationId })) === 1,
+      async () => (await stack.db.cases.count({ channel: 'livechat', idempotencyKey: v.conversationId })) === 1,
     );
 
     // Different messages sent at once (two tabs) are all kept, each with its own seq.
@@ -163,7 +159,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     );
 
     // A process that is no gateway (a worker) posts into the conversation through the outbox.
-    const outbox = new LivechatOutbox(stack.gateway.db.conversations, {
+    const outbox = new LivechatOutbox(stack.db.conversations, {
       redisUrl: stack.env.REDIS_URL ?? 'redis://127.0.0.1:6390',
       prefix: stack.env.QUEUE_PREFIX!,
     });
@@ -182,8 +178,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
 
   it('a message sent while its gateway restarts is stored and delivered exactly once', async () => {
     const port = await freePort();
-    const env = { ...stack.env, PORT: String(port) };
-    let nodeR = await startGateway(loadGatewayConfig(env), pino({ level: 'silent' }));
+    let nodeR = await stack.startGateway({ PORT: String(port) });
     const urlR = `http://127.0.0.1:${port}`;
     try {
       const a = await agent(urlB).connected();
@@ -198,7 +193,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
       await waitFor('visitor to notice the outage', () => !v.socket!.connected);
       const whileDown = v.send('Tin nhắn gửi khi máy chủ đang tắt.');
       await closing;
-      nodeR = await startGateway(loadGatewayConfig(env), pino({ level: 'silent' }));
+      nodeR = await stack.startGateway({ PORT: String(port) });
 
       const [ackInFlight, ackDown] = await Promise.all([inFlight, whileDown]);
       for (const ack of [ackInFlight, ackDown]) {
@@ -210,7 +205,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
       expect(ackDown.message.seq).toBeGreaterThan(ackInFlight.message.seq);
       expect(v.connects).toBeGreaterThanOrEqual(2);
       // The history is intact and in order after the restart.
-      const stored = await stack.gateway.db.conversations.messagesAfter(v.conversationId, 0, 100);
+      const stored = await stack.db.conversations.messagesAfter(v.conversationId, 0, 100);
       const texts = stored.filter((m) => m.sender?.kind === 'visitor').map((m) => m.text);
       expect(texts).toEqual([
         'Website trên VPS không truy cập được.',
@@ -315,7 +310,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     await waitFor('the end notice', () => [...w.messages.values()].find((m) => m.type === 'notice'));
     const after = await w.emitSend({ clientMessageId: randomUUID(), text: 'still there?' });
     expect(after).toMatchObject({ ok: false, error: { code: 'conversation_ended' } });
-    const transcripts = await stack.gateway.db.transcriptRequests.listForConversation(w.conversationId);
+    const transcripts = await stack.db.transcriptRequests.listForConversation(w.conversationId);
     expect(transcripts.map((t) => t.reason)).toEqual(['chat_ended']);
     // The worker's transcript relay may already have handed it to the outbox (apps/worker/test/livechat-transcript.test.ts).
     expect(transcripts[0]).toMatchObject({ email: 'lan@example.vn', status: expect.stringMatching(/^(pending|sent)$/) });
@@ -327,7 +322,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     await v.send('Chứng chỉ SSL của website hết hạn.');
     expect((await v.request('transcript:request')).ok).toBe(true);
     expect((await v.request('transcript:request')).ok).toBe(true);
-    const requests = await stack.gateway.db.transcriptRequests.listForConversation(v.conversationId);
+    const requests = await stack.db.transcriptRequests.listForConversation(v.conversationId);
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({
       reason: 'requested',

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ScratchRedis, waitFor } from '@cg/testing';
-import { startTestStack, type TestStack } from './support/stack';
+import { ScratchRedis, waitFor, startTestStack, type TestStack } from '@cg/testing';
 
 /** The gateway on a Redis of its own that the test crashes and restarts. */
 describe('when Redis is down the hotline endpoint fails fast and writes nothing', () => {
@@ -10,12 +9,14 @@ describe('when Redis is down the hotline endpoint fails fast and writes nothing'
 
   beforeAll(async () => {
     redis = await ScratchRedis.start();
-    stack = await startTestStack({ env: { REDIS_URL: redis.url, INTAKE_TIMEOUT_MS: '1500' } });
+    // The timeout safety net (60 s) is beyond the test's own timeout (30 s): a 503 can only come
+    // from the fail-fast path (no offline queue), never from waiting the timeout out.
+    stack = await startTestStack({ env: { REDIS_URL: redis.url, INTAKE_TIMEOUT_MS: '60000' } });
     operator = await stack.tokenFor('hotline_operator');
   });
   afterAll(async () => {
-    await stack.close().catch(() => undefined);
-    await redis.stop();
+    await stack?.close().catch(() => undefined);
+    await redis?.stop();
   });
 
   const post = (callId: string) =>
@@ -25,18 +26,14 @@ describe('when Redis is down the hotline endpoint fails fast and writes nothing'
       json: { caller: { name: 'Lê Văn C', phone: '0903111222' }, notes: 'Email công ty không nhận được thư từ sáng nay.', callId },
     });
 
-  it('answers 503 quickly, reports not ready, then takes the retry once Redis is back', async () => {
+  it('reports not ready, answers 503 without waiting for a timeout, then takes the retry once Redis is back', async () => {
     await redis.crash();
+    await waitFor('the gateway to see Redis down', async () => (await stack.api('/readyz')).body.checks.redis === 'down');
     const callId = `outage-${randomUUID()}`;
-    const started = Date.now();
     const down = await post(callId);
-    const elapsed = Date.now() - started;
     expect(down.status).toBe(503);
     expect(down.body.detail).toContain(callId);
     expect(down.headers.get('retry-after')).toBe('5');
-    // Fails fast (no offline queue), well before the 1.5 s INTAKE_TIMEOUT_MS safety net.
-    expect(elapsed).toBeLessThan(500);
-    expect((await stack.api('/readyz')).body.checks.redis).toBe('down');
 
     await redis.resume();
     const up = await waitFor('gateway to reach Redis again', async () => {
@@ -49,6 +46,6 @@ describe('when Redis is down the hotline endpoint fails fast and writes nothing'
       return res.status === 200 ? res.body : undefined;
     });
     expect(c.department).toBe('email');
-    expect(await stack.gateway.db.cases.count({ idempotencyKey: callId })).toBe(1);
+    expect(await stack.db.cases.count({ idempotencyKey: callId })).toBe(1);
   });
 });

@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium, TEST_ARTIFACTS_DIR, waitFor } from '@cg/testing';
+import { launchChromium, TEST_ARTIFACTS_DIR, startTestStack, TEST_PASSWORD, type TestStack, waitFor } from '@cg/testing';
 import { TestVisitor } from './support/livechat-clients';
-import { startTestStack, TEST_PASSWORD, type TestStack } from './support/stack';
 
 /** The staff console in real Chromium: an operator logs a call, an agent triages it. */
 describe('staff console (Chromium)', () => {

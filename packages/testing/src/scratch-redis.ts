@@ -36,13 +36,20 @@ export class ScratchRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  get running(): boolean {
+    return this.proc !== undefined && this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  /** Starts the server again (no-op while it runs: a second one would fail to bind, and the first would outlive the test). */
   async resume(): Promise<void> {
+    if (this.running) return;
     this.proc = spawn(
       'redis-server',
       ['--bind', '127.0.0.1', '--port', String(this.port), '--dir', this.dir, '--appendonly', 'yes', '--save', ''],
       { stdio: 'ignore' },
     );
     await waitFor(`redis-server on ${this.port}`, async () => {
+      if (!this.running) throw new Error(`redis-server on ${this.port} exited (port taken?)`);
       const probe = new Redis(this.url, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
       probe.on('error', () => undefined);
       try {
@@ -57,7 +64,7 @@ export class ScratchRedis {
   /** Kills the server abruptly (SIGKILL), as a crash would. */
   async crash(): Promise<void> {
     const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
+    if (!proc || !this.running) return;
     const exited = new Promise((r) => proc.once('exit', r));
     proc.kill('SIGKILL');
     await exited;

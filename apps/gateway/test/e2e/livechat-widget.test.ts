@@ -3,11 +3,17 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
-import { pino } from 'pino';
-import { loadGatewayConfig } from '@cg/config';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH, freePort, TEST_ARTIFACTS_DIR, waitFor } from '@cg/testing';
-import { startGateway, type RunningGateway } from '../../src/gateway';
-import { startTestStack, TEST_PASSWORD, type TestStack } from '../support/stack';
+import type { RunningGateway } from '@cg/gateway';
+import {
+  CHROMIUM_FLAGS,
+  CHROMIUM_PATH,
+  freePort,
+  TEST_ARTIFACTS_DIR,
+  waitFor,
+  startTestStack,
+  TEST_PASSWORD,
+  type TestStack,
+} from '@cg/testing';
 
 /**
  * The widget in a real browser (Debian chromium driven by playwright-core, no browser
@@ -25,7 +31,7 @@ describe('livechat widget in Chromium', () => {
   let stack: TestStack;
   /** The gateway the widget talks to: its own node, on a fixed port, so it can be restarted. */
   let chatNode: RunningGateway;
-  let chatEnv: NodeJS.ProcessEnv;
+  let chatPort: string;
   let chatUrl: string;
   let host: Server;
   let hostUrl: string;
@@ -34,10 +40,9 @@ describe('livechat widget in Chromium', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    const port = await freePort();
-    chatEnv = { ...stack.env, PORT: String(port) };
-    chatNode = await startGateway(loadGatewayConfig(chatEnv), pino({ level: 'silent' }));
-    chatUrl = `http://127.0.0.1:${port}`;
+    chatPort = String(await freePort());
+    chatNode = await stack.startGateway({ PORT: chatPort });
+    chatUrl = `http://127.0.0.1:${chatPort}`;
     // The customer's website: another origin, embedding the widget with one script tag.
     host = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -156,13 +161,13 @@ describe('livechat widget in Chromium', () => {
     await chat.getByTestId('message-input').fill(lost);
     await chat.getByTestId('send').click();
     await chat.locator('.lc-msg[data-state="sending"]').filter({ hasText: lost }).waitFor();
-    chatNode = await startGateway(loadGatewayConfig(chatEnv), pino({ level: 'silent' }));
+    chatNode = await stack.startGateway({ PORT: chatPort });
     await chat.locator('.lc-msg[data-state="received"]').filter({ hasText: lost }).waitFor({ timeout: 20_000 });
     await agentPage.getByTestId('agent-messages').locator('li', { hasText: lost }).waitFor();
     expect(await chat.locator('.lc-msg').filter({ hasText: lost }).count()).toBe(1);
     expect(await agentPage.getByTestId('agent-messages').locator('li', { hasText: lost }).count()).toBe(1);
-    const conversation = await stack.gateway.db.conversations.findByCaseNumber(caseNumber);
-    expect(await stack.gateway.db.conversations.messages.countDocuments({ conversationId: String(conversation!._id), text: lost })).toBe(1);
+    const conversation = await stack.db.conversations.findByCaseNumber(caseNumber);
+    expect(await stack.db.conversations.messages.countDocuments({ conversationId: String(conversation!._id), text: lost })).toBe(1);
 
     await page.screenshot({ path: join(ARTIFACTS, 'livechat-widget-desktop.png') });
     await agentPage.screenshot({ path: join(ARTIFACTS, 'livechat-agent-page.png') });
