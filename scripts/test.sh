@@ -17,5 +17,6 @@ apt_install poppler-utils openssl
 # Postal OCR (tesseract + Vietnamese models); qpdf makes the encrypted PDF of the bad-upload tests.
 install_ocr
 apt_install qpdf
-# --forceExit: a leaked handle must not hang CI after every test has finished.
-npx jest --ci --forceExit "$@"
+# No --forceExit: every test closes what it opens, so jest ends by itself. If it hangs after the
+# last test, something leaked: `npx jest --detectOpenHandles <file>` names it.
+npx jest --ci "$@"
