@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { CaseLifecycle, hashPassword, type CaseActor, type CaseStore } from '@cg/core';
+import { STAFF_ROLES } from '@cg/contracts';
+import { CaseLifecycle, hasPermission, hashPassword, type CaseActor, type CaseStore } from '@cg/core';
 import { RedisCaseLock } from '@cg/queue';
 import { startTestStack, TEST_PASSWORD, waitFor, type TestStack } from '@cg/testing';
+import { CASE_ACTION_ROUTES } from '../src/routes/case-actions.routes';
 
 /**
  * Steps 2–5 through the API on the real Redis and FerretDB: one owner per case (the CaseLifecycle
@@ -263,5 +265,26 @@ describe('the case lifecycle: one owner, serialised per case', () => {
     });
     // Hosting staff no longer see it.
     expect((await stack.api(`/api/v1/cases/${c.caseNumber}`, { token: staff! })).status).toBe(404);
+  }, 60_000);
+
+  it('every action route with every role: 403 exactly when the permissions table says no', async () => {
+    const routes = [
+      ...Object.entries(CASE_ACTION_ROUTES).map(([path, permission]) => ({ method: 'POST', path, permission })),
+      { method: 'GET', path: 'journal', permission: 'cases:read' as const },
+    ];
+    const wrong: string[] = [];
+    for (const role of STAFF_ROLES) {
+      const token = await stack.tokenFor(role, role === 'department_staff' ? 'hosting' : undefined);
+      for (const r of routes) {
+        const res = await stack.api(`/api/v1/cases/KN99-99999/${r.path}`, {
+          method: r.method,
+          token,
+          ...(r.method === 'POST' ? { json: {} } : {}),
+        });
+        const expected = hasPermission(role, r.permission) ? [400, 404] : [403];
+        if (!expected.includes(res.status)) wrong.push(`${role} ${r.method} ${r.path}: ${res.status}, expected ${expected.join(' or ')}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   }, 60_000);
 });

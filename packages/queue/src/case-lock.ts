@@ -18,7 +18,7 @@ export interface RedisCaseLockOptions {
   prefix: string;
   /** How long a lease lasts: long enough for one read-check-write of a case (default 5 s). */
   ttlMs?: number;
-  /** How long to wait for a busy case before giving up (default 10 s). */
+  /** How long to wait for a busy case before giving up (default 15 s: fifty writers queued on one case, on FerretDB). */
   waitMs?: number;
   /** Stop writing this long before the lease's end, for clock drift and the write itself (default 20% of ttl). */
   safetyMs?: number;
@@ -39,7 +39,7 @@ export class RedisCaseLock {
     private readonly opts: RedisCaseLockOptions,
   ) {
     this.ttlMs = opts.ttlMs ?? 5000;
-    this.waitMs = opts.waitMs ?? 10_000;
+    this.waitMs = opts.waitMs ?? 15_000;
     this.safetyMs = opts.safetyMs ?? Math.round(this.ttlMs * 0.2);
   }
 

@@ -67,6 +67,30 @@ const bodies = {
     .strict(),
 };
 
+/**
+ * Every case action route (POST /api/v1/cases/:caseNumber/<path>) and the permission it asks for:
+ * the one table the routes are built from and the permissions test walks with every role.
+ */
+export const CASE_ACTION_ROUTES = {
+  verify: 'cases:verify',
+  claim: 'cases:claim',
+  release: 'cases:claim',
+  assign: 'cases:assign',
+  notes: 'cases:note',
+  collaborators: 'cases:collaborate',
+  transfer: 'cases:transfer',
+  escalate: 'cases:escalate',
+  report: 'cases:report',
+  answer: 'cases:draft',
+  'answer/approve': 'cases:approve',
+  'answer/return': 'cases:approve',
+  deliver: 'cases:deliver',
+  'resolve-on-contact': 'cases:resolve-on-contact',
+  close: 'cases:close',
+  reopen: 'cases:reopen',
+} as const satisfies Record<string, Permission>;
+export type CaseActionRoute = keyof typeof CASE_ACTION_ROUTES;
+
 /** The lifecycle's actor for a signed-in staff member. */
 export function staffActor(staff: StaffPrincipal): CaseActor {
   return {
@@ -109,22 +133,21 @@ export function caseActionRoutes(deps: {
 
   /** POST /:caseNumber/<path>: parse, authorize, call the lifecycle, answer the updated case. */
   const action = <S extends z.ZodType>(
-    path: string,
-    permission: Permission,
+    path: CaseActionRoute,
     schema: S,
     run: (caseNumber: string, actor: CaseActor, body: z.infer<S>, req: Request) => Promise<CaseResult>,
   ) => {
-    router.post(`/:caseNumber/${path}`, requireStaff(deps.tokens, permission), async (req, res) => {
+    router.post(`/:caseNumber/${path}`, requireStaff(deps.tokens, CASE_ACTION_ROUTES[path]), async (req, res) => {
       const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
       const body = parseRequest(schema, req.body ?? {}, 'body');
       res.json(view(await run(caseNumber, staffActor(currentStaff(req)), body, req)));
     });
   };
 
-  action('verify', 'cases:verify', bodies.verify, (n, actor, b) => lifecycle.verify(n, actor, b));
-  action('claim', 'cases:claim', bodies.empty, (n, actor) => lifecycle.claim(n, actor));
-  action('release', 'cases:claim', bodies.release, (n, actor, b) => lifecycle.release(n, actor, b));
-  action('assign', 'cases:assign', bodies.assign, async (n, actor, b) => {
+  action('verify', bodies.verify, (n, actor, b) => lifecycle.verify(n, actor, b));
+  action('claim', bodies.empty, (n, actor) => lifecycle.claim(n, actor));
+  action('release', bodies.release, (n, actor, b) => lifecycle.release(n, actor, b));
+  action('assign', bodies.assign, async (n, actor, b) => {
     const user = await deps.staffUsers.findByEmail(b.assignee.toLowerCase());
     if (!user || user.active === false || !['department_staff', 'supervisor'].includes(user.role)) {
       throw new HttpProblem(400, 'validation_failed', 'Unknown assignee', 'Fix these fields: assignee', [
@@ -141,26 +164,24 @@ export function caseActionRoutes(deps: {
       ...(b.note ? { note: b.note } : {}),
     });
   });
-  action('notes', 'cases:note', bodies.note, (n, actor, b) => lifecycle.note(n, actor, b));
-  action('collaborators', 'cases:collaborate', bodies.collaborate, (n, actor, b) => {
+  action('notes', bodies.note, (n, actor, b) => lifecycle.note(n, actor, b));
+  action('collaborators', bodies.collaborate, (n, actor, b) => {
     knownDepartments('departments', b.departments);
     return lifecycle.collaborate(n, actor, b);
   });
-  action('transfer', 'cases:transfer', bodies.transfer, (n, actor, b) => {
+  action('transfer', bodies.transfer, (n, actor, b) => {
     knownDepartments('department', [b.department]);
     return lifecycle.transfer(n, actor, b);
   });
-  action('escalate', 'cases:escalate', bodies.escalate, (n, actor, b) => lifecycle.escalate(n, actor, b));
-  action('report', 'cases:report', bodies.report, (n, actor, b) => lifecycle.report(n, actor, b));
-  action('answer', 'cases:draft', bodies.draft, (n, actor, b) => lifecycle.draft(n, actor, b));
-  action('answer/approve', 'cases:approve', bodies.approve, (n, actor, b) => lifecycle.approve(n, actor, b));
-  action('answer/return', 'cases:approve', bodies.return, (n, actor, b) => lifecycle.return(n, actor, b));
-  action('deliver', 'cases:deliver', bodies.deliver, (n, actor, b) => lifecycle.deliver(n, actor, b));
-  action('resolve-on-contact', 'cases:resolve-on-contact', bodies.resolveOnContact, (n, actor, b) =>
-    lifecycle.resolveOnContact(n, actor, b),
-  );
-  action('close', 'cases:close', bodies.close, (n, actor, b) => lifecycle.close(n, actor, b));
-  action('reopen', 'cases:reopen', bodies.reopen, (n, actor, b) => lifecycle.reopen(n, actor, b));
+  action('escalate', bodies.escalate, (n, actor, b) => lifecycle.escalate(n, actor, b));
+  action('report', bodies.report, (n, actor, b) => lifecycle.report(n, actor, b));
+  action('answer', bodies.draft, (n, actor, b) => lifecycle.draft(n, actor, b));
+  action('answer/approve', bodies.approve, (n, actor, b) => lifecycle.approve(n, actor, b));
+  action('answer/return', bodies.return, (n, actor, b) => lifecycle.return(n, actor, b));
+  action('deliver', bodies.deliver, (n, actor, b) => lifecycle.deliver(n, actor, b));
+  action('resolve-on-contact', bodies.resolveOnContact, (n, actor, b) => lifecycle.resolveOnContact(n, actor, b));
+  action('close', bodies.close, (n, actor, b) => lifecycle.close(n, actor, b));
+  action('reopen', bodies.reopen, (n, actor, b) => lifecycle.reopen(n, actor, b));
 
   /** The handling journal (append-only), oldest first, with what may be done next. */
   router.get('/:caseNumber/journal', requireStaff(deps.tokens, 'cases:read'), async (req, res) => {
