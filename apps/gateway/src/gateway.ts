@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { autoIndexEnabled, deadlinePolicyOf, type GatewayConfig } from '@cg/config';
 import { DEFAULT_DEPARTMENTS } from '@cg/contracts';
-import { CalendarProvider, CaseLifecycle, DeadlinePlanner, firstDeadlineCheck, StaffTokenService } from '@cg/core';
+import { CalendarProvider, CaseLifecycle, DeadlinePlanner, firstDeadlineCheck, lifecycleSettingsFrom, StaffTokenService } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
 import { CaseNumberAllocator, createIntakeQueue, createRedisConnection, DeadlineScheduler, IntakePublisher, pingRedis, RedisCaseLock } from '@cg/queue';
 import { createGatewayApp } from './app';
@@ -37,6 +37,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   );
   await calendars.start(config.CALENDAR_REFRESH_SECONDS * 1000);
   const deadlineScheduler = new DeadlineScheduler(redis, config.QUEUE_PREFIX);
+  const planner = new DeadlinePlanner(calendars.current, deadlinePolicyOf(config));
+  const lifecycle = new CaseLifecycle({
+    store: db.cases,
+    lock: new RedisCaseLock(redis, { prefix: config.QUEUE_PREFIX }),
+    planner,
+    settings: lifecycleSettingsFrom(config),
+    // Extensions and reopened cases get a new chain of deadline checks.
+    onDeadlinesChanged: (caseNumber, d) => deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(d, calendars.current())),
+  });
   const planner = new DeadlinePlanner(calendars.current, deadlinePolicyOf(config));
   const lifecycle = new CaseLifecycle({
     store: db.cases,
@@ -83,6 +92,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     url,
     server,
     db,
+    lifecycle,
     lifecycle,
     livechat,
     async close() {

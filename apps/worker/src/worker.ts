@@ -9,6 +9,7 @@ import {
   ClassifierProvider,
   DeadlinePlanner,
   firstDeadlineCheck,
+  lifecycleSettingsFrom,
   MetricsRegistry,
   startHealthServer,
   type RunningHealthServer,
@@ -75,6 +76,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     store: db.cases,
     lock: new RedisCaseLock(connection, { prefix: config.QUEUE_PREFIX }),
     planner,
+    settings: lifecycleSettingsFrom(config),
     onDeadlinesChanged: scheduleDeadlineChecks,
   });
   const classifiers = new ClassifierProvider(db.classifierModels, (err) => logger.error({ err: err.message }, 'classifier reload failed'));

@@ -48,6 +48,11 @@ export const commonEnvSchema = z.object({
   CALENDAR_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** How often each process checks MongoDB for a newer retrained classifier model. */
   CLASSIFIER_REFRESH_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Channels whose complaints count as written: their answer needs a supervisor's sign-off (comma-separated). */
+  CASE_WRITTEN_CHANNELS: z
+    .string()
+    .regex(/^\s*([a-z]+\s*(,\s*[a-z]+\s*)*)?$/, 'channel names separated by commas, e.g. postal,email')
+    .default('postal,email'),
 });
 export type CommonConfig = z.infer<typeof commonEnvSchema>;
 

@@ -2,7 +2,14 @@ import { CASE_ACTIONS, CASE_STATUSES, type CaseAction, type CaseStatus, type Cha
 import type { CaseDeadlines } from '../deadlines/case-deadlines';
 import { newCaseDefaults, type CaseActor, type CaseData } from './case-data';
 import { CaseInputInvalid, CaseNotFound, NotPermitted, TransitionRefused } from './case-errors';
-import { CASE_TRANSITIONS, allowedActions, decide, type CaseCommand, type CaseCommandAction } from './case-state-machine';
+import {
+  CASE_TRANSITIONS,
+  allowedActions,
+  decide,
+  lifecycleSettingsFrom,
+  type CaseCommand,
+  type CaseCommandAction,
+} from './case-state-machine';
 
 const T = 'triage',
   R = 'routed',
@@ -357,5 +364,16 @@ describe('case state machine: rules beyond the state', () => {
       decide(sampleCase(R, { collaborators: ['domain'] }), agent, { action: 'collaborate', input: { departments: ['domain'] } }, { now })
         .noop,
     ).toBe(true);
+  });
+
+  it('which channels are written is a setting (CASE_WRITTEN_CHANNELS)', () => {
+    const settings = lifecycleSettingsFrom({ CASE_WRITTEN_CHANNELS: 'postal' });
+    expect(settings.writtenChannels).toEqual(['postal']);
+    const draft = (channel: Channel) =>
+      decide(sampleCase(RR, { channel }), agent, { action: 'draft', input: { text: 'Trả lời' } }, { now, settings }).set.status;
+    expect(draft('postal')).toBe(AP);
+    expect(draft('email')).toBe(AR);
+    expect(() => lifecycleSettingsFrom({ CASE_WRITTEN_CHANNELS: 'postal,fax' })).toThrow('fax');
+    expect(lifecycleSettingsFrom({ CASE_WRITTEN_CHANNELS: '' }).writtenChannels).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import {
   CASE_ACTIONS,
   CASE_STATUSES,
+  CHANNELS,
   DEFAULT_WRITTEN_CHANNELS,
   OPEN_STATUSES,
   TRIAGE,
@@ -224,6 +225,16 @@ export interface LifecycleSettings {
 }
 
 export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = { writtenChannels: DEFAULT_WRITTEN_CHANNELS };
+
+/** The settings from configuration (CASE_WRITTEN_CHANNELS, e.g. `postal,email`); an unknown channel stops the process at start. */
+export function lifecycleSettingsFrom(config: { CASE_WRITTEN_CHANNELS: string }): LifecycleSettings {
+  const names = config.CASE_WRITTEN_CHANNELS.split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  const unknown = names.filter((c) => !(CHANNELS as readonly string[]).includes(c));
+  if (unknown.length) throw new Error(`CASE_WRITTEN_CHANNELS: unknown channel(s) ${unknown.join(', ')} (known: ${CHANNELS.join(', ')})`);
+  return { writtenChannels: names as Channel[] };
+}
 
 /** What one action does to a case: the lifecycle writes it in one conditional update. */
 export interface CaseChange {
