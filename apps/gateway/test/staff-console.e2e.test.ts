@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium, TEST_ARTIFACTS_DIR, startTestStack, TEST_PASSWORD, type TestStack, waitFor } from '@cg/testing';
+import { launchChromium, TEST_ARTIFACTS_DIR, waitFor } from '@cg/testing';
 import { TestVisitor } from './support/livechat-clients';
+import { startTestStack, TEST_PASSWORD, type TestStack } from './support/stack';
 
 /** The staff console in real Chromium: an operator logs a call, an agent triages it. */
 describe('staff console (Chromium)', () => {
@@ -101,16 +102,13 @@ describe('staff console (Chromium)', () => {
     // Signed in, the agent stays on the livechat screen and the visitor sees an agent online.
     await page.locator('[data-testid=conversations] li', { hasText: 'Trần Văn Bình' }).click();
     await page.locator('[data-testid=agent-messages] li', { hasText: 'lỗi 500' }).waitFor();
-    await waitFor(
-      'the visitor to see an agent online',
-      async () => visitor.eventsOf<{ agentsOnline: boolean }>('presence').at(-1)?.agentsOnline,
-    );
+    await waitFor('the visitor to see an agent online', () => visitor.eventsOf<{ agentsOnline: boolean }>('presence').at(-1)?.agentsOnline);
 
     // The answer box has the focus after opening the conversation; Enter sends.
     const answer = 'Chào anh Bình, bộ phận Hosting đang kiểm tra máy chủ của anh ạ.';
     await page.keyboard.type(answer);
     await page.keyboard.press('Enter');
-    await waitFor('the answer at the visitor', async () =>
+    await waitFor('the answer at the visitor', () =>
       [...visitor.messages.values()].some((m) => m.sender.kind === 'agent' && m.text === answer),
     );
     await page.locator('[data-testid=agent-messages] li[data-kind=agent]', { hasText: answer }).waitFor();
