@@ -42,23 +42,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     store: db.cases,
     lock: new RedisCaseLock(redis, { prefix: config.QUEUE_PREFIX }),
     planner,
-    // Extensions and reopened cases get a new chain of deadline checks.
-    onDeadlinesChanged: (caseNumber, d) => deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(d, calendars.current())),
-  });
-  const planner = new DeadlinePlanner(calendars.current, deadlinePolicyOf(config));
-  const lifecycle = new CaseLifecycle({
-    store: db.cases,
-    lock: new RedisCaseLock(redis, { prefix: config.QUEUE_PREFIX }),
-    planner,
     settings: lifecycleSettingsFrom(config),
-    // Extensions and reopened cases get a new chain of deadline checks.
-    onDeadlinesChanged: (caseNumber, d) => deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(d, calendars.current())),
-  });
-  const planner = new DeadlinePlanner(calendars.current, deadlinePolicyOf(config));
-  const lifecycle = new CaseLifecycle({
-    store: db.cases,
-    lock: new RedisCaseLock(redis, { prefix: config.QUEUE_PREFIX }),
-    planner,
     // Extensions and reopened cases get a new chain of deadline checks.
     onDeadlinesChanged: (caseNumber, d) => deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(d, calendars.current())),
   });
@@ -100,7 +84,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     url,
     server,
     db,
-    lifecycle,
     lifecycle,
     livechat,
     async close() {
