@@ -7,7 +7,7 @@ import { HotlineCall } from '../features/hotline/HotlineCall';
 import { LivechatAgent } from '../features/livechat-agent/LivechatAgent';
 import { disconnectAgentDesk, useAgentDesk } from '../features/livechat-agent/agent-desk';
 import { SignIn } from '../features/sign-in/SignIn';
-import { Console, permissionsOf, useConsole, type ConsoleContext } from './context';
+import { Console, rightsOf, useConsole, type ConsoleContext } from './context';
 import { navigate, onLinkClick, routeHref, useRoute, type Route } from './router';
 import { loadSession, saveSession, type Session } from './session';
 
@@ -34,7 +34,7 @@ export function App() {
     setSession(null);
   };
   const api = useMemo(() => createApiClient({ token: () => loadSession()?.token, onUnauthorized: signOut }), []);
-  const ctx = useMemo<ConsoleContext | null>(() => (session ? { api, session, can: permissionsOf(session) } : null), [api, session]);
+  const ctx = useMemo<ConsoleContext | null>(() => (session ? { api, session, ...rightsOf(session) } : null), [api, session]);
   const route = useRoute();
 
   return (

@@ -1,5 +1,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import type { CaseAction, CaseStatus } from '@cg/contracts';
+import { isAllowed, mayFire } from '@cg/core/case-state-machine';
 import { hasPermission, type Permission } from '@cg/core/permissions';
 import type { ApiClient } from '../api/client';
 import type { Session } from './session';
@@ -9,6 +11,8 @@ export interface ConsoleContext {
   api: ApiClient;
   session: Session;
   can: (permission: Permission) => boolean;
+  /** The case state machine's answer: this action, by this member of staff, on a case in this state. */
+  canAct: (status: CaseStatus, action: CaseAction) => boolean;
 }
 
 export const Console = createContext<ConsoleContext | null>(null);
@@ -19,6 +23,11 @@ export function useConsole(): ConsoleContext {
   return ctx;
 }
 
-export function permissionsOf(session: Session): (permission: Permission) => boolean {
-  return (permission) => hasPermission(session.staff.role, permission);
+export function rightsOf(session: Session): Pick<ConsoleContext, 'can' | 'canAct'> {
+  const { staffId, name, role, department, email } = session.staff;
+  const actor = { kind: 'staff', id: staffId, name, role, email, ...(department ? { department } : {}) } as const;
+  return {
+    can: (permission) => hasPermission(role, permission),
+    canAct: (status, action) => isAllowed(status, action) && mayFire(actor, action),
+  };
 }

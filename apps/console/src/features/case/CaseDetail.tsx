@@ -1,13 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { DEFAULT_DEPARTMENTS, TRIAGE, type CaseStatus } from '@cg/contracts';
+import { DEFAULT_DEPARTMENTS, TRIAGE } from '@cg/contracts';
 import type { CaseView } from '../../api/types';
 import { useConsole } from '../../app/context';
 import { formatDateTime, percent } from '../../shared/format';
-
-/** Statuses in which a case can still be moved to another department. */
-const MOVABLE: readonly CaseStatus[] = ['triage', 'routed'];
-/** Statuses after which the target deadline no longer matters. */
-const FINISHED: readonly CaseStatus[] = ['answered', 'closed'];
 
 /** One case: who, what, classification, both deadlines with the days not counted, the journal. */
 export function CaseDetail({ caseNumber, onChanged }: { caseNumber: string; onChanged: () => void }) {
@@ -111,7 +106,7 @@ export function CaseDetail({ caseNumber, onChanged }: { caseNumber: string; onCh
 
 /** What the signed-in role may do to this case now: move it to a department, extend its target. */
 function CaseActions({ c, onDone }: { c: CaseView; onDone: () => void }) {
-  const { api, can } = useConsole();
+  const { api, canAct } = useConsole();
   const [status, setStatus] = useState('');
   const [department, setDepartment] = useState(
     c.department === TRIAGE ? (c.classification?.bestGuess ?? DEFAULT_DEPARTMENTS[0]) : c.department,
@@ -129,8 +124,8 @@ function CaseActions({ c, onDone }: { c: CaseView; onDone: () => void }) {
     }
   };
 
-  const canMove = can('cases:classify') && MOVABLE.includes(c.status);
-  const canExtend = can('deadlines:extend') && !FINISHED.includes(c.status);
+  const canMove = canAct(c.status, 'reclassify');
+  const canExtend = canAct(c.status, 'extend');
   if (!canMove && !canExtend) return null;
   return (
     <div class="row actions">
