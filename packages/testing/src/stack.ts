@@ -7,8 +7,9 @@
  * module (src/index.ts) exports their `start…()` function; main.ts stays the process entry. The
  * dependency goes one way only: @cg/testing → apps (their tsconfig, which builds src only, never
  * references @cg/testing; their tests are type-checked by tsconfig.check.json, outside `tsc -b`),
- * so the project references stay acyclic. Loading an app only when a stack asks for it keeps
- * `import { waitFor } from '@cg/testing'` light for package tests and benches that start no app.
+ * so the project references stay acyclic. An app's code (express, socket.io, every route and
+ * job) is loaded only when a stack starts it, not by every `import { waitFor } from '@cg/testing'`
+ * in package tests and benches.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
