@@ -112,7 +112,7 @@ function Screens({ route }: { route: Route }) {
           </a>
         ))}
       </nav>
-      <div ref={heading} tabIndex={-1} class="screen" aria-live="off">
+      <div ref={heading} tabIndex={-1} class="screen">
         {!allowed ? (
           <p class="error" role="alert">
             Your role cannot use this screen.

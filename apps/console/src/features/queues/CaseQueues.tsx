@@ -117,7 +117,7 @@ export function CaseQueues({ caseNumber }: { caseNumber?: string }) {
             list?.items.map((c) => {
               const route = { screen: 'cases', caseNumber: c.caseNumber } as const;
               return (
-                <tr key={c.caseNumber} aria-selected={c.caseNumber === caseNumber} onClick={() => navigate(route)}>
+                <tr key={c.caseNumber} aria-current={c.caseNumber === caseNumber ? 'true' : undefined} onClick={() => navigate(route)}>
                   <td>
                     <a href={routeHref(route)} onClick={onLinkClick(route)}>
                       {c.caseNumber}
