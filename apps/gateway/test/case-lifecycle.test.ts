@@ -238,6 +238,16 @@ describe('the case lifecycle: one owner, serialised per case', () => {
       'closed',
       'reopened',
     ]);
+    const csv = await stack.api(path('journal.csv'), { token: agent });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (csv.body as string)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines).toHaveLength(journal.items.length + 1);
+    expect(lines[0]).toBe('"at","type","actor","actor_name","actor_role","message","data"');
+    expect(lines.at(-1)).toContain('"reopened"');
     // The old answer and root cause stay readable in the journal.
     expect(journal.items.at(-1).data.previous).toMatchObject({
       rootCause: { category: 'our_system_fault' },
@@ -271,6 +281,7 @@ describe('the case lifecycle: one owner, serialised per case', () => {
     const routes = [
       ...Object.entries(CASE_ACTION_ROUTES).map(([path, permission]) => ({ method: 'POST', path, permission })),
       { method: 'GET', path: 'journal', permission: 'cases:read' as const },
+      { method: 'GET', path: 'journal.csv', permission: 'cases:read' as const },
     ];
     const wrong: string[] = [];
     for (const role of STAFF_ROLES) {

@@ -8,12 +8,15 @@ export type OutboundEmailJob = z.infer<typeof outboundEmailJobSchema>;
 export const inboundBounceJobSchema = z.object({ mailbox: z.string().min(1).max(100), messageKey: z.string().min(1).max(500) }).strict();
 export type InboundBounceJob = z.infer<typeof inboundBounceJobSchema>;
 
-/** POST /api/v1/cases/:caseNumber/replies: a staff member's written answer, sent by email. */
+/**
+ * POST /api/v1/cases/:caseNumber/replies: a staff member's message to the customer by email (a
+ * question, an update), journalled on the case. It changes no state: the formal answer goes
+ * through the lifecycle (draft → sign-off for written cases → deliver), and closing needs a root
+ * cause (POST …/close). A `close` field is refused like any unknown field.
+ */
 export const caseReplyRequestSchema = z
   .object({
     text: z.string().trim().min(1, 'the reply text is required').max(50_000),
-    /** Close the case with this answer (default: mark it answered). */
-    close: z.boolean().optional(),
   })
   .strict();
 export type CaseReplyRequest = z.infer<typeof caseReplyRequestSchema>;

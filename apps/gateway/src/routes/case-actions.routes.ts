@@ -196,5 +196,34 @@ export function caseActionRoutes(deps: {
     });
   });
 
+  /** The journal as CSV (UTF-8 with BOM, for spreadsheets): one row per entry. */
+  router.get('/:caseNumber/journal.csv', requireStaff(deps.tokens, 'cases:read'), async (req, res) => {
+    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+    const c = await lifecycle.get(caseNumber, staffActor(currentStaff(req)));
+    const rows = [
+      ['at', 'type', 'actor', 'actor_name', 'actor_role', 'message', 'data'],
+      ...c.journal.map((j) => [
+        new Date(j.at).toISOString(),
+        j.type,
+        j.actor.kind,
+        j.actor.name ?? '',
+        j.actor.role ?? '',
+        j.message,
+        j.data ? JSON.stringify(j.data) : '',
+      ]),
+    ];
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="nhat-ky-xu-ly-${c.caseNumber}.csv"`)
+      .send('\uFEFF' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n');
+  });
+
   return router;
+}
+
+/** One CSV cell: quoted, quotes doubled, and text a spreadsheet would run as a formula defused. */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
 }
