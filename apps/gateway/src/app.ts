@@ -4,7 +4,8 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { CalendarProvider, CaseLifecycle, DeadlinePlanner, StaffTokenService } from '@cg/core';
 import type { Database } from '@cg/db';
-import type { DeadlineScheduler, IntakePublisher } from '@cg/queue';
+import type { GatewayConfig } from '@cg/config';
+import type { DeadlineScheduler, IntakePublisher, RedisRateLimiter } from '@cg/queue';
 import { caseProblemHandler } from './http/case-problems';
 import { notFoundHandler, problemErrorHandler } from './http/problem';
 import { caseActionRoutes } from './routes/case-actions.routes';
@@ -30,7 +31,10 @@ export interface GatewayAppDeps {
   departments: () => readonly string[];
   tokens: StaffTokenService;
   readiness: ReadinessCheck[];
-  loginsPerMinute: number;
+  /** Sign-in attempts per client address per minute, counted for all gateway nodes together. */
+  login: { limiter: RedisRateLimiter; perMinute: number };
+  /** Email settings for staff answers (read at start). */
+  mail: GatewayConfig['mail'];
   trustProxy?: string;
   /** The livechat channel (routes and pages); absent in apps that do not serve it. */
   livechat?: Pick<Livechat, 'routes' | 'pages'>;
@@ -62,7 +66,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     app.use('/api/v1/livechat', deps.livechat.routes);
     app.use(deps.livechat.pages); // sets its own CSP for the chat and agent pages
   }
-  app.use('/api/v1/auth', authRoutes({ staffUsers: deps.db.staffUsers, tokens: deps.tokens, loginsPerMinute: deps.loginsPerMinute }));
+  app.use('/api/v1/auth', authRoutes({ staffUsers: deps.db.staffUsers, tokens: deps.tokens, login: deps.login }));
   app.use('/api/v1/hotline', hotlineRoutes({ publisher: deps.publisher, tokens: deps.tokens }));
   app.use('/api/v1/cases', caseRoutes({ cases: deps.db.cases, tokens: deps.tokens }));
   app.use(
@@ -78,7 +82,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
       departments: deps.departments,
     }),
   );
-  app.use('/api/v1/cases', caseReplyRoutes({ db: deps.db, lifecycle: deps.lifecycle, tokens: deps.tokens }));
+  app.use('/api/v1/cases', caseReplyRoutes({ db: deps.db, lifecycle: deps.lifecycle, tokens: deps.tokens, mail: deps.mail }));
   app.use(
     '/api/v1/calendar',
     calendarRoutes({ tokens: deps.tokens, calendars: deps.calendars, schedules: deps.db.calendarSchedules, policy: deps.planner.policy }),

@@ -4,9 +4,27 @@ import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { autoIndexEnabled, deadlinePolicyOf, type GatewayConfig } from '@cg/config';
 import { DEFAULT_DEPARTMENTS } from '@cg/contracts';
-import { CalendarProvider, CaseLifecycle, DeadlinePlanner, firstDeadlineCheck, lifecycleSettingsFrom, StaffTokenService } from '@cg/core';
+import {
+  CalendarProvider,
+  CaseLifecycle,
+  DeadlinePlanner,
+  firstDeadlineCheck,
+  lifecycleSettingsFrom,
+  SignedTokens,
+  StaffTokenService,
+  VisitorTokenService,
+} from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
-import { CaseNumberAllocator, createIntakeQueue, createRedisConnection, DeadlineScheduler, IntakePublisher, pingRedis, RedisCaseLock } from '@cg/queue';
+import {
+  CaseNumberAllocator,
+  createIntakeQueue,
+  createRedisConnection,
+  DeadlineScheduler,
+  IntakePublisher,
+  pingRedis,
+  RedisCaseLock,
+  RedisRateLimiter,
+} from '@cg/queue';
 import { createGatewayApp } from './app';
 import { createLivechat, type Livechat } from './livechat';
 
@@ -46,6 +64,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     // Extensions and reopened cases get a new chain of deadline checks.
     onDeadlinesChanged: (caseNumber, d) => deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(d, calendars.current())),
   });
+  // One key for every bearer token this gateway signs: staff and livechat visitors.
+  const signer = new SignedTokens(config.AUTH_TOKEN_SECRET);
+  const staffTokens = new StaffTokenService(signer, config.AUTH_TOKEN_TTL_SECONDS);
   const livechat = createLivechat({
     config,
     logger,
@@ -53,7 +74,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     redis,
     queue,
     allocator,
-    staffTokens: new StaffTokenService(config.AUTH_TOKEN_SECRET, config.AUTH_TOKEN_TTL_SECONDS),
+    staffTokens,
+    visitorTokens: new VisitorTokenService(signer, config.LIVECHAT_VISITOR_TOKEN_TTL_DAYS * 86_400),
   });
   const app = createGatewayApp({
     logger,
@@ -65,12 +87,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     deadlineScheduler,
     departments: () => DEFAULT_DEPARTMENTS,
     publisher: new IntakePublisher(queue, allocator, config.INTAKE_TIMEOUT_MS),
-    tokens: new StaffTokenService(config.AUTH_TOKEN_SECRET, config.AUTH_TOKEN_TTL_SECONDS),
+    tokens: staffTokens,
     readiness: [
       { name: 'redis', check: () => pingRedis(redis) },
       { name: 'mongodb', check: () => pingMongo(db.connection) },
     ],
-    loginsPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    login: { limiter: new RedisRateLimiter(redis, `${config.QUEUE_PREFIX}:rl`), perMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE },
+    mail: config.mail,
     ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
   });
 

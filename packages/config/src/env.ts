@@ -16,6 +16,21 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv)
   return result.data;
 }
 
+/**
+ * The rule every process applies to its secrets, written once: outside production an unset
+ * secret gets a development stand-in (each loader says which); with NODE_ENV=production each
+ * named variable must be set, or the process stops at start naming it.
+ */
+export function requireInProduction<S extends z.ZodType<{ NODE_ENV: string }>>(schema: S, names: ReadonlyArray<string>) {
+  return schema.superRefine((c, ctx) => {
+    if (c.NODE_ENV !== 'production') return;
+    const values = c as Record<string, unknown>;
+    for (const name of names) {
+      if (!values[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when NODE_ENV=production' });
+    }
+  });
+}
+
 /** `"true"`/`"1"` → true, `"false"`/`"0"`/unset → the default. */
 export const envBoolean = (defaultValue: boolean) =>
   z

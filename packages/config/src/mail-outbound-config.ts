@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnvSchema, parseEnv } from './env';
+import { commonEnvSchema, parseEnv, requireInProduction } from './env';
 
 const DEV_MESSAGE_ID_SECRET = 'dev-only-message-id-secret-change-me';
 
@@ -34,13 +34,7 @@ export type MailOutboundConfig = Omit<z.infer<typeof mailOutboundEnvSchema>, 'MA
 };
 
 export function loadMailOutboundConfig(env: NodeJS.ProcessEnv = process.env): MailOutboundConfig {
-  const parsed = parseEnv(
-    mailOutboundEnvSchema.refine((c) => c.NODE_ENV !== 'production' || c.MAIL_MESSAGE_ID_SECRET, {
-      path: ['MAIL_MESSAGE_ID_SECRET'],
-      message: 'required when NODE_ENV=production',
-    }),
-    env,
-  );
+  const parsed = parseEnv(requireInProduction(mailOutboundEnvSchema, ['MAIL_MESSAGE_ID_SECRET']), env);
   const fromAddress = (/<([^<>\s]+@[^<>\s]+)>/.exec(parsed.MAIL_FROM)?.[1] ?? parsed.MAIL_FROM).trim().toLowerCase();
   return {
     ...parsed,

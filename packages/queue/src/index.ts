@@ -6,3 +6,4 @@ export * from './intake-publisher';
 export * from './deadline-scheduler';
 export * from './outbound-mail';
 export * from './case-lock';
+export * from './rate-limiter';

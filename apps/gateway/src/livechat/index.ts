@@ -1,2 +1,1 @@
 export * from './livechat';
-export * from './visitor-tokens';

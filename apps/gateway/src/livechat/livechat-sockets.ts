@@ -11,15 +11,15 @@ import {
   visitorSendSchema,
   visitorTypingSchema,
 } from '@cg/contracts';
-import { hasPermission, type StaffPrincipal, type StaffTokenService } from '@cg/core';
+import { hasPermission, type StaffPrincipal, type StaffTokenService, type VisitorPrincipal, type VisitorTokenService } from '@cg/core';
 import type { ConversationRecord, ConversationRepository } from '@cg/db';
 import { toChatMessageView, toConversationSummary, toStateView, type ConversationLog, type ConversationSummaryView } from '@cg/livechat';
+import type { RateLimiter } from '@cg/queue';
 import { z } from 'zod';
 import { refuse, type LivechatService } from './livechat-service';
 import type { AgentPresence } from './presence';
-import { ConnectionCounter, TokenBucket, type RedisWindowLimiter } from './rate-limits';
+import { ConnectionCounter, TokenBucket } from './rate-limits';
 import { ackOf, clientAddress, connectError, guardedHandler, type GuardedSocketData } from './socket-guards';
-import type { VisitorPrincipal, VisitorTokenService } from './visitor-tokens';
 
 export interface LivechatSocketDeps {
   logger: Logger;
@@ -27,7 +27,7 @@ export interface LivechatSocketDeps {
   log: ConversationLog;
   service: LivechatService;
   presence: AgentPresence;
-  limiter: RedisWindowLimiter;
+  limiter: RateLimiter;
   visitorTokens: VisitorTokenService;
   staffTokens: StaffTokenService;
   trustProxy: boolean;

@@ -2,21 +2,20 @@ import { createHash, randomUUID } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { conversationIdSchema, livechatSessionRequestSchema, type LivechatSessionCreated } from '@cg/contracts';
-import { hasPermission, type StaffTokenService } from '@cg/core';
+import { hasPermission, type StaffTokenService, type VisitorPrincipal, type VisitorTokenService } from '@cg/core';
 import type { Database } from '@cg/db';
 import { toChatMessageView, toConversationSummary, type ConversationLog } from '@cg/livechat';
+import type { RateLimiter } from '@cg/queue';
 import { HttpProblem, parseRequest } from '../http/problem';
 import { requireStaff } from '../http/staff-auth';
 import { detectAttachmentType, safeFileName } from './magic-bytes';
-import type { RedisWindowLimiter } from './rate-limits';
-import type { VisitorPrincipal, VisitorTokenService } from './visitor-tokens';
 
 export interface LivechatRouteDeps {
   db: Database;
   log: ConversationLog;
   visitorTokens: VisitorTokenService;
   staffTokens: StaffTokenService;
-  limiter: RedisWindowLimiter;
+  limiter: RateLimiter;
   sessionsPerHourPerIp: number;
   uploadMaxBytes: number;
   uploadsPerHourPerVisitor: number;

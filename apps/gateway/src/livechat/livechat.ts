@@ -7,17 +7,15 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { LIVECHAT_EVENTS, LIVECHAT_NAMESPACES } from '@cg/contracts';
 import type { GatewayConfig } from '@cg/config';
-import type { StaffTokenService } from '@cg/core';
+import type { StaffTokenService, VisitorTokenService } from '@cg/core';
 import type { Database } from '@cg/db';
 import { ConversationLog, createLivechatAdapter } from '@cg/livechat';
-import { createRedisConnection, IntakePublisher, type CaseNumberAllocator, type IntakeQueue } from '@cg/queue';
+import { createRedisConnection, failOpen, IntakePublisher, RedisRateLimiter, type CaseNumberAllocator, type IntakeQueue } from '@cg/queue';
 import { livechatPages } from './livechat-pages';
 import { livechatRoutes } from './livechat.routes';
 import { LivechatService } from './livechat-service';
 import { setUpStaffNamespace, setUpVisitorNamespace } from './livechat-sockets';
 import { AgentPresence } from './presence';
-import { RedisWindowLimiter } from './rate-limits';
-import { VisitorTokenService } from './visitor-tokens';
 
 export interface LivechatDeps {
   config: GatewayConfig;
@@ -28,6 +26,7 @@ export interface LivechatDeps {
   queue: IntakeQueue;
   allocator: CaseNumberAllocator;
   staffTokens: StaffTokenService;
+  visitorTokens: VisitorTokenService;
 }
 
 export interface Livechat {
@@ -48,8 +47,10 @@ export interface Livechat {
  */
 export function createLivechat(deps: LivechatDeps): Livechat {
   const { config, logger, db } = deps;
-  const visitorTokens = new VisitorTokenService(config.AUTH_TOKEN_SECRET, config.LIVECHAT_VISITOR_TOKEN_TTL_DAYS * 86_400);
-  const limiter = new RedisWindowLimiter(deps.redis, config.QUEUE_PREFIX, (err) =>
+  const { visitorTokens } = deps;
+  // Shared by every node. When Redis does not answer, messages go through: the per-connection
+  // limits in memory still apply, and refusing every customer during a Redis blip would be worse.
+  const limiter = failOpen(new RedisRateLimiter(deps.redis, `${config.QUEUE_PREFIX}:livechat:rl`), (err) =>
     logger.warn({ err: err.message }, 'livechat rate limiter: Redis unavailable; letting through'),
   );
   const log = new ConversationLog(db.conversations, deps.redis, config.QUEUE_PREFIX);

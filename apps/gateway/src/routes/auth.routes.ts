@@ -3,19 +3,28 @@ import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { hashPassword, verifyPassword, type StaffTokenService } from '@cg/core';
 import type { StaffUserRepository } from '@cg/db';
+import type { RedisRateLimiter } from '@cg/queue';
 import { HttpProblem, parseRequest, sendProblem } from '../http/problem';
+import { SharedRateLimitStore } from '../http/shared-rate-limit-store';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 
 const loginSchema = z.object({ email: z.email(), password: z.string().min(1).max(1024) }).strict();
 
-export function authRoutes(deps: { staffUsers: StaffUserRepository; tokens: StaffTokenService; loginsPerMinute: number }): Router {
+export function authRoutes(deps: {
+  staffUsers: StaffUserRepository;
+  tokens: StaffTokenService;
+  login: { limiter: RedisRateLimiter; perMinute: number };
+}): Router {
   const router = Router();
   // Compared against when the e-mail is unknown, so both cases take the same time.
   const decoyHash = hashPassword('decoy-password-never-used');
 
+  // Counted in Redis for every gateway node together; without Redis, sign-in answers 503
+  // (fail closed, see SharedRateLimitStore) rather than allowing unlimited password guesses.
   const loginLimiter = rateLimit({
     windowMs: 60_000,
-    limit: deps.loginsPerMinute,
+    limit: deps.login.perMinute,
+    store: new SharedRateLimitStore(deps.login.limiter, 'login'),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res) =>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { CASE_NUMBER_PATTERN, caseReplyRequestSchema } from '@cg/contracts';
-import { loadMailOutboundConfig, type MailOutboundConfig } from '@cg/config';
+import type { GatewayConfig } from '@cg/config';
 import { isVisibleTo, type CaseLifecycle, type StaffPrincipal, type StaffTokenService } from '@cg/core';
 import type { CaseRecord, Database } from '@cg/db';
 import { signMessageId, staffReplyMail } from '@cg/mail';
@@ -30,17 +30,13 @@ export function caseReplyRoutes(deps: {
   /** Journals the queued answer on the case. */
   lifecycle: Pick<CaseLifecycle, 'correspond'>;
   tokens: StaffTokenService;
-  mail?: Pick<MailOutboundConfig, 'MAIL_MESSAGE_ID_SECRET' | 'MAIL_MESSAGE_ID_DOMAIN'>;
+  /** Read with the gateway's configuration at start; a gateway without email settings still starts. */
+  mail: GatewayConfig['mail'];
 }): Router {
   const router = Router();
-  // Read on first use: a gateway without email settings still starts (replies then answer 503).
-  let mail = deps.mail;
   const mailConfig = () => {
-    try {
-      return (mail ??= loadMailOutboundConfig(process.env));
-    } catch (err) {
-      throw new HttpProblem(503, 'email_not_configured', 'Email is not configured', (err as Error).message);
-    }
+    if ('problem' in deps.mail) throw new HttpProblem(503, 'email_not_configured', 'Email is not configured', deps.mail.problem);
+    return deps.mail.settings;
   };
   const canRead = requireStaff(deps.tokens, 'cases:read');
 

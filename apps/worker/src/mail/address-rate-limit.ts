@@ -1,30 +1,25 @@
 import type { Redis } from 'ioredis';
+import { RedisRateLimiter } from '@cg/queue';
 
 /**
- * At most `perHour` automatic messages to one address per clock hour. Each message counts once
- * (a set of outbound ids), so SMTP retries of the same message do not use up the allowance.
- * Two auto-responders answering each other therefore stop after a handful of messages.
+ * At most `perHour` automatic messages to one address per clock hour, counted by the shared
+ * Redis limiter. Each message counts once (its outbound id is the rule's member), so SMTP
+ * retries of the same message do not use up the allowance. Two auto-responders answering each
+ * other therefore stop after a handful of messages. A Redis failure throws: the send job retries.
  */
 export class AddressRateLimiter {
+  private readonly limiter: RedisRateLimiter;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    redis: Redis,
+    prefix: string,
     private readonly perHour: number,
-  ) {}
+  ) {
+    this.limiter = new RedisRateLimiter(redis, prefix);
+  }
 
   async allow(address: string, outboundId: string, now = Date.now()): Promise<boolean> {
-    const hour = Math.floor(now / 3_600_000);
-    const key = `${this.prefix}:mail-rate:${address.toLowerCase()}:${hour}`;
-    const [[, added], , [, count]] = (await this.redis
-      .multi()
-      .sadd(key, outboundId)
-      .pexpire(key, 2 * 3_600_000)
-      .scard(key)
-      .exec()) as [[null, number], [null, number], [null, number]];
-    if (added === 1 && count > this.perHour) {
-      await this.redis.srem(key, outboundId);
-      return false;
-    }
-    return true;
+    const rule = { key: `mail-rate:${address.toLowerCase()}`, limit: this.perHour, windowMs: 3_600_000, member: outboundId };
+    return (await this.limiter.hit([rule], now)).allowed;
   }
 }

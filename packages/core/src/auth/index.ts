@@ -1,3 +1,5 @@
 export * from './passwords';
+export * from './signed-tokens';
 export * from './staff-tokens';
+export * from './visitor-tokens';
 export * from './permissions';

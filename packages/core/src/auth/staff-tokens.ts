@@ -1,6 +1,5 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
-import jwt from 'jsonwebtoken';
 import { STAFF_ROLES, type StaffRole } from '@cg/contracts';
+import { SignedTokens } from './signed-tokens';
 
 /** What a staff bearer token asserts. Roles are checked on the server on every request. */
 export interface StaffPrincipal {
@@ -11,53 +10,36 @@ export interface StaffPrincipal {
   department?: string;
 }
 
-const ISSUER = 'complaint-gateway';
 const AUDIENCE = 'staff';
 
 export class StaffTokenService {
-  /**
-   * A KeyObject made once: given a string, jsonwebtoken tries createPublicKey on every call
-   * and falls back after an exception, which was the gateway's largest CPU cost per request.
-   */
-  private readonly secret: KeyObject;
+  private readonly tokens: SignedTokens;
 
   constructor(
-    secret: string,
+    secret: string | SignedTokens,
     private readonly ttlSeconds: number,
   ) {
-    this.secret = createSecretKey(Buffer.from(secret, 'utf8'));
+    this.tokens = typeof secret === 'string' ? new SignedTokens(secret) : secret;
   }
 
   issue(p: StaffPrincipal): { token: string; expiresAt: Date } {
-    const token = jwt.sign({ email: p.email, name: p.name, role: p.role, ...(p.department ? { dept: p.department } : {}) }, this.secret, {
-      algorithm: 'HS256',
-      subject: p.staffId,
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      expiresIn: this.ttlSeconds,
-    });
-    return { token, expiresAt: new Date(Date.now() + this.ttlSeconds * 1000) };
+    return this.tokens.sign(
+      { email: p.email, name: p.name, role: p.role, ...(p.department ? { dept: p.department } : {}) },
+      { subject: p.staffId, audience: AUDIENCE, ttlSeconds: this.ttlSeconds },
+    );
   }
 
   /** Returns the principal, or null for any invalid, expired or forged token. */
   verify(token: string): StaffPrincipal | null {
-    try {
-      const claims = jwt.verify(token, this.secret, {
-        algorithms: ['HS256'],
-        issuer: ISSUER,
-        audience: AUDIENCE,
-      }) as jwt.JwtPayload;
-      const role = claims.role as StaffRole;
-      if (typeof claims.sub !== 'string' || !STAFF_ROLES.includes(role)) return null;
-      return {
-        staffId: claims.sub,
-        email: String(claims.email),
-        name: String(claims.name),
-        role,
-        ...(typeof claims.dept === 'string' ? { department: claims.dept } : {}),
-      };
-    } catch {
-      return null;
-    }
+    const claims = this.tokens.verify(token, AUDIENCE);
+    const role = claims?.role as StaffRole;
+    if (!claims || !STAFF_ROLES.includes(role)) return null;
+    return {
+      staffId: claims.sub,
+      email: String(claims.email),
+      name: String(claims.name),
+      role,
+      ...(typeof claims.dept === 'string' ? { department: claims.dept } : {}),
+    };
   }
 }
