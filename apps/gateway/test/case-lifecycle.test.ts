@@ -139,6 +139,14 @@ describe('the case lifecycle: one owner, serialised per case', () => {
     ]);
   }, 60_000);
 
+  it('a case stored before versions existed is changed once, then versioned', async () => {
+    const c = await hostingCase();
+    await stack.db.connection.collection('cases').updateOne({ caseNumber: c.caseNumber }, { $unset: { version: '' } });
+    const [staff] = await departmentStaff(1, 'hosting');
+    const claimed = await stack.api(`/api/v1/cases/${c.caseNumber}/claim`, { method: 'POST', token: staff!, json: {} });
+    expect(claimed.body).toMatchObject({ status: 'in_progress', version: 1 });
+  }, 60_000);
+
   it('walks steps 3–5: claim, note, report, draft, sign-off (returned once), deliver, close with root cause, reopen', async () => {
     const c = await hostingCase();
     const [staff] = await departmentStaff(1, 'hosting');
