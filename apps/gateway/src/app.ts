@@ -17,6 +17,8 @@ import { caseWorkflowRoutes } from './routes/case-workflow.routes';
 import { caseRoutes } from './routes/cases.routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
 import { hotlineRoutes } from './routes/hotline.routes';
+import { postalRoutes } from './routes/postal.routes';
+import type { PostalChannel } from './postal';
 import type { Livechat } from './livechat';
 
 export interface GatewayAppDeps {
@@ -38,6 +40,8 @@ export interface GatewayAppDeps {
   trustProxy?: string;
   /** The livechat channel (routes and pages); absent in apps that do not serve it. */
   livechat?: Pick<Livechat, 'routes' | 'pages'>;
+  /** The postal channel (scan store, OCR queue, limits); absent in apps that do not serve it. */
+  postal?: PostalChannel;
 }
 
 /** The HTTP surface: routes only translate and authorize; domain rules live in packages and workers. */
@@ -68,6 +72,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   }
   app.use('/api/v1/auth', authRoutes({ staffUsers: deps.db.staffUsers, tokens: deps.tokens, login: deps.login }));
   app.use('/api/v1/hotline', hotlineRoutes({ publisher: deps.publisher, tokens: deps.tokens }));
+  if (deps.postal) app.use('/api/v1/postal', postalRoutes({ ...deps.postal, publisher: deps.publisher, tokens: deps.tokens, letters: deps.db.postalLetters }));
   app.use('/api/v1/cases', caseRoutes({ cases: deps.db.cases, tokens: deps.tokens }));
   app.use(
     '/api/v1/cases',

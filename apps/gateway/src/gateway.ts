@@ -27,6 +27,7 @@ import {
 } from '@cg/queue';
 import { createGatewayApp } from './app';
 import { createLivechat, type Livechat } from './livechat';
+import { createPostalChannel } from './postal';
 
 export interface RunningGateway {
   url: string;
@@ -77,10 +78,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     staffTokens,
     visitorTokens: new VisitorTokenService(signer, config.LIVECHAT_VISITOR_TOKEN_TTL_DAYS * 86_400),
   });
+  const postal = createPostalChannel(config, redis);
   const app = createGatewayApp({
     logger,
     db,
     livechat,
+    postal,
     calendars,
     planner,
     lifecycle,
@@ -119,6 +122,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
       });
       await calendars.stop();
       await queue.close();
+      await postal.close();
       await deadlineScheduler.close();
       redis.disconnect();
       await db.close();

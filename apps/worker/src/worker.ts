@@ -21,6 +21,7 @@ import { startMailChannel } from './mail';
 import { deadlineCheckHandler } from './jobs/deadline-check.job';
 import { intakeEnvelopeHandler, type IntakeJobDeps } from './jobs/intake-envelope.job';
 import { retrainClassifierHandler } from './jobs/retrain-classifier.job';
+import { ocrLetterHandler } from './jobs/ocr-letter.job';
 
 export interface RunningWorkers {
   db: Database;
@@ -101,6 +102,8 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     config.INTAKE_CONCURRENCY,
   );
   addWorker(QUEUE_NAMES.deadlines, deadlineCheckHandler({ cases: db.cases, lifecycle, scheduler: deadlineScheduler, logger }), 8);
+  // Postal letters: OCR here, never in the gateway; pages in parallel up to OCR_PARALLEL_PAGES per process.
+  addWorker(QUEUE_NAMES.ocr, ocrLetterHandler({ letters: db.postalLetters, config, logger }), config.OCR_PARALLEL_PAGES);
   addWorker(QUEUE_NAMES.maintenance, retrainClassifierHandler({ stores: db, logger, onRetrained: () => classifiers.refresh() }), 1);
 
   // Every worker process upserts the same scheduler id: one schedule, whatever the process count.

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { LIVECHAT_DEFAULT_LIMITS, LIVECHAT_MAX_TEXT_CHARS } from '@cg/contracts';
 import { commonEnvSchema, parseEnv, requireInProduction } from './env';
 import { loadMailOutboundConfig, type MailOutboundConfig } from './mail-outbound-config';
+import { postalEnvShape } from './postal-config';
 
 const gatewayEnvSchema = commonEnvSchema.extend({
+  ...postalEnvShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   /** Public URL printed at start-up and used in links. */

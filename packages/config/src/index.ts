@@ -4,3 +4,4 @@ export * from './worker-config';
 export * from './mail-poller-config';
 export * from './mail-outbound-config';
 export * from './letter-signing-config';
+export * from './postal-config';

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { commonEnvSchema, parseEnv } from './env';
+import { postalEnvShape } from './postal-config';
 
 const workerEnvSchema = commonEnvSchema.extend({
+  ...postalEnvShape,
   /** Intake jobs processed at once per worker process (they mostly wait on MongoDB). */
   INTAKE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   /** When to retrain the classifier from staff corrections (cron, Asia/Ho_Chi_Minh); empty = never. */

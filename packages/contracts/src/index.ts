@@ -8,3 +8,4 @@ export * from './livechat-protocol';
 export * from './livechat';
 export * from './livechat-texts';
 export * from './mail';
+export * from './postal';

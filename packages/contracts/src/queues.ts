@@ -11,6 +11,8 @@ export const QUEUE_NAMES = {
   maintenance: 'maintenance',
   /** Email going out (receipts, staff replies, notices) and bounces coming back. */
   outbound: 'outbound',
+  /** Scanned postal letters to read (OCR), one job per letter; never run in the gateway. */
+  ocr: 'ocr',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -28,4 +30,5 @@ export const JOB_NAMES = {
   retrainClassifier: 'retrain-classifier',
   outboundEmail: 'outbound-email',
   inboundBounce: 'inbound-bounce',
+  ocrLetter: 'ocr-letter',
 } as const;

@@ -16,6 +16,7 @@ import { MailMessageRepository } from './mail-messages';
 import { MailOutboundRepository } from './mail-outbound';
 import { MailQuarantineRepository } from './mail-quarantine';
 import { MailTombstoneRepository } from './mail-tombstones';
+import { PostalLetterRepository } from './postal-letters';
 
 /** Every repository of the system of record, on one connection. */
 export interface Database {
@@ -36,6 +37,7 @@ export interface Database {
   mailQuarantine: MailQuarantineRepository;
   mailOutbound: MailOutboundRepository;
   mailAddresses: MailAddressRepository;
+  postalLetters: PostalLetterRepository;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function openDatabase(uri: string, opts: { autoIndex: boolean }): P
     mailQuarantine: new MailQuarantineRepository(connection),
     mailOutbound: new MailOutboundRepository(connection),
     mailAddresses: new MailAddressRepository(connection),
+    postalLetters: new PostalLetterRepository(connection),
     close: () => connection.close(),
   };
   if (opts.autoIndex) {

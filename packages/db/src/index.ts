@@ -16,3 +16,4 @@ export * from './mail-quarantine';
 export * from './mail-outbound';
 export * from './mail-addresses';
 export * from './classifier-models';
+export * from './postal-letters';

@@ -176,6 +176,13 @@ async function inspectPdf(bytes: Uint8Array, limits: ScanLimits): Promise<ScanIn
       } catch (err) {
         if (err instanceof ToolError && err.reason === 'missing') throw err; // a server problem, not the file's
         const detail = err instanceof ToolError ? err.stderr || err.message : String(err);
+        const claimed = /Page count \((\d+)\)/.exec(detail);
+        if (claimed) {
+          throw new ScanRejected(
+            'too_many_pages',
+            `the PDF claims ${claimed[1]} pages (more than it contains: a malformed or hostile file); the limit is ${limits.maxPages}`,
+          );
+        }
         if (/password|encrypt/i.test(detail))
           throw new ScanRejected('encrypted', 'the PDF is password-protected; scan or export it without a password');
         if (err instanceof ToolError && err.reason === 'timeout')

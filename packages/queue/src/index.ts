@@ -5,5 +5,6 @@ export * from './shutdown';
 export * from './intake-publisher';
 export * from './deadline-scheduler';
 export * from './outbound-mail';
+export * from './ocr-queue';
 export * from './case-lock';
 export * from './rate-limiter';

@@ -6,3 +6,4 @@ export * from './http-client';
 export * from './dovecot';
 export * from './smtp-sink';
 export * from './stack';
+export * from './postal-scans';

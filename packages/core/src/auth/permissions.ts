@@ -6,6 +6,12 @@ import type { StaffRole } from '@cg/contracts';
  */
 export const PERMISSIONS = {
   'hotline:log-call': ['hotline_operator'],
+  /** Postal: upload scanned letters (one or a batch). */
+  'postal:upload': ['postal_clerk'],
+  /** Postal: correct the recognised text and fields, confirm a letter into a case or reject it. */
+  'postal:verify': ['postal_clerk'],
+  /** Postal: list letters, read one, its page images and the scan (customer support sees a case's scan). */
+  'postal:read': ['postal_clerk', 'cs_agent', 'supervisor'],
   'cases:read': ['hotline_operator', 'postal_clerk', 'cs_agent', 'department_staff', 'supervisor'],
   'staff:manage': [],
   /** Correct a case's department (the correction becomes classifier training data). */

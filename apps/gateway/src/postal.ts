@@ -1,0 +1,30 @@
+import type { Redis } from 'ioredis';
+import type { GatewayConfig } from '@cg/config';
+import { LocalFileStore, type FileStore, type ScanLimits } from '@cg/postal';
+import { createOcrQueue, type OcrQueue } from '@cg/queue';
+
+/** What the gateway holds for the postal channel: the scan store, the OCR queue (producer) and the limits. */
+export interface PostalChannel {
+  store: FileStore;
+  ocrQueue: OcrQueue;
+  limits: ScanLimits;
+  maxFilesPerUpload: number;
+  close(): Promise<void>;
+}
+
+export function createPostalChannel(config: GatewayConfig, redis: Redis): PostalChannel {
+  const ocrQueue = createOcrQueue({ connection: redis, prefix: config.QUEUE_PREFIX, failFast: true });
+  return {
+    store: new LocalFileStore(config.POSTAL_STORE_DIR),
+    ocrQueue,
+    limits: {
+      maxBytes: config.POSTAL_MAX_FILE_BYTES,
+      maxPages: config.POSTAL_MAX_PAGES,
+      maxPageSidePoints: config.POSTAL_MAX_PAGE_SIDE_POINTS,
+      maxImagePixels: config.POSTAL_MAX_IMAGE_PIXELS,
+      inspectTimeoutMs: 10_000,
+    },
+    maxFilesPerUpload: config.POSTAL_MAX_FILES_PER_UPLOAD,
+    close: () => ocrQueue.close(),
+  };
+}
