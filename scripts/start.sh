@@ -61,7 +61,7 @@ trap 'if [ "$stopping" = true ]; then kill -TERM "${SUPERVISED[@]}" 2>/dev/null 
 
 supervise worker node apps/worker/dist/main.js
 supervise gateway node apps/gateway/dist/main.js
-if [ "$start_mail_sink" = true ]; then supervise smtp-sink node apps/mail-poller/dist/dev-smtp-sink.js "${LOCAL_SMTP_PORT:-2525}" .data/mail-sink; fi
+if [ "$start_mail_sink" = true ]; then supervise smtp-sink node packages/testing/dist/dev-smtp-sink.js "${LOCAL_SMTP_PORT:-2525}" .data/mail-sink; fi
 supervise mail-poller node apps/mail-poller/dist/main.js
 
 for _ in $(seq 100); do

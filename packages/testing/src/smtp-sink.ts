@@ -1,6 +1,7 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { freePort } from './scratch-redis';
+import { startSmtpCapture } from './smtp-capture';
 
 export interface CapturedMail {
   raw: string;
@@ -20,34 +21,21 @@ export class SmtpSink {
 
   static async start(): Promise<SmtpSink> {
     const port = await freePort();
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          if (sink.refuse) {
-            sink.refusals++;
-            const err = new Error('try again later') as Error & { responseCode: number };
-            err.responseCode = 451;
-            return callback(err);
-          }
-          const raw = Buffer.concat(chunks);
-          simpleParser(raw)
-            .then((parsed) => {
-              sink.messages.push({ raw: raw.toString('utf8'), parsed, envelopeTo: session.envelope.rcptTo.map((r) => r.address) });
-              callback();
-            })
-            .catch(callback);
-        });
+    const started: { sink?: SmtpSink } = {};
+    const server = await startSmtpCapture({
+      port,
+      async onMessage({ raw, envelopeTo }) {
+        // Deliveries come only after start() returned the sink (a client needs the port first).
+        const self = started.sink!;
+        if (self.refuse) {
+          self.refusals++;
+          throw Object.assign(new Error('try again later'), { responseCode: 451 });
+        }
+        self.messages.push({ raw: raw.toString('utf8'), parsed: await simpleParser(raw), envelopeTo });
       },
     });
-    // onData runs only once the server listens, after this line.
-    const sink = new SmtpSink(server, port);
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-    return sink;
+    started.sink = new SmtpSink(server, port);
+    return started.sink;
   }
 
   get url(): string {

@@ -3,31 +3,24 @@
  * DIR/<time>-<n>.eml, so the demo's receipts and answers can be read without a mail relay.
  * Never for production (it authenticates nobody). A taken port is not an error: whoever holds
  * it (a developer's own sink) gets the mail instead.
- *   node apps/mail-poller/dist/dev-smtp-sink.js [port=2525] [dir=.data/mail-sink]
+ *   node packages/testing/dist/dev-smtp-sink.js [port=2525] [dir=.data/mail-sink]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SMTPServer } from 'smtp-server';
+import { createSmtpCapture } from './smtp-capture';
 
 const port = Number(process.argv[2] ?? 2525);
 const dir = resolve(process.argv[3] ?? '.data/mail-sink');
 mkdirSync(dir, { recursive: true });
 let n = 0;
 
-const server = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => {
-      const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${++n}.eml`);
-      const rcpt = session.envelope.rcptTo.map((r) => r.address).join(', ');
-      writeFileSync(file, Buffer.concat([Buffer.from(`X-Sink-Rcpt-To: ${rcpt}\r\n`), ...chunks]));
-      process.stdout.write(`[mail-sink] ${rcpt} → ${file}\n`);
-      callback();
-    });
+const server = createSmtpCapture({
+  port,
+  onMessage({ raw, envelopeTo }) {
+    const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${++n}.eml`);
+    const rcpt = envelopeTo.join(', ');
+    writeFileSync(file, Buffer.concat([Buffer.from(`X-Sink-Rcpt-To: ${rcpt}\r\n`), raw]));
+    process.stdout.write(`[mail-sink] ${rcpt} → ${file}\n`);
   },
 });
 server.on('error', (err: NodeJS.ErrnoException) => {
