@@ -270,8 +270,15 @@ describe('the case lifecycle: one owner, serialised per case', () => {
     const post = (action: string, token: string, json: unknown = {}) =>
       stack.api(`/api/v1/cases/${c.caseNumber}/${action}`, { method: 'POST', token, json });
     await post('claim', staff!);
+    const numbers = (r: { body: { items: Array<{ caseNumber: string }> } }) => r.body.items.map((i) => i.caseNumber);
+    expect(numbers(await stack.api('/api/v1/cases?owner=me&pageSize=100', { token: staff! }))).toEqual([c.caseNumber]);
     expect((await post('release', agent)).status).toBe(403);
     expect((await post('release', staff!, { reason: 'cần người khác' })).body).toMatchObject({ status: 'routed', owner: null });
+    expect(numbers(await stack.api('/api/v1/cases?owner=me', { token: staff! }))).toEqual([]);
+    const queue = await stack.api('/api/v1/cases?owner=none&sort=deadline&pageSize=100', { token: staff! });
+    expect(numbers(queue)).toContain(c.caseNumber);
+    const due = queue.body.items.map((i: { deadlines: { target: { dueAt: string } } }) => i.deadlines.target.dueAt);
+    expect(due).toEqual([...due].sort());
     expect((await post('escalate', staff!, { reason: 'Vượt thẩm quyền: cần hoàn tiền' })).body).toMatchObject({ escalated: true });
     const supervisor = await stack.tokenFor('supervisor');
     const list = await stack.api('/api/v1/cases?escalated=true', { token: supervisor });

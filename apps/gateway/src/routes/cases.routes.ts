@@ -25,6 +25,10 @@ const listQuerySchema = z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
       .optional(),
+    /** `me`: cases I work on (claimed or assigned); `none`: waiting in the queue for someone to claim. */
+    owner: z.enum(['me', 'none']).optional(),
+    /** `deadline`: the most urgent target first (a department's working queue); default newest first. */
+    sort: z.enum(['received', 'deadline']).default('received'),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
   })
@@ -45,7 +49,8 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
 
   router.get('/', canRead, async (req, res) => {
     const query = parseRequest(listQuerySchema, req.query, 'query');
-    const scope = departmentScope(currentStaff(req));
+    const staff = currentStaff(req);
+    const scope = departmentScope(staff);
     if (scope && query.department && query.department !== scope) {
       throw new HttpProblem(403, 'forbidden', 'Not your department', `department staff may list only ${scope}`);
     }
@@ -58,8 +63,9 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
         ...(query.channel ? { channel: query.channel } : {}),
         ...(query.q ? { q: foldForSearch(query.q) } : {}),
         ...(query.escalated !== undefined ? { escalated: query.escalated } : {}),
+        ...(query.owner ? { ownerId: query.owner === 'me' ? staff.staffId : null } : {}),
       },
-      { offset: (query.page - 1) * query.pageSize, limit: query.pageSize },
+      { offset: (query.page - 1) * query.pageSize, limit: query.pageSize, sort: query.sort },
     );
     res.json({
       items: items.map(toCaseSummary),

@@ -20,6 +20,8 @@ export interface CaseListFilter {
   escalated?: boolean;
   idempotencyKey?: string;
   customerEmail?: string;
+  /** A staff id: the cases they own; null: cases nobody owns. */
+  ownerId?: string | null;
 }
 
 /**
@@ -103,12 +105,15 @@ export class CaseRepository implements CaseStore {
     return this.model.find({}, { receivedAt: 1, createdAt: 1 }).lean<Array<{ receivedAt: Date; createdAt: Date }>>().exec();
   }
 
-  async list(filter: CaseListFilter, page: { offset: number; limit: number }): Promise<{ items: CaseRecord[]; total: number }> {
+  async list(
+    filter: CaseListFilter,
+    page: { offset: number; limit: number; sort?: 'received' | 'deadline' },
+  ): Promise<{ items: CaseRecord[]; total: number }> {
     const query = toQuery(filter);
     const [items, total] = await Promise.all([
       this.model
         .find(query)
-        .sort({ receivedAt: -1, _id: -1 })
+        .sort(page.sort === 'deadline' ? { 'deadlines.target.dueAt': 1, _id: 1 } : { receivedAt: -1, _id: -1 })
         .skip(page.offset)
         .limit(page.limit)
         .select({ journal: 0, searchText: 0, safeHtml: 0 })
@@ -131,6 +136,7 @@ function toQuery(filter: CaseListFilter): Record<string, unknown> {
   if (filter.escalated !== undefined) query.escalated = filter.escalated;
   if (filter.idempotencyKey) query.idempotencyKey = filter.idempotencyKey;
   if (filter.customerEmail) query['customer.email'] = filter.customerEmail;
+  if (filter.ownerId !== undefined) query['owner.id'] = filter.ownerId;
   if (filter.q) {
     const pattern = escapeRegex(filter.q);
     and.push({ $or: [{ caseNumber: filter.q.toUpperCase() }, { searchText: { $regex: pattern } }] });
