@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RunningGateway } from '@cg/gateway';
-import { LivechatOutbox } from '@cg/livechat';
+import { LivechatPoster } from '@cg/livechat';
 import { freePort, waitFor, startTestStack, type TestStack } from '@cg/testing';
 import { TestAgent, TestVisitor } from './support/livechat-clients';
 
@@ -158,13 +158,13 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
       v.eventsOf<{ from: string; isTyping: boolean }>('typing').find((t) => t.from === 'agent' && t.isTyping),
     );
 
-    // A process that is no gateway (a worker) posts into the conversation through the outbox.
-    const outbox = new LivechatOutbox(stack.db.conversations, {
+    // A process that is no gateway (a worker) posts into the conversation through LivechatPoster.
+    const poster = new LivechatPoster(stack.db.conversations, {
       redisUrl: stack.env.REDIS_URL ?? 'redis://127.0.0.1:6390',
       prefix: stack.env.QUEUE_PREFIX!,
     });
     try {
-      const posted = await outbox.post({
+      const posted = await poster.post({
         conversationId: v.conversationId,
         text: 'Phòng Email đã sửa bản ghi MX.',
         sender: { kind: 'agent', name: 'Bộ phận Email' },
@@ -172,7 +172,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
       await waitFor('visitor to get the worker message', () => v.messages.get(posted.message.id));
       await waitFor('agent to get the worker message', () => a.messageEvents.find((m) => m.id === posted.message.id));
     } finally {
-      await outbox.close();
+      await poster.close();
     }
   });
 
@@ -189,7 +189,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
       // 1. Sent in the very moment the node goes down: the acknowledgement may be lost.
       const inFlight = v.send('Tin nhắn gửi đúng lúc máy chủ khởi động lại.');
       const closing = nodeR.close();
-      // 2. Sent while the node is down: it waits in the outbox.
+      // 2. Sent while the node is down: it waits in the client's send buffer.
       await waitFor('visitor to notice the outage', () => !v.socket!.connected);
       const whileDown = v.send('Tin nhắn gửi khi máy chủ đang tắt.');
       await closing;
@@ -312,7 +312,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     expect(after).toMatchObject({ ok: false, error: { code: 'conversation_ended' } });
     const transcripts = await stack.db.transcriptRequests.listForConversation(w.conversationId);
     expect(transcripts.map((t) => t.reason)).toEqual(['chat_ended']);
-    // The worker's transcript relay may already have handed it to the outbox (apps/worker/test/livechat-transcript.test.ts).
+    // The worker's transcript relay may already have written it to mail_outbound (apps/worker/test/livechat-transcript.test.ts).
     expect(transcripts[0]).toMatchObject({ email: 'lan@example.vn', status: expect.stringMatching(/^(pending|sent)$/) });
   });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startTestStack, waitFor, type TestStack } from '@cg/testing';
 
-/** A chat transcript asked for in the widget reaches the customer's mailbox through the outbox. */
+/** A chat transcript asked for in the widget reaches the customer's mailbox through mail_outbound. */
 describe('livechat transcripts are e-mailed', () => {
   /** The workers and an SMTP sink. */
   let stack: TestStack;
@@ -58,7 +58,7 @@ describe('livechat transcripts are e-mailed', () => {
       return rows[0]?.status === 'sent' ? rows : undefined;
     });
     expect(request!.status).toBe('sent');
-    await waitFor('outbox row sent', async () => (await db.mailOutbound.model.findOne({ kind: 'transcript' }).lean())?.status === 'sent');
+    await waitFor('mail_outbound row sent', async () => (await db.mailOutbound.model.findOne({ kind: 'transcript' }).lean())?.status === 'sent');
     expect(smtp.messages.filter((m) => m.envelopeTo.includes('lan@example.vn'))).toHaveLength(1);
   });
 });

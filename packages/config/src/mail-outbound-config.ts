@@ -20,7 +20,7 @@ const mailOutboundEnvSchema = commonEnvSchema.extend({
   /** A customer reply to a case closed less than this many days ago reopens it; later ones open a new case. */
   MAIL_REOPEN_WINDOW_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
-  /** How often the worker looks for outbox rows written by the gateway (staff replies). */
+  /** How often the worker's pending mail relay looks for `mail_outbound` rows left pending (staff replies written by the gateway). */
   MAIL_OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   SMTP_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(20_000),
 });

@@ -5,7 +5,7 @@ import type { Redis, RedisOptions } from 'ioredis';
  * The socket.io Redis streams adapter, named under the deployment's hash-tagged prefix so
  * test runs and deployments sharing a Redis never see each other's chat, and Redis Cluster
  * keeps the stream and session keys in the prefix's slot. Every gateway node, and every
- * process that emits to livechat clients (see LivechatOutbox), must use the same options.
+ * process that emits to livechat clients (see LivechatPoster), must use the same options.
  * Unlike the pub/sub adapter it supports connection-state recovery: a socket that comes back
  * within the recovery window gets the packets it missed from the stream.
  */

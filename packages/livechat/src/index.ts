@@ -1,6 +1,6 @@
 export * from './adapter';
 export * from './views';
 export * from './delivery';
-export * from './livechat-outbox';
+export * from './livechat-poster';
 export * from './conversation-log';
 export * from './transcript';

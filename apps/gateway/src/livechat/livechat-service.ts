@@ -268,7 +268,7 @@ export class LivechatService {
     return { message: view, duplicate: appended.duplicate };
   }
 
-  /** Queues the transcript for e-mail (the worker's TranscriptRelay renders pending requests into the outbox). */
+  /** Queues the transcript for e-mail (the worker's TranscriptRelay renders pending requests into mail_outbound). */
   async requestTranscript(conversation: ConversationRecord, reason: 'requested' | 'chat_ended'): Promise<{ queued: boolean }> {
     const conversationId = String(conversation._id);
     const email = conversation.customer?.email;

@@ -5,7 +5,7 @@ import { waitFor } from '@cg/testing';
 
 type SendAck = LivechatAck<{ message: ChatMessageView; duplicate: boolean; receipt?: LivechatReceipt }>;
 
-export interface OutboxItem {
+export interface UnsentMessage {
   clientMessageId: string;
   text: string;
   attachmentIds: string[];
@@ -15,7 +15,7 @@ export interface OutboxItem {
 
 /**
  * A livechat visitor in Node, following the widget's protocol: a signed token from the
- * pre-chat form, `lastSeq` in the handshake, an outbox of unacknowledged messages that is sent
+ * pre-chat form, `lastSeq` in the handshake, a queue of unsent (unacknowledged) messages that is sent
  * again (same client ids) on every connect, and messages merged by id.
  */
 export class TestVisitor {
@@ -24,7 +24,7 @@ export class TestVisitor {
   /** Every `message` event, duplicates included (to check what the server delivered). */
   readonly messageEvents: ChatMessageView[] = [];
   readonly events: Array<{ event: string; payload: unknown }> = [];
-  readonly outbox = new Map<string, OutboxItem>();
+  readonly unsent = new Map<string, UnsentMessage>();
   state?: ConversationStateView;
   receipt?: LivechatReceipt;
   lastSeq = 0;
@@ -110,7 +110,7 @@ export class TestVisitor {
     return this;
   }
 
-  /** One raw `message:send` with its acknowledgement (no outbox). */
+  /** One raw `message:send` with its acknowledgement (no unsent queue). */
   async emitSend(payload: unknown, timeoutMs = 8000): Promise<SendAck> {
     return (await this.socket!.timeout(timeoutMs).emitWithAck('message:send', payload)) as SendAck;
   }
@@ -120,17 +120,17 @@ export class TestVisitor {
   }
 
   /**
-   * Sends through the outbox, as the widget does: kept until acknowledged, sent again on each
+   * Sends through the unsent queue, as the widget does: kept until acknowledged, sent again on each
    * connect. Resolves with the successful acknowledgement.
    */
   async send(text: string, opts: { clientMessageId?: string; attachmentIds?: string[] } = {}): Promise<SendAck & { ok: true }> {
-    const item: OutboxItem = {
+    const item: UnsentMessage = {
       clientMessageId: opts.clientMessageId ?? randomUUID(),
       text,
       attachmentIds: opts.attachmentIds ?? [],
       sends: 0,
     };
-    this.outbox.set(item.clientMessageId, item);
+    this.unsent.set(item.clientMessageId, item);
     this.pump();
     const ack = await waitFor(`ack of ${item.clientMessageId}`, () => (item.ack?.ok ? item.ack : undefined), { timeoutMs: 20_000 });
     return ack;
@@ -139,7 +139,7 @@ export class TestVisitor {
   /** One message in flight at a time, in the order typed, so the conversation keeps that order. */
   private pump(): void {
     if (this.sending || !this.socket?.connected) return; // sent on the next connect
-    const next = [...this.outbox.values()].find((i) => !i.ack);
+    const next = [...this.unsent.values()].find((i) => !i.ack);
     if (!next) return;
     this.sending = next;
     void this.push(next).finally(() => {
@@ -148,9 +148,9 @@ export class TestVisitor {
     });
   }
 
-  private sending?: OutboxItem;
+  private sending?: UnsentMessage;
 
-  private async push(item: OutboxItem): Promise<void> {
+  private async push(item: UnsentMessage): Promise<void> {
     const socket = this.socket;
     if (!socket?.connected) return;
     item.sends += 1;

@@ -8,7 +8,8 @@ import { createLivechatAdapter } from './adapter';
 import { broadcastMessage } from './delivery';
 import { toChatMessageView, toConversationSummary } from './views';
 
-export interface OutboxMessage {
+/** A message a server-side process posts into a conversation (an agent's answer, a system notice). */
+export interface LivechatPost {
   conversationId: string;
   text: string;
   /** Idempotency key: the same id posted twice is one message. Defaults to a new UUID. */
@@ -23,7 +24,7 @@ export interface OutboxMessage {
  * socket.io server that listens on nothing but shares the gateways' Redis streams adapter,
  * so the visitor receives it live on whichever gateway node holds the socket.
  */
-export class LivechatOutbox {
+export class LivechatPoster {
   private readonly io: Server;
   private readonly redis: Redis;
   private readonly log: ConversationLog;
@@ -38,7 +39,7 @@ export class LivechatOutbox {
     this.log = new ConversationLog(conversations, this.redis, opts.prefix);
   }
 
-  async post(msg: OutboxMessage): Promise<{ message: ChatMessageView; duplicate: boolean }> {
+  async post(msg: LivechatPost): Promise<{ message: ChatMessageView; duplicate: boolean }> {
     const { message, duplicate } = await this.log.append(
       {
         conversationId: msg.conversationId,
