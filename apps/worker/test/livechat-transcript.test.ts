@@ -58,7 +58,10 @@ describe('livechat transcripts are e-mailed', () => {
       return rows[0]?.status === 'sent' ? rows : undefined;
     });
     expect(request!.status).toBe('sent');
-    await waitFor('mail_outbound row sent', async () => (await db.mailOutbound.model.findOne({ kind: 'transcript' }).lean())?.status === 'sent');
+    await waitFor(
+      'mail_outbound row sent',
+      async () => (await db.mailOutbound.model.findOne({ kind: 'transcript' }).lean())?.status === 'sent',
+    );
     expect(smtp.messages.filter((m) => m.envelopeTo.includes('lan@example.vn'))).toHaveLength(1);
   });
 });
