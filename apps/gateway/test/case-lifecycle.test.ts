@@ -139,6 +139,37 @@ describe('the case lifecycle: one owner, serialised per case', () => {
     ]);
   }, 60_000);
 
+  it('a write replaced by a racing one (FerretDB v1: both conditional updates "succeed") is noticed and done again', async () => {
+    const c = await hostingCase();
+    const store = stack.db.cases;
+    const raw = stack.db.connection.collection('cases');
+    let raced = false;
+    const racingStore: CaseStore = {
+      findByCaseNumber: (n) => store.findByCaseNumber(n),
+      insertIfAbsent: (d) => store.insertIfAbsent(d),
+      updateIfVersion: async (n, v, u) => {
+        const before = (await raw.findOne({ caseNumber: n }))!;
+        const written = await store.updateIfVersion(n, v, u);
+        if (!raced) {
+          raced = true;
+          // Another writer that read the same version writes last and wins: our update is gone.
+          const journal = [
+            ...(before.journal as unknown[]),
+            { id: 'racer', at: new Date(), type: 'note', actor: { kind: 'system' }, message: 'racing writer' },
+          ];
+          await raw.replaceOne({ caseNumber: n }, { ...before, version: v + 1, journal });
+        }
+        return written;
+      },
+    };
+    const lifecycle = new CaseLifecycle({ store: racingStore, lock: new RedisCaseLock(redis, { prefix: stack.prefix }) });
+    const actor: CaseActor = { kind: 'staff', id: 'sup-1', name: 'Giám sát', role: 'supervisor' };
+    const result = await lifecycle.note(c.caseNumber, actor, { text: 'ghi chú phải được giữ' });
+    expect(result.case.version).toBe(c.version + 2);
+    const stored = (await store.findByCaseNumber(c.caseNumber))!;
+    expect(stored.journal.filter((j) => j.type === 'note').map((j) => j.message)).toEqual(['racing writer', 'ghi chú phải được giữ']);
+  }, 60_000);
+
   it('a case stored before versions existed is changed once, then versioned', async () => {
     const c = await hostingCase();
     await stack.db.connection.collection('cases').updateOne({ caseNumber: c.caseNumber }, { $unset: { version: '' } });

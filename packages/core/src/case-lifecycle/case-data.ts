@@ -17,6 +17,8 @@ export interface JournalActor {
 
 /** One line of the handling journal (nhật ký xử lý). Append-only; built only by the state machine. */
 export interface JournalEntry {
+  /** Unique within the case (entries written by the lifecycle; the receipt's first entries have none). */
+  id?: string;
   at: Date;
   type: string;
   actor: JournalActor;

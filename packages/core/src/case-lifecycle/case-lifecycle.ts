@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IntakeEnvelope } from '@cg/contracts';
 import type { CaseDeadlines, DeadlinePlanner } from '../deadlines/case-deadlines';
 import type { CaseClassification } from '../intake/case-from-envelope';
@@ -66,6 +67,14 @@ export interface CaseLifecycleDeps {
   now?: () => Date;
   /** Whole-command attempts when the version moved on under us (a lost lease). Default 5. */
   maxAttempts?: number;
+  /**
+   * Read the case back after each write and check our journal entries are in it (default true).
+   * FerretDB v1 can let two conditional updates of the same version both "succeed" (it reads,
+   * applies and writes back; the last write wins), which can only happen when a lease ran out
+   * mid-write; this catches it and runs the command again. Unneeded on MongoDB, where the
+   * version-conditioned update is atomic.
+   */
+  verifyWrites?: boolean;
 }
 
 export interface CaseResult {
@@ -81,12 +90,14 @@ export type ReopenInput = { reason: string; via?: string };
  * The one owner of a case after its insert: every transition and every journal entry goes
  * through here. Each command runs under a per-case lease (Redis) and writes with a version check:
  *
- *   acquire lease → read → decide (pure state machine) → update if version unchanged → release
+ *   acquire lease → read → decide (pure state machine) → update if version unchanged
+ *   → read back: are our journal entries there? → release
  *
  * FerretDB v1 applies updates by reading and writing back in Go, so concurrent updates of one
  * document lose writes and conditional updates are not exclusive; the lease makes writers take
  * turns, and the version check stops a writer whose lease ran out from overwriting a newer
- * version (it retries the whole command on the fresh case).
+ * version (it retries the whole command on the fresh case). On FerretDB that check is itself a
+ * read-then-write, so the write is read back: if a racing write replaced ours, the command runs again.
  */
 export class CaseLifecycle {
   private readonly settings: LifecycleSettings;
@@ -179,19 +190,30 @@ export class CaseLifecycle {
         const change = decide(current, actor, command(current), { now: this.now(), settings: this.settings });
         if (change.noop) return { case: toCaseView(stored), changed: false };
         if (!lease.isHeld()) continue; // took too long: another writer may hold the case now
+        const entries = change.journal.map((j) => ({ id: randomBytes(9).toString('base64url'), ...j }));
         const updated = await this.deps.store.updateIfVersion(caseNumber, current.version, {
           set: { ...change.set, version: current.version + 1 },
           unset: change.unset,
-          pushJournal: change.journal,
+          pushJournal: entries,
           pushAttachments: change.appendAttachments,
         });
-        if (updated) return { case: toCaseView(updated), changed: true };
         // The version moved on (our lease expired and someone else wrote): decide again on the fresh case.
+        if (!updated) continue;
+        if (this.deps.verifyWrites === false || (await this.survived(caseNumber, entries)))
+          return { case: toCaseView(updated), changed: true };
+        // Our write was overwritten by a racing one (see verifyWrites): decide again on the fresh case.
       } finally {
         await lease.release().catch(() => undefined);
       }
     }
     throw new CaseConflict(caseNumber, `case ${caseNumber} kept changing; try again`);
+  }
+
+  /** Whether every entry we wrote is in the stored journal (the journal is append-only). */
+  private async survived(caseNumber: string, entries: JournalEntry[]): Promise<boolean> {
+    const stored = await this.deps.store.findByCaseNumber(caseNumber);
+    const ids = new Set((stored?.journal ?? []).map((j) => j.id));
+    return entries.every((e) => ids.has(e.id));
   }
 
   private simple<A extends Exclude<CaseCommandAction, 'extend' | 'reopen' | 'claim'>>(action: A) {

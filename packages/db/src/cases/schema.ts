@@ -19,6 +19,7 @@ const actorSchema = new Schema(
 /** One line of the handling journal (nhật ký xử lý). Append-only. */
 const journalEntrySchema = new Schema(
   {
+    id: String, // written by the CaseLifecycle; it checks its entries survived the write
     at: { type: Date, required: true },
     type: { type: String, required: true }, // received, classified, routed, resolved_on_contact, …
     actor: { type: actorSchema, required: true },
