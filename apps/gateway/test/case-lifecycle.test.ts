@@ -241,7 +241,14 @@ describe('the case lifecycle: one owner, serialised per case', () => {
 
     // The customer calls back: an operator reopens it; back to customer support with a new target and new checks.
     expect((await post('reopen', operator, {})).body.errors[0].field).toBe('reason');
-    const reopened = await post('reopen', operator, { reason: 'Website lại lỗi 500 sau một ngày.', via: 'hotline' });
+    const wrongCaller = await post('reopen', operator, { reason: 'Website lại lỗi 500 sau một ngày.', customerPhone: '0900000000' });
+    expect(wrongCaller.status).toBe(400);
+    expect(wrongCaller.body.errors[0].field).toBe('customerPhone');
+    const reopened = await post('reopen', operator, {
+      reason: 'Website lại lỗi 500 sau một ngày.',
+      via: 'hotline',
+      customerPhone: '091 100 0111',
+    });
     expect(reopened.body).toMatchObject({ status: 'reopened', reopenCount: 1, owner: null });
     expect(reopened.body.rootCause).toBeUndefined();
     expect(reopened.body.allowedActions).toEqual(expect.arrayContaining(['verify', 'reclassify', 'assign', 'draft']));
@@ -294,12 +301,23 @@ describe('the case lifecycle: one owner, serialised per case', () => {
     });
   }, 120_000);
 
-  it('transfers with a reason, escalates to supervisors, releases back to the queue', async () => {
+  it('verifies with the customer, transfers with a reason, escalates to supervisors, releases back to the queue', async () => {
     const c = await hostingCase();
     const [staff] = await departmentStaff(1, 'hosting');
     const agent = await stack.tokenFor('cs_agent');
     const post = (action: string, token: string, json: unknown = {}) =>
       stack.api(`/api/v1/cases/${c.caseNumber}/${action}`, { method: 'POST', token, json });
+    const toVerify = (await stack.api('/api/v1/cases?verified=false&status=routed&pageSize=100', { token: agent })).body.items;
+    expect(toVerify.map((i: { caseNumber: string }) => i.caseNumber)).toContain(c.caseNumber);
+    const verified = await post('verify', agent, { how: 'call', customerRequest: 'Khôi phục website trong hôm nay', priority: 'high' });
+    expect(verified.body).toMatchObject({
+      status: 'routed',
+      priority: 'high',
+      verification: { how: 'call', customerRequest: 'Khôi phục website trong hôm nay' },
+    });
+    expect((await post('verify', agent, { how: 'fax' })).body.errors[0].field).toBe('how');
+    const stillToVerify = (await stack.api('/api/v1/cases?verified=false&status=routed&pageSize=100', { token: agent })).body.items;
+    expect(stillToVerify.map((i: { caseNumber: string }) => i.caseNumber)).not.toContain(c.caseNumber);
     await post('claim', staff!);
     const numbers = (r: { body: { items: Array<{ caseNumber: string }> } }) => r.body.items.map((i) => i.caseNumber);
     expect(numbers(await stack.api('/api/v1/cases?owner=me&pageSize=100', { token: staff! }))).toEqual([c.caseNumber]);

@@ -63,7 +63,13 @@ const bodies = {
     })
     .strict(),
   reopen: z
-    .object({ reason: text(2000, 'the customer’s reason'), via: z.enum(['hotline', 'email', 'livechat', 'postal']).optional() })
+    .object({
+      reason: text(2000, 'the customer’s reason'),
+      via: z.enum(['hotline', 'email', 'livechat', 'postal']).optional(),
+      /** The caller's phone or email, checked against the case (hotline operators must give one). */
+      customerPhone: z.string().trim().max(30).optional(),
+      customerEmail: z.string().trim().max(200).optional(),
+    })
     .strict(),
 };
 
@@ -181,7 +187,15 @@ export function caseActionRoutes(deps: {
   action('deliver', bodies.deliver, (n, actor, b) => lifecycle.deliver(n, actor, b));
   action('resolve-on-contact', bodies.resolveOnContact, (n, actor, b) => lifecycle.resolveOnContact(n, actor, b));
   action('close', bodies.close, (n, actor, b) => lifecycle.close(n, actor, b));
-  action('reopen', bodies.reopen, (n, actor, b) => lifecycle.reopen(n, actor, b));
+  action('reopen', bodies.reopen, (n, actor, b) =>
+    lifecycle.reopen(n, actor, {
+      reason: b.reason,
+      ...(b.via ? { via: b.via } : {}),
+      ...(b.customerPhone || b.customerEmail
+        ? { contact: { ...(b.customerPhone ? { phone: b.customerPhone } : {}), ...(b.customerEmail ? { email: b.customerEmail } : {}) } }
+        : {}),
+    }),
+  );
 
   /** The handling journal (append-only), oldest first, with what may be done next. */
   router.get('/:caseNumber/journal', requireStaff(deps.tokens, 'cases:read'), async (req, res) => {

@@ -25,6 +25,11 @@ const listQuerySchema = z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
       .optional(),
+    /** Customer support's "to verify" view: `false` lists cases not yet confirmed with the customer. */
+    verified: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
     /** `me`: cases I work on (claimed or assigned); `none`: waiting in the queue for someone to claim. */
     owner: z.enum(['me', 'none']).optional(),
     /** `deadline`: the most urgent target first (a department's working queue); default newest first. */
@@ -63,6 +68,7 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
         ...(query.channel ? { channel: query.channel } : {}),
         ...(query.q ? { q: foldForSearch(query.q) } : {}),
         ...(query.escalated !== undefined ? { escalated: query.escalated } : {}),
+        ...(query.verified !== undefined ? { verified: query.verified } : {}),
         ...(query.owner ? { ownerId: query.owner === 'me' ? staff.staffId : null } : {}),
       },
       { offset: (query.page - 1) * query.pageSize, limit: query.pageSize, sort: query.sort },

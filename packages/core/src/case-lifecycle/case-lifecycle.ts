@@ -84,7 +84,7 @@ export interface CaseResult {
 }
 
 export type ExtendInput = ({ extraWorkingDays: number } | { newDueDate: string }) & { reason: string };
-export type ReopenInput = { reason: string; via?: string };
+export type ReopenInput = { reason: string; via?: string; contact?: { phone?: string; email?: string } };
 
 /**
  * The one owner of a case after its insert: every transition and every journal entry goes

@@ -149,7 +149,10 @@ const SAMPLE: { [K in CaseCommandAction]: { actor: CaseActor; command: CaseComma
   },
   reopen: {
     actor: operator,
-    command: { action: 'reopen', input: { reason: 'vẫn lỗi', deadlines: deadlines('2026-03-17'), via: 'hotline' } },
+    command: {
+      action: 'reopen',
+      input: { reason: 'vẫn lỗi', deadlines: deadlines('2026-03-17'), via: 'hotline', contact: { email: 'LAN@example.vn' } },
+    },
   },
   survey: { actor: customer, command: { action: 'survey', input: { rating: 4, comment: 'ổn' } } },
   deadline_check: { actor: system, command: { action: 'deadline_check', input: { kind: 'target_breached', dueDate: '2026-03-09' } } },
@@ -311,6 +314,28 @@ describe('case state machine: rules beyond the state', () => {
     ).toMatchObject({
       field: 'reason',
     });
+  });
+
+  it('reopen by a hotline operator: the caller’s phone or email must match the case’s customer', () => {
+    const reopen = (contact?: { phone?: string; email?: string }) =>
+      decide(
+        sampleCase(C, { customer: { name: 'Lan', phone: '0912 345 678', email: 'lan@example.vn' } }),
+        operator,
+        { action: 'reopen', input: { reason: 'vẫn lỗi', deadlines: deadlines('2026-03-17'), ...(contact ? { contact } : {}) } },
+        { now },
+      );
+    expect(reopen({ phone: '+84 912-345-678' }).set.status).toBe(O);
+    expect(reopen({ email: ' Lan@Example.vn ' }).set.status).toBe(O);
+    expect(refusal(() => reopen())).toMatchObject({ field: 'customerPhone' });
+    expect(refusal(() => reopen({ phone: '0900000000' }))).toMatchObject({ field: 'customerPhone' });
+    expect(refusal(() => reopen({ email: 'someone@else.vn' }))).toMatchObject({ field: 'customerEmail' });
+    // The customer's own email reply needs no check; an agent may reopen without one.
+    expect(
+      decide(sampleCase(C), customer, { action: 'reopen', input: { reason: 'x', deadlines: deadlines('2026-03-17') } }, { now }).set.status,
+    ).toBe(O);
+    expect(
+      decide(sampleCase(C), agent, { action: 'reopen', input: { reason: 'x', deadlines: deadlines('2026-03-17') } }, { now }).set.status,
+    ).toBe(O);
   });
 
   it('resolve on contact: hotline and livechat only', () => {

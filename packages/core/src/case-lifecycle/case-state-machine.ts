@@ -190,7 +190,13 @@ export interface CaseActionInputs {
   resolve_on_contact: { note: string };
   close: { rootCause: string; lessonLearned: string; customerAccepted: boolean };
   /** The new deadlines are planned from the moment of reopening (the lifecycle computes them). */
-  reopen: { reason: string; deadlines: CaseDeadlines; via?: string };
+  reopen: {
+    reason: string;
+    deadlines: CaseDeadlines;
+    via?: string;
+    /** The caller's phone or email, checked against the case's customer (required from hotline operators). */
+    contact?: { phone?: string; email?: string };
+  };
   survey: { rating: number; comment?: string };
   deadline_check: { kind: DeadlineCheckKind; dueDate: string };
   customer_message: {
@@ -444,6 +450,19 @@ function ownDepartmentOnly(c: CaseData, actor: CaseActor, action: CaseAction): v
   // Collaborators see the case but do not take it over: claims stay within the owning department.
   if (actor.kind === 'staff' && actor.role === 'department_staff' && actor.department !== c.department) {
     throw new NotPermitted(action, `case ${c.caseNumber} belongs to ${c.department}; collaborators cannot ${action} it`);
+  }
+}
+
+/** A caller reopening by phone proves it is the case's customer: their phone or email must match. */
+function checkContact(c: CaseData, contact: { phone?: string; email?: string } | undefined): void {
+  const digits = (p: string | undefined) => (p ?? '').replace(/\D/g, '').replace(/^84/, '0');
+  const phone = digits(contact?.phone);
+  const email = contact?.email?.trim().toLowerCase() ?? '';
+  if (!phone && !email) throw new CaseInputInvalid('customerPhone', 'give the customer’s phone or email to check against the case');
+  const phoneMatches = phone.length >= 8 && phone === digits(c.customer?.phone);
+  const emailMatches = email !== '' && email === (c.customer?.email ?? '').trim().toLowerCase();
+  if (!phoneMatches && !emailMatches) {
+    throw new CaseInputInvalid(phone ? 'customerPhone' : 'customerEmail', 'does not match the customer of this case');
   }
 }
 
@@ -795,6 +814,7 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
 
   reopen(c, actor, input, ctx) {
     const reason = requireText('reason', input.reason, 'the customer’s reason');
+    if (input.contact || (actor.kind === 'staff' && actor.role === 'hotline_operator')) checkContact(c, input.contact);
     const next = input.deadlines;
     return change(
       c,

@@ -22,6 +22,8 @@ export interface CaseListFilter {
   customerEmail?: string;
   /** A staff id: the cases they own; null: cases nobody owns. */
   ownerId?: string | null;
+  /** Whether customer support has confirmed the complaint with the customer (step 2). */
+  verified?: boolean;
 }
 
 /**
@@ -137,6 +139,7 @@ function toQuery(filter: CaseListFilter): Record<string, unknown> {
   if (filter.idempotencyKey) query.idempotencyKey = filter.idempotencyKey;
   if (filter.customerEmail) query['customer.email'] = filter.customerEmail;
   if (filter.ownerId !== undefined) query['owner.id'] = filter.ownerId;
+  if (filter.verified !== undefined) query.verification = { $exists: filter.verified };
   if (filter.q) {
     const pattern = escapeRegex(filter.q);
     and.push({ $or: [{ caseNumber: filter.q.toUpperCase() }, { searchText: { $regex: pattern } }] });
