@@ -303,8 +303,14 @@ describe('case state machine: rules beyond the state', () => {
   });
 
   it('reopen: back to customer support with the new target, the old answer kept in the journal', () => {
-    const change = decide(sampleCase(C, { reopenCount: 1 }), operator, SAMPLE.reopen.command, { now });
-    expect(change.set).toMatchObject({ status: O, reopenCount: 2, owner: null, deadlines: { target: { dueDate: '2026-03-17' } } });
+    const change = decide(sampleCase(C, { reopenCount: 1, escalated: true }), operator, SAMPLE.reopen.command, { now });
+    expect(change.set).toMatchObject({
+      status: O,
+      reopenCount: 2,
+      owner: null,
+      escalated: false,
+      deadlines: { target: { dueDate: '2026-03-17' } },
+    });
     expect(change.unset).toEqual(expect.arrayContaining(['answer', 'rootCause', 'closedAt']));
     expect(change.journal[0]!.data).toMatchObject({ reason: 'vẫn lỗi', round: 2, previous: { answer: { text: 'Kính gửi quý khách' } } });
     expect(

@@ -837,7 +837,8 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
           targetDueDate: next.target.dueDate,
         },
       },
-      { status: 'reopened', reopenCount: c.reopenCount + 1, deadlines: next, owner: null },
+      // A fresh target: no longer past a deadline (the escalations stay as history).
+      { status: 'reopened', reopenCount: c.reopenCount + 1, deadlines: next, owner: null, escalated: false },
       { unset: ['answer', 'rootCause', 'report', 'closedAt', 'answeredAt'] },
     );
   },
