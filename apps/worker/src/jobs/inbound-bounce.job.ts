@@ -1,14 +1,12 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { JOB_NAMES, inboundBounceJobSchema } from '@cg/contracts';
+import { inboundBounceJobSchema } from '@cg/contracts';
 import type { Database, MailOutboundRecord } from '@cg/db';
 import { verifyMessageId, type BounceReport } from '@cg/mail';
 import type { CaseLifecycle } from '@cg/core';
 import { journalMailEvent } from '../mail/case-email-journal';
 
-export const INBOUND_BOUNCE_JOB = JOB_NAMES.inboundBounce;
-
-export interface BounceDeps {
+export interface InboundBounceDeps {
   db: Database;
   lifecycle: Pick<CaseLifecycle, 'mailEvent'>;
   messageIdSecret: string;
@@ -20,7 +18,7 @@ export interface BounceDeps {
  * verifies), the address is marked undeliverable, its `mail_outbound` row bounced, and the case journal
  * records it. A bounce never opens a case and is never answered.
  */
-export function inboundBounceHandler(deps: BounceDeps) {
+export function inboundBounceHandler(deps: InboundBounceDeps) {
   return async (job: Job<unknown>): Promise<{ outcome: string; caseNumber?: string }> => {
     const parsed = inboundBounceJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid bounce job: ${parsed.error.issues.map((i) => i.message).join('; ')}`);

@@ -1,13 +1,11 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { JOB_NAMES, outboundEmailJobSchema } from '@cg/contracts';
+import { outboundEmailJobSchema } from '@cg/contracts';
 import type { Database } from '@cg/db';
 import type { CaseLifecycle } from '@cg/core';
 import { journalMailEvent } from '../mail/case-email-journal';
 import type { Mailer } from '../mail/mailer';
 import type { AddressRateLimiter } from '../mail/address-rate-limit';
-
-export const OUTBOUND_EMAIL_JOB = JOB_NAMES.outboundEmail;
 
 export interface OutboundEmailDeps {
   db: Database;
