@@ -1,11 +1,11 @@
 import type { ErrorRequestHandler } from 'express';
-import { CaseConflict, CaseInputInvalid, CaseNotFound, NotPermitted, TransitionRefused } from '@cg/core';
+import { CaseConflict, CaseInputInvalid, CaseLockUnavailable, CaseNotFound, NotPermitted, TransitionRefused } from '@cg/core';
 
 /**
  * The CaseLifecycle's typed errors as problem documents (RFC 9457, with extension members):
  * CaseNotFound 404 (also another department's case), TransitionRefused 409 naming the current
  * state and the allowed actions, NotPermitted 403, CaseConflict 409 (retry), CaseInputInvalid 400
- * naming the field. Anything else goes on to the generic handler.
+ * naming the field, CaseLockUnavailable 503 (Redis down: nothing was written). Anything else goes on to the generic handler.
  */
 export const caseProblemHandler: ErrorRequestHandler = (err: unknown, _req, res, next) => {
   const send = (status: number, code: string, title: string, detail: string, extra: Record<string, unknown> = {}) =>
@@ -30,6 +30,10 @@ export const caseProblemHandler: ErrorRequestHandler = (err: unknown, _req, res,
     return send(400, 'validation_failed', 'Invalid request body', `Fix these fields: ${err.field}`, {
       errors: [{ field: err.field, code: 'invalid_value', message: err.message }],
     });
+  }
+  if (err instanceof CaseLockUnavailable) {
+    res.set('Retry-After', '5');
+    return send(503, 'case_lock_unavailable', 'Temporarily unavailable', err.message, { retryable: true });
   }
   next(err);
 };

@@ -58,3 +58,16 @@ export class CaseInputInvalid extends CaseLifecycleError {
     this.name = 'CaseInputInvalid';
   }
 }
+
+/** The lock service (Redis) could not be reached: nothing was written; retry later (503). */
+export class CaseLockUnavailable extends CaseLifecycleError {
+  constructor(
+    readonly caseNumber: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `case ${caseNumber}: the lock service is unavailable (${cause instanceof Error ? cause.message : String(cause)}); nothing was changed`,
+    );
+    this.name = 'CaseLockUnavailable';
+  }
+}

@@ -12,7 +12,7 @@ import {
   type JournalEntry,
   type StoredCase,
 } from './case-data';
-import { CaseConflict, CaseNotFound } from './case-errors';
+import { CaseConflict, CaseLockUnavailable, CaseNotFound } from './case-errors';
 import {
   DEFAULT_LIFECYCLE_SETTINGS,
   decide,
@@ -181,7 +181,12 @@ export class CaseLifecycle {
   async execute(caseNumber: string, actor: CaseActor, command: (c: CaseData) => CaseCommand): Promise<CaseResult> {
     const attempts = this.deps.maxAttempts ?? 5;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const lease = await this.deps.lock.acquire(caseNumber);
+      let lease: CaseLease | null;
+      try {
+        lease = await this.deps.lock.acquire(caseNumber);
+      } catch (err) {
+        throw new CaseLockUnavailable(caseNumber, err);
+      }
       if (!lease) throw new CaseConflict(caseNumber, `case ${caseNumber} is busy (someone else is changing it); try again`);
       try {
         const stored = await this.deps.store.findByCaseNumber(caseNumber);
