@@ -6,6 +6,7 @@ import { deadlineCommand, loadSchedule } from './commands/calendar';
 import { classifyCommand, evaluateCommand, retrainCommand, trainCommand } from './commands/classifier';
 import { redriveDeadLetter } from './commands/dead-letters';
 import { addStaffUser, seedDemoAccounts, UsageError, type AddStaffUserInput } from './commands/staff-users';
+import { postalOcr } from './commands/postal';
 
 /** `npm run cli -- <command>`: administration from a terminal. Exit code 2 = bad usage, 1 = failure. */
 async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
@@ -115,6 +116,16 @@ program
         }),
       );
     if (rows.length === 0) console.error('no schedules loaded; the shipped ones (2025, 2026) are in force');
+  });
+
+program
+  .command('postal:ocr')
+  .description('read a scanned letter (PDF, JPEG, PNG, TIFF) as the OCR worker would: text and confidence per page, prefilled fields')
+  .argument('<file>')
+  .option('--langs <languages>', 'tesseract languages (default OCR_LANGUAGES, vie+eng)')
+  .option('--json', 'one JSON object')
+  .action(async (file: string, opts: { langs?: string; json?: boolean }) => {
+    process.exitCode = await postalOcr(file, opts);
   });
 
 /** Commands with their own argument parsing (they read stdin in --jsonl mode). */
