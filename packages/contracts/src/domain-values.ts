@@ -65,7 +65,20 @@ export const CASE_ACTIONS = [
   'correspond',
   /** System: what happened to an email of the case (sent, suppressed, bounced). */
   'mail_event',
+  /**
+   * What happened to the delivered answer on its channel: sent (email, chat), failed for good
+   * (a person must handle it), the operator's callback outcome, the letter's mailing date.
+   */
+  'delivery',
 ] as const;
+
+/** The answer's delivery on its channel, tracked after `deliver` (the case is `answered` from the request). */
+export const ANSWER_DELIVERY_STATUSES = ['queued', 'sent', 'awaiting_callback', 'awaiting_mailing', 'done', 'failed'] as const;
+export type AnswerDeliveryStatus = (typeof ANSWER_DELIVERY_STATUSES)[number];
+
+/** What a hotline operator's callback to deliver the answer came to. */
+export const CALLBACK_OUTCOMES = ['reached', 'not_reached'] as const;
+export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
 /** How customer support confirmed the complaint with the customer (step 2). */

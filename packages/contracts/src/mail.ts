@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const outboundEmailJobSchema = z.object({ outboundId: z.string().regex(/^[0-9a-f]{24}$/, 'a mail_outbound id') }).strict();
 export type OutboundEmailJob = z.infer<typeof outboundEmailJobSchema>;
 
+/** Outbound queue, job `answer-delivery`: deliver the answer of one case, for one round (reopenCount). */
+export const answerDeliveryJobSchema = z.object({ caseNumber: z.string().min(1).max(40), round: z.number().int().min(0) }).strict();
+export type AnswerDeliveryJob = z.infer<typeof answerDeliveryJobSchema>;
+
 /** Outbound queue, job `inbound-bounce`: a delivery report the poller stored in `mail_messages`. */
 export const inboundBounceJobSchema = z.object({ mailbox: z.string().min(1).max(100), messageKey: z.string().min(1).max(500) }).strict();
 export type InboundBounceJob = z.infer<typeof inboundBounceJobSchema>;
@@ -21,5 +25,6 @@ export const caseReplyRequestSchema = z
   .strict();
 export type CaseReplyRequest = z.infer<typeof caseReplyRequestSchema>;
 
-export const OUTBOUND_KINDS = ['receipt', 'reply', 'notice', 'transcript'] as const;
+/** `answer`: the case's formal answer (step 4), with the signed letter attached when written. */
+export const OUTBOUND_KINDS = ['receipt', 'reply', 'notice', 'transcript', 'answer'] as const;
 export type OutboundKind = (typeof OUTBOUND_KINDS)[number];

@@ -31,4 +31,6 @@ export const JOB_NAMES = {
   outboundEmail: 'outbound-email',
   inboundBounce: 'inbound-bounce',
   ocrLetter: 'ocr-letter',
+  /** Outbound queue: deliver a case's answer on its channel (email, livechat, callback task, print queue). */
+  answerDelivery: 'answer-delivery',
 } as const;

@@ -1,4 +1,4 @@
-import type { CaseStatus, Channel, IntakeEnvelope, Priority, StaffRole, VerificationMethod } from '@cg/contracts';
+import type { AnswerDeliveryStatus, CaseStatus, Channel, IntakeEnvelope, Priority, StaffRole, VerificationMethod } from '@cg/contracts';
 import type { CaseDeadlines } from '../deadlines/case-deadlines';
 
 /**
@@ -97,6 +97,36 @@ export interface CaseAnswer {
   deliveredBy?: JournalActor;
   deliveredAt?: Date;
   deliveredVia?: string;
+  /** The signed PDF letter of a written answer, rendered at approval (content-addressed store). */
+  letter?: AnswerLetterRef;
+  /** What became of the delivery on the channel after `deliver` (answered = the request; this tracks the channel). */
+  delivery?: AnswerDelivery;
+}
+
+/** The rendered letter: its SHA-256 names the file in the store (a name never points at other bytes). */
+export interface AnswerLetterRef {
+  sha256: string;
+  bytes: number;
+  /** `company`: the certificate from LETTER_SIGNING_*; `development`: the throw-away one outside production. */
+  certificate: 'company' | 'development';
+  signer: { name: string; title: string };
+  renderedAt: Date;
+}
+
+export interface AnswerDelivery {
+  status: AnswerDeliveryStatus;
+  via: Channel;
+  requestedAt: Date;
+  /** The round (reopenCount) it belongs to: one delivery job per round. */
+  round: number;
+  updatedAt: Date;
+  /** Why it failed for good (a person must reach the customer), or the last callback attempt's note. */
+  reason?: string;
+  /** Email (and the email copy of a chat answer): the address it went to. */
+  to?: string;
+  /** Postal: the day the clerk posted the letter (YYYY-MM-DD). */
+  mailedOn?: string;
+  callbackAttempts?: number;
 }
 
 export interface CaseRootCause {

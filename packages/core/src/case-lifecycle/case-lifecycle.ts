@@ -146,6 +146,8 @@ export class CaseLifecycle {
   customerMessage = this.simple('customer_message');
   correspond = this.simple('correspond');
   mailEvent = this.simple('mail_event');
+  /** What the answer's channel did with it (sent, task, failed, callback outcome, mailed). */
+  delivery = this.simple('delivery');
 
   /** A supervisor extends the target (never past the cap: the planner throws DeadlineError). */
   async extend(caseNumber: string, actor: CaseActor, input: ExtendInput): Promise<CaseResult> {

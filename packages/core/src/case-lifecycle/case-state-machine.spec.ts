@@ -52,6 +52,7 @@ const EXPECTED: Record<CaseCommandAction, { from: CaseStatus[]; to: CaseStatus |
   customer_message: { from: ALL.filter((s) => s !== C), to: SAME, journal: 'customer_email' },
   correspond: { from: ALL, to: SAME, journal: 'email_reply_queued' },
   mail_event: { from: ALL, to: SAME, journal: 'email_sent' },
+  delivery: { from: [A, C], to: SAME, journal: 'answer_sent' },
 };
 
 const now = new Date('2026-03-10T03:00:00Z');
@@ -115,6 +116,10 @@ function sampleCase(status: CaseStatus, over: Partial<CaseData> = {}): CaseData 
             draftedBy: { id: 'cs1', name: 'Agent' },
             draftedAt: now,
             ...(status === AP ? {} : { approvedBy: { id: 'sup1', name: 'Supervisor' }, approvedAt: now }),
+            // Answered cases carry the delivery `deliver` requested (the `delivery` action records its progress).
+            ...(status === A || status === C
+              ? { delivery: { status: 'queued' as const, via: 'email' as const, requestedAt: now, round: 0, updatedAt: now } }
+              : {}),
           },
         }
       : {}),
@@ -161,6 +166,7 @@ const SAMPLE: { [K in CaseCommandAction]: { actor: CaseActor; command: CaseComma
     command: { action: 'customer_message', input: { key: 'email:m2', channel: 'email', at: now, matchedBy: 'signed Message-ID' } },
   },
   correspond: { actor: agent, command: { action: 'correspond', input: { key: 'email-reply:1', to: 'lan@example.vn' } } },
+  delivery: { actor: system, command: { action: 'delivery', input: { key: 'answer-sent:1', event: 'sent', to: 'lan@example.vn' } } },
   mail_event: {
     actor: system,
     command: { action: 'mail_event', input: { key: 'email-sent:1', event: 'sent', kind: 'receipt', to: 'lan@example.vn' } },

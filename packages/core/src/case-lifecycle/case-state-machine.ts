@@ -5,6 +5,7 @@ import {
   DEFAULT_WRITTEN_CHANNELS,
   OPEN_STATUSES,
   TRIAGE,
+  type CallbackOutcome,
   type CaseAction,
   type CaseStatus,
   type Channel,
@@ -14,7 +15,16 @@ import {
 } from '@cg/contracts';
 import { hasPermission, type Permission } from '../auth/permissions';
 import type { CaseDeadlines } from '../deadlines/case-deadlines';
-import type { CaseActor, CaseData, CaseEscalation, JournalActor, JournalEntry, StaffRef } from './case-data';
+import type {
+  AnswerDelivery,
+  AnswerLetterRef,
+  CaseActor,
+  CaseData,
+  CaseEscalation,
+  JournalActor,
+  JournalEntry,
+  StaffRef,
+} from './case-data';
 import { CaseInputInvalid, CaseNotFound, NotPermitted, TransitionRefused } from './case-errors';
 
 /**
@@ -140,6 +150,15 @@ export const CASE_TRANSITIONS: Record<CaseAction, TransitionRule> = {
   },
   correspond: { from: ALL, to: 'unchanged', firedBy: { permission: 'cases:reply' }, journal: ['email_reply_queued'] },
   mail_event: { from: ALL, to: 'unchanged', firedBy: { system: true }, journal: ['email_sent', 'email_suppressed', 'email_bounced'] },
+  // Answer delivery (issue 9, step 4): `deliver` answers the case and requests the delivery; this
+  // records what the channel did with it. The delivery job (system) reports sent / task / failed;
+  // operators record callback outcomes and clerks the mailing date (permission cases:deliver).
+  delivery: {
+    from: ['answered', 'closed'],
+    to: 'unchanged',
+    firedBy: { system: true, permission: 'cases:deliver' },
+    journal: ['answer_sent', 'answer_delivery_task', 'answer_delivery_failed', 'callback_outcome', 'letter_mailed'],
+  },
 };
 
 /** The actions that may be fired on a case in this state (by someone). */
@@ -184,9 +203,11 @@ export interface CaseActionInputs {
   extend: { deadlines: CaseDeadlines; reason: string };
   report: { findings: string; cause: string; remedy: string; tellCustomer?: string };
   draft: { text: string; answerInWriting?: boolean };
-  approve: { comment?: string };
+  /** `letter`: the signed PDF rendered for this approval (written answers; the gateway renders it first). */
+  approve: { comment?: string; letter?: AnswerLetterRef };
   return: { comment: string };
-  deliver: { via?: string; note?: string };
+  /** `letter`: a written answer approved before letters were rendered gets its letter now. */
+  deliver: { via?: string; note?: string; letter?: AnswerLetterRef };
   resolve_on_contact: { note: string };
   close: { rootCause: string; lessonLearned: string; customerAccepted: boolean };
   /** The new deadlines are planned from the moment of reopening (the lifecycle computes them). */
@@ -210,6 +231,22 @@ export interface CaseActionInputs {
     attachments?: CaseData['attachments'];
   };
   correspond: { key: string; to: string; data?: Record<string, unknown> };
+  delivery: {
+    /** Idempotency: an event already journalled under this key is not recorded again. */
+    key: string;
+    /**
+     * System: `sent` (email/chat handed over), `task` (callback task or print queue created),
+     * `failed` (final failure). Staff: `callback` (hotline operator), `mailed` (postal clerk).
+     */
+    event: 'sent' | 'task' | 'failed' | 'callback' | 'mailed';
+    outcome?: CallbackOutcome;
+    note?: string;
+    reason?: string;
+    to?: string;
+    /** YYYY-MM-DD, for `mailed`. */
+    mailedOn?: string;
+    data?: Record<string, unknown>;
+  };
   mail_event: {
     key: string;
     event: MailEvent;
@@ -720,10 +757,13 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
       ctx,
       {
         type: 'answer_approved',
-        message: `Written answer signed off by ${by.name}${comment ? `: ${comment}` : ''}.`,
-        data: { ...(comment ? { comment } : {}) },
+        message: `Written answer signed off by ${by.name}${comment ? `: ${comment}` : ''}.${input.letter ? ` ${letterLine(input.letter)}` : ''}`,
+        data: { ...(comment ? { comment } : {}), ...(input.letter ? { letterSha256: input.letter.sha256 } : {}) },
       },
-      { status: 'answer_ready', answer: { ...c.answer, status: 'ready', approvedBy: by, approvedAt: ctx.now } },
+      {
+        status: 'answer_ready',
+        answer: { ...c.answer, status: 'ready', approvedBy: by, approvedAt: ctx.now, ...(input.letter ? { letter: input.letter } : {}) },
+      },
     );
   },
 
@@ -751,19 +791,32 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
       throw refuse(c, 'deliver', 'a written answer needs a supervisor’s sign-off first');
     const via = input.via?.trim() || c.channel;
     const note = input.note?.trim();
+    // The case is answered at the request; the channel's progress is tracked in answer.delivery
+    // (the `delivery` action), so a failed send is visible without un-answering the case.
+    const deliveryVia: Channel = (CHANNELS as readonly string[]).includes(via) ? (via as Channel) : c.channel;
+    const delivery: AnswerDelivery = { status: 'queued', via: deliveryVia, requestedAt: ctx.now, round: c.reopenCount, updatedAt: ctx.now };
+    const letter = answer.letter ?? input.letter;
     return change(
       c,
       actor,
       ctx,
       {
         type: 'answer_delivered',
-        message: `Answer delivered to the customer via ${via}${note ? `: ${note}` : ''}.`,
-        data: { via, ...(note ? { note } : {}) },
+        message: `Answer issued; delivery to the customer via ${via} requested${note ? `: ${note}` : ''}.${!answer.letter && input.letter ? ` ${letterLine(input.letter)}` : ''}`,
+        data: { via, ...(note ? { note } : {}), ...(letter ? { letterSha256: letter.sha256 } : {}) },
       },
       {
         status: 'answered',
         answeredAt: ctx.now,
-        answer: { ...answer, status: 'delivered', deliveredBy: journalActor(actor), deliveredAt: ctx.now, deliveredVia: via },
+        answer: {
+          ...answer,
+          status: 'delivered',
+          deliveredBy: journalActor(actor),
+          deliveredAt: ctx.now,
+          deliveredVia: via,
+          delivery,
+          ...(letter ? { letter } : {}),
+        },
       },
     );
   },
@@ -921,6 +974,77 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
     });
   },
 
+  delivery(c, actor, input, ctx) {
+    const answer = c.answer;
+    const current = answer?.delivery;
+    if (!answer || !current) throw refuse(c, 'delivery', 'no delivery of an answer was requested');
+    if (hasJournalKey(c, input.key)) return NOOP;
+    const byStaff = actor.kind === 'staff';
+    if (byStaff !== (input.event === 'callback' || input.event === 'mailed'))
+      throw new NotPermitted('delivery', `${actorLabel(actor)} may not record a delivery ${input.event}`);
+    const next = (patch: Partial<AnswerDelivery>, type: string, message: string, data: Record<string, unknown> = {}) =>
+      change(
+        c,
+        actor,
+        ctx,
+        { type, message, data: { ...(input.data ?? {}), ...data, key: input.key, via: current.via } },
+        { answer: { ...answer, delivery: { ...current, ...patch, updatedAt: ctx.now } } },
+      );
+    switch (input.event) {
+      case 'sent':
+        return next(
+          { status: 'sent', ...(input.to ? { to: input.to } : {}) },
+          'answer_sent',
+          current.via === 'email' || !input.to
+            ? `Answer sent to the customer via ${current.via}${input.to ? ` (${input.to})` : ''}.`
+            : `Answer posted via ${current.via}; email copy sent to ${input.to}.`,
+          input.to ? { to: input.to } : {},
+        );
+      case 'task': {
+        const status = current.via === 'hotline' ? 'awaiting_callback' : 'awaiting_mailing';
+        return next(
+          { status },
+          'answer_delivery_task',
+          status === 'awaiting_callback'
+            ? 'Callback task created: an operator calls the customer with the answer.'
+            : 'Signed letter queued for printing and posting.',
+        );
+      }
+      case 'failed': {
+        const reason = requireText('reason', input.reason, 'why the delivery failed');
+        return next(
+          { status: 'failed', reason },
+          'answer_delivery_failed',
+          `Delivery of the answer via ${current.via} failed for good (${reason}): a person must reach the customer.`,
+          { reason },
+        );
+      }
+      case 'callback': {
+        if (current.via !== 'hotline' || current.status !== 'awaiting_callback')
+          throw refuse(c, 'delivery', `no callback is pending (delivery via ${current.via}, ${current.status})`);
+        if (!input.outcome) throw new CaseInputInvalid('outcome', 'reached or not_reached');
+        const note = requireText('note', input.note, 'what was said on the call');
+        const attempts = (current.callbackAttempts ?? 0) + 1;
+        const reached = input.outcome === 'reached';
+        return next(
+          { status: reached ? 'done' : 'awaiting_callback', callbackAttempts: attempts, reason: note },
+          'callback_outcome',
+          reached
+            ? `Customer called back and given the answer (attempt ${attempts}): ${note}`
+            : `Callback attempt ${attempts}: customer not reached: ${note}`,
+          { outcome: input.outcome, note, attempt: attempts },
+        );
+      }
+      case 'mailed': {
+        if (current.via !== 'postal' || current.status !== 'awaiting_mailing')
+          throw refuse(c, 'delivery', `no letter is waiting to be posted (delivery via ${current.via}, ${current.status})`);
+        const mailedOn = input.mailedOn?.trim();
+        if (!mailedOn || !/^\d{4}-\d{2}-\d{2}$/.test(mailedOn)) throw new CaseInputInvalid('mailedOn', 'the mailing date, YYYY-MM-DD');
+        return next({ status: 'done', mailedOn }, 'letter_mailed', `Signed letter posted to the customer on ${mailedOn}.`, { mailedOn });
+      }
+    }
+  },
+
   mail_event(c, actor, input, ctx) {
     if (hasJournalKey(c, input.key)) return NOOP;
     const what = input.kind === 'receipt' ? 'Receipt (phiếu tiếp nhận)' : input.kind === 'reply' ? 'Written answer' : 'Notice';
@@ -938,6 +1062,10 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
     });
   },
 };
+
+function letterLine(letter: AnswerLetterRef): string {
+  return `Letter rendered and signed (${letter.certificate === 'company' ? 'company certificate' : 'DEVELOPMENT certificate, not valid for customers'}; SHA-256 ${letter.sha256.slice(0, 16)}…).`;
+}
 
 function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
