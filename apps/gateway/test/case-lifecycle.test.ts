@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -12,6 +13,18 @@ import { CASE_ACTION_ROUTES } from '../src/routes/case-actions.routes';
  * serialises every change of a case with a Redis lease and a version check), so concurrent
  * claims give exactly one owner and concurrent notes are all kept.
  */
+/** The text of a PDF, by poppler's pdftotext (an independent reader). */
+function pdfText(pdf: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('pdftotext', ['-enc', 'UTF-8', '-', '-']);
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`pdftotext exited with ${code}`))));
+    child.stdin.end(pdf);
+  });
+}
+
 describe('the case lifecycle: one owner, serialised per case', () => {
   let stack: TestStack;
   let operator: string;
@@ -294,6 +307,14 @@ describe('the case lifecycle: one owner, serialised per case', () => {
     expect(lines).toHaveLength(journal.items.length + 1);
     expect(lines[0]).toBe('"at","type","actor","actor_name","actor_role","message","data"');
     expect(lines.at(-1)).toContain('"reopened"');
+    const pdf = await stack.api(path('journal.pdf'), { token: agent });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.raw.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = (await pdfText(pdf.raw)).replace(/\s+/g, ' ');
+    expect(text).toContain('NHẬT KÝ XỬ LÝ KHIẾU NẠI');
+    expect(text).toContain(c.caseNumber);
+    expect(text).toContain('Kiểm tra extension trước khi nâng cấp'); // the lesson learned, diacritics intact
     // The old answer and root cause stay readable in the journal.
     expect(journal.items.at(-1).data.previous).toMatchObject({
       rootCause: { category: 'our_system_fault' },
@@ -346,6 +367,7 @@ describe('the case lifecycle: one owner, serialised per case', () => {
       ...Object.entries(CASE_ACTION_ROUTES).map(([path, permission]) => ({ method: 'POST', path, permission })),
       { method: 'GET', path: 'journal', permission: 'cases:read' as const },
       { method: 'GET', path: 'journal.csv', permission: 'cases:read' as const },
+      { method: 'GET', path: 'journal.pdf', permission: 'cases:read' as const },
     ];
     const wrong: string[] = [];
     for (const role of STAFF_ROLES) {

@@ -11,6 +11,7 @@ import {
   type StaffTokenService,
 } from '@cg/core';
 import type { StaffUserRepository } from '@cg/db';
+import { renderJournalReport } from '@cg/letters';
 import { HttpProblem, parseRequest } from '../http/problem';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 
@@ -208,6 +209,30 @@ export function caseActionRoutes(deps: {
       version: c.version,
       items: c.journal,
     });
+  });
+
+  /** The journal as a printable PDF ("nhật ký xử lý"), Vietnamese text with an embedded font. */
+  router.get('/:caseNumber/journal.pdf', requireStaff(deps.tokens, 'cases:read'), async (req, res) => {
+    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+    const staff = currentStaff(req);
+    const c = await lifecycle.get(caseNumber, staffActor(staff));
+    const pdf = await renderJournalReport({
+      caseNumber: c.caseNumber,
+      channel: c.channel,
+      department: c.department,
+      status: c.status,
+      receivedAt: new Date(c.receivedAt),
+      ...(c.subject ? { subject: c.subject } : {}),
+      ...(c.customer?.name ? { customerName: c.customer.name } : {}),
+      entries: c.journal,
+      generatedAt: new Date(),
+      generatedBy: staff.name,
+    });
+    res
+      .status(200)
+      .type('application/pdf')
+      .set('Content-Disposition', `attachment; filename="nhat-ky-xu-ly-${c.caseNumber}.pdf"`)
+      .send(Buffer.from(pdf));
   });
 
   /** The journal as CSV (UTF-8 with BOM, for spreadsheets): one row per entry. */
