@@ -17,6 +17,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils curl \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app /app
+# The postal scan store (a volume in docker-compose.yml), writable by the app's user.
+RUN mkdir -p /var/lib/complaint-gateway/scans && chown node:node /var/lib/complaint-gateway/scans
 USER node
 EXPOSE 3000
 CMD ["node", "apps/gateway/dist/main.js"]

@@ -122,7 +122,7 @@ program
   .command('postal:ocr')
   .description('read a scanned letter (PDF, JPEG, PNG, TIFF) as the OCR worker would: text and confidence per page, prefilled fields')
   .argument('<file>')
-  .option('--langs <languages>', 'tesseract languages (default OCR_LANGUAGES, vie+eng)')
+  .option('--langs <languages>', 'tesseract languages (default OCR_LANGUAGES, vie)')
   .option('--json', 'one JSON object')
   .action(async (file: string, opts: { langs?: string; json?: boolean }) => {
     process.exitCode = await postalOcr(file, opts);

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { cleanPage, DEFAULT_CLEANUP, type CleanupOptions } from './image-cleanup';
+import { cleanPage, decodeGrey, DEFAULT_CLEANUP, parsePgm, previewPng, toPgm, type CleanupOptions, type GreyImage } from './image-cleanup';
 import { detectKind, withTempFile, type ScanKind } from './scan-check';
 import { runTool, ToolError } from './tools';
 
@@ -59,7 +59,7 @@ export interface OcrOptions {
 }
 
 export const DEFAULT_OCR_OPTIONS: OcrOptions = {
-  languages: 'vie+eng',
+  languages: 'vie',
   pageTimeoutMs: 60_000,
   pageMemoryMb: 1024,
   parallelPages: 2,
@@ -87,6 +87,9 @@ export class PageSlots {
   }
 }
 
+const JUNK = /^[\p{P}\p{S}_]+$/u;
+const isJunk = (w: { text: string; conf: number }) => JUNK.test(w.text) && w.conf < 75;
+
 /** Parses tesseract's TSV: words grouped into lines (block, paragraph, line), paragraphs by a blank line. */
 export function parseTesseractTsv(tsv: string): { text: string; lines: OcrLine[]; confidence: number | null } {
   const lines: (OcrLine & { key: string; para: string; words: { text: string; conf: number }[] })[] = [];
@@ -111,6 +114,10 @@ export function parseTesseractTsv(tsv: string): { text: string; lines: OcrLine[]
   let text = '';
   let prevPara = '';
   for (const l of lines) {
+    // Specks of noise read as punctuation at a line's ends ("_", "-", "„" with low confidence) are not text.
+    while (l.words.length && isJunk(l.words[0]!)) l.words.shift();
+    while (l.words.length && isJunk(l.words.at(-1)!)) l.words.pop();
+    if (!l.words.length) continue;
     const lineText = l.words
       .map((w) => w.text)
       .join(' ')
@@ -182,11 +189,12 @@ export class OcrEngine {
           this.slots.run(async () => {
             const t0 = Date.now();
             try {
-              // One page as PNG (TIFF pages one by one; JPEG/PNG as they are).
-              const png = await sharp(buf, { page: i, limitInputPixels: this.options.cleanup.limitInputPixels })
-                .png({ compressionLevel: 1 })
-                .toBuffer();
-              return await this.recognise(png, i + 1, undefined, t0);
+              // One page (TIFF pages one by one) as 8-bit grey.
+              const grey = await decodeGrey(buf, {
+                ...(kind === 'tiff' ? { page: i } : {}),
+                limitInputPixels: this.options.cleanup.limitInputPixels,
+              });
+              return await this.recognise(grey, i + 1, undefined, t0);
             } catch (err) {
               return this.failed(i + 1, err, t0);
             }
@@ -258,29 +266,31 @@ export class OcrEngine {
           ms: Date.now() - t0,
         };
       }
+      // PGM, not PNG: poppler's PNG encoder spends seconds on a noisy 300 dpi page, PGM costs nothing.
       const dpi = String(this.options.renderDpi);
-      const png = await runTool(
-        'pdftoppm',
-        ['-f', p, '-l', p, '-r', dpi, '-gray', '-png', path],
-        this.limits({ maxBuffer: 256 * 1024 * 1024 }),
-      );
-      return await this.recognise(png, page, this.options.renderDpi, t0);
+      const pgm = await runTool('pdftoppm', ['-f', p, '-l', p, '-r', dpi, '-gray', path], this.limits({ maxBuffer: 512 * 1024 * 1024 }));
+      return await this.recognise(parsePgm(pgm), page, this.options.renderDpi, t0);
     } catch (err) {
       return this.failed(page, err, t0);
     }
   }
 
   /** Clean, recognise; when confidence is low, check the orientation and read a turned page again. */
-  private async recognise(png: Buffer, page: number, dpi: number | undefined, t0: number): Promise<OcrPageResult> {
-    const image = await sharp(png).resize({ width: this.options.previewWidth, withoutEnlargement: true }).png().toBuffer();
-    const cleaned = await cleanPage(png, { ...this.options.cleanup, ...(dpi ? { dpi } : {}) });
+  private async recognise(
+    grey: GreyImage & { density?: number },
+    page: number,
+    dpi: number | undefined,
+    t0: number,
+  ): Promise<OcrPageResult> {
+    const image = await previewPng(grey, this.options.previewWidth);
+    const cleaned = await cleanPage(grey, { ...this.options.cleanup, ...(dpi ? { dpi } : {}) });
     let rotation: OcrPageResult['rotation'] = 0;
-    let best = { cleaned, read: await this.tesseract(cleaned.png, cleaned.dpi) };
+    let best = { cleaned, read: await this.tesseract(cleaned, cleaned.dpi) };
     if ((best.read.confidence ?? 0) < this.options.osdBelowConfidence) {
-      const osd = await this.orientation(cleaned.png, cleaned.dpi);
+      const osd = await this.orientation(cleaned, cleaned.dpi);
       if (osd && osd.rotate !== 0) {
-        const turned = await cleanPage(png, { ...this.options.cleanup, ...(dpi ? { dpi } : {}), rotate: osd.rotate });
-        const read = await this.tesseract(turned.png, turned.dpi);
+        const turned = await cleanPage(grey, { ...this.options.cleanup, ...(dpi ? { dpi } : {}), rotate: osd.rotate });
+        const read = await this.tesseract(turned, turned.dpi);
         if ((read.confidence ?? 0) > (best.read.confidence ?? 0)) {
           best = { cleaned: turned, read };
           rotation = osd.rotate;
@@ -306,18 +316,18 @@ export class OcrEngine {
     };
   }
 
-  private async tesseract(png: Buffer, dpi: number) {
+  private async tesseract(img: GreyImage, dpi: number) {
     const tsv = await runTool(
       'tesseract',
       ['stdin', 'stdout', '-l', this.options.languages, '--psm', '3', '--dpi', String(dpi), 'tsv'],
-      this.limits({ input: png }),
+      this.limits({ input: toPgm(img) }),
     );
     return parseTesseractTsv(tsv.toString('utf8'));
   }
 
-  private async orientation(png: Buffer, dpi: number) {
+  private async orientation(img: GreyImage, dpi: number) {
     try {
-      const out = await runTool('tesseract', ['stdin', 'stdout', '--psm', '0', '--dpi', String(dpi)], this.limits({ input: png }));
+      const out = await runTool('tesseract', ['stdin', 'stdout', '--psm', '0', '--dpi', String(dpi)], this.limits({ input: toPgm(img) }));
       return parseOsd(out.toString('utf8'));
     } catch {
       return null; // too little text for OSD: keep the page as it is
