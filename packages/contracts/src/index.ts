@@ -9,3 +9,4 @@ export * from './livechat';
 export * from './livechat-texts';
 export * from './mail';
 export * from './postal';
+export * from './case-events';

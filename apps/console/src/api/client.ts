@@ -1,5 +1,15 @@
 import type { HotlineCallAccepted, HotlineCallRequest } from '@cg/contracts';
-import type { CaseListQuery, CasePage, CaseView, DeadlineAnswer, FieldProblem, LoginResponse } from './types';
+import type { CaseAction, CaseStatus } from '@cg/contracts';
+import type {
+  CaseActionBodies,
+  CaseActionPath,
+  CaseListQuery,
+  CasePage,
+  CaseView,
+  DeadlineAnswer,
+  FieldProblem,
+  LoginResponse,
+} from './types';
 
 /** A refused request: the problem's title, detail and every bad field, ready to show. */
 export class ApiError extends Error {
@@ -8,6 +18,8 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string | undefined,
     readonly fields: FieldProblem[],
+    /** A refused transition (409): the case's state and what may be done in it. */
+    readonly refusal?: { state: CaseStatus; allowedActions: CaseAction[] },
   ) {
     const fieldText = fields.map((e) => `${e.field}: ${e.message}`).join('; ');
     super(`${title}${fieldText ? ` — ${fieldText}` : detail ? ` — ${detail}` : ''}`);
@@ -19,6 +31,8 @@ interface ProblemBody {
   title?: string;
   detail?: string;
   errors?: FieldProblem[];
+  state?: CaseStatus;
+  allowedActions?: CaseAction[];
 }
 
 export interface ApiClientOptions {
@@ -44,9 +58,18 @@ export function createApiClient(opts: ApiClientOptions) {
     if (res.status === 401 && token) opts.onUnauthorized();
     if (!res.ok) {
       const p = json as ProblemBody;
-      throw new ApiError(res.status, p.title ?? res.statusText, p.detail, Array.isArray(p.errors) ? p.errors : []);
+      const refusal = p.state && Array.isArray(p.allowedActions) ? { state: p.state, allowedActions: p.allowedActions } : undefined;
+      throw new ApiError(res.status, p.title ?? res.statusText, p.detail, Array.isArray(p.errors) ? p.errors : [], refusal);
     }
     return json as T;
+  }
+
+  async function download(path: string): Promise<Blob> {
+    const token = opts.token();
+    const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (res.status === 401 && token) opts.onUnauthorized();
+    if (!res.ok) throw new ApiError(res.status, res.statusText, undefined, []);
+    return res.blob();
   }
 
   const casePath = (caseNumber: string) => `/api/v1/cases/${encodeURIComponent(caseNumber)}`;
@@ -61,6 +84,9 @@ export function createApiClient(opts: ApiClientOptions) {
         if (value) params.set(key, value);
       }
       if (query.escalated) params.set('escalated', 'true');
+      if (query.verified !== undefined) params.set('verified', String(query.verified));
+      if (query.owner) params.set('owner', query.owner);
+      if (query.sort) params.set('sort', query.sort);
       return request('GET', `/api/v1/cases?${params.toString()}`);
     },
     getCase: (caseNumber: string) => request<CaseView>('GET', casePath(caseNumber)),
@@ -69,20 +95,19 @@ export function createApiClient(opts: ApiClientOptions) {
     extend: (caseNumber: string, extraWorkingDays: number, reason: string) =>
       request<unknown>('POST', `${casePath(caseNumber)}/extensions`, { extraWorkingDays, reason }),
 
+    /** One step of the procedure (verify, claim, …): the updated case, or an ApiError (400 fields, 403, 409 state). */
+    caseAction: <P extends CaseActionPath>(caseNumber: string, path: P, body: CaseActionBodies[P]) =>
+      request<CaseView>('POST', `${casePath(caseNumber)}/${path}`, body),
+    /** The handling journal as CSV (a download needs the bearer token, so it is fetched, not linked). */
+    journalCsv: (caseNumber: string) => download(`${casePath(caseNumber)}/journal.csv`),
+
     logCall: (call: HotlineCallRequest) => request<HotlineCallAccepted>('POST', '/api/v1/hotline/calls', call),
 
     deadline: (receivedAt: string) =>
       request<DeadlineAnswer>('GET', `/api/v1/calendar/deadline?receivedAt=${encodeURIComponent(receivedAt)}`),
 
     /** A chat attachment, as a blob to save (staff only). */
-    async chatAttachment(id: string): Promise<Blob> {
-      const token = opts.token();
-      const res = await fetch(`/api/v1/livechat/attachments/${encodeURIComponent(id)}`, {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-      });
-      if (!res.ok) throw new ApiError(res.status, res.statusText, undefined, []);
-      return res.blob();
-    },
+    chatAttachment: (id: string) => download(`/api/v1/livechat/attachments/${encodeURIComponent(id)}`),
   };
 }
 

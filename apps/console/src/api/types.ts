@@ -1,4 +1,4 @@
-import type { CaseStatus, Channel, Priority, StaffRole } from '@cg/contracts';
+import type { CaseAction, CaseStatus, Channel, Priority, StaffRole, VerificationMethod } from '@cg/contracts';
 
 /**
  * What the gateway's staff API answers (apps/gateway/src/routes). Enums come from
@@ -50,6 +50,14 @@ export interface CaseSummary {
   receivedAt: string;
   deadlines?: { target?: DueDate; cap?: DueDate };
   escalated?: boolean;
+  owner?: StaffRef | null;
+  collaborators?: string[];
+}
+
+export interface StaffRef {
+  id: string;
+  name: string;
+  role?: string;
 }
 
 export interface CasePage {
@@ -61,10 +69,12 @@ export interface CasePage {
 }
 
 export interface JournalEntry {
+  id?: string;
   at: string;
   type?: string;
   message: string;
   actor?: { kind?: string; name?: string; role?: string };
+  data?: Record<string, unknown>;
 }
 
 export interface CaseView extends CaseSummary {
@@ -79,6 +89,26 @@ export interface CaseView extends CaseSummary {
   };
   deadlines?: { target?: DueDate; cap?: DueDate; explanation?: DeadlineExplanation };
   journal: JournalEntry[];
+  /** What may be fired on the case in its state (by someone: the console also checks the role). */
+  allowedActions?: CaseAction[];
+  version?: number;
+  answerInWriting?: boolean;
+  reopenCount?: number;
+  resolvedOnContact?: boolean;
+  verification?: { by: StaffRef; at: string; how: VerificationMethod; customerRequest?: string };
+  report?: { by: StaffRef; at: string; findings: string; cause: string; remedy: string; tellCustomer?: string };
+  answer?: {
+    text: string;
+    written: boolean;
+    status: 'pending_approval' | 'ready' | 'returned' | 'delivered';
+    draftedBy: StaffRef;
+    draftedAt: string;
+    approvedBy?: StaffRef;
+    returnedBy?: StaffRef;
+    returnComment?: string;
+    deliveredVia?: string;
+  };
+  rootCause?: { category: string; lessonLearned: string; customerAccepted: boolean; by: StaffRef; at: string };
 }
 
 export interface CaseListQuery {
@@ -87,6 +117,12 @@ export interface CaseListQuery {
   channel?: string;
   q?: string;
   escalated?: boolean;
+  /** `false`: not yet confirmed with the customer (customer support's "to verify"). */
+  verified?: boolean;
+  /** `me`: my cases; `none`: waiting in the queue for someone to claim. */
+  owner?: 'me' | 'none';
+  /** `deadline`: most urgent target first; default newest first. */
+  sort?: 'received' | 'deadline';
   page: number;
   pageSize: number;
 }
@@ -103,3 +139,27 @@ export interface FieldProblem {
   code?: string;
   message: string;
 }
+
+/**
+ * The case action routes (POST /api/v1/cases/:caseNumber/<path>, apps/gateway case-actions.routes.ts)
+ * and their request bodies.
+ */
+export interface CaseActionBodies {
+  verify: { how: VerificationMethod; customerRequest?: string; priority?: Priority; note?: string };
+  claim: Record<string, never>;
+  release: { reason?: string };
+  assign: { assignee: string; note?: string };
+  notes: { text: string };
+  collaborators: { departments: string[]; note?: string };
+  transfer: { department: string; reason: string };
+  escalate: { reason: string };
+  report: { findings: string; cause: string; remedy: string; tellCustomer?: string };
+  answer: { text: string; answerInWriting?: boolean };
+  'answer/approve': { comment?: string };
+  'answer/return': { comment: string };
+  deliver: { via?: 'email' | 'livechat' | 'hotline' | 'postal'; note?: string };
+  'resolve-on-contact': { note: string };
+  close: { rootCause: string; lessonLearned: string; customerAccepted: boolean };
+  reopen: { reason: string; via?: 'hotline' | 'email' | 'livechat' | 'postal'; customerPhone?: string; customerEmail?: string };
+}
+export type CaseActionPath = keyof CaseActionBodies;

@@ -6,6 +6,7 @@ import { DeadlineCalculator } from '../features/deadline/DeadlineCalculator';
 import { HotlineCall } from '../features/hotline/HotlineCall';
 import { LivechatAgent } from '../features/livechat-agent/LivechatAgent';
 import { disconnectAgentDesk, useAgentDesk } from '../features/livechat-agent/agent-desk';
+import { connectCaseEvents, disconnectCaseEvents } from '../features/live-updates/case-events';
 import { SignIn } from '../features/sign-in/SignIn';
 import { Console, rightsOf, useConsole, type ConsoleContext } from './context';
 import { navigate, onLinkClick, routeHref, useRoute, type Route } from './router';
@@ -30,12 +31,17 @@ export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
   const signOut = () => {
     disconnectAgentDesk();
+    disconnectCaseEvents();
     saveSession(null);
     setSession(null);
   };
   const api = useMemo(() => createApiClient({ token: () => loadSession()?.token, onUnauthorized: signOut }), []);
   const ctx = useMemo<ConsoleContext | null>(() => (session ? { api, session, ...rightsOf(session) } : null), [api, session]);
   const route = useRoute();
+  // Staff see new work without reloading: one live stream per signed-in session.
+  useEffect(() => {
+    if (session) connectCaseEvents(session.token, signOut);
+  }, [session]);
 
   return (
     <>
@@ -118,7 +124,7 @@ function Screens({ route }: { route: Route }) {
             Your role cannot use this screen.
           </p>
         ) : route.screen === 'cases' ? (
-          <CaseQueues caseNumber={route.caseNumber} />
+          <CaseQueues route={route} />
         ) : route.screen === 'hotline' ? (
           <HotlineCall />
         ) : route.screen === 'deadline' ? (

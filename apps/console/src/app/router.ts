@@ -1,17 +1,34 @@
 import { useEffect, useState } from 'preact/hooks';
+import { filtersFromSearch, filtersToSearch, isWorkList, type CaseFilters, type WorkListId } from '../features/queues/work-lists';
 
 /**
  * Screens and their URLs under /console/ (the gateway answers every /console/* path with the
- * console page). History API, no router library: four screens do not need one.
+ * console page). History API, no router library: four screens do not need one. The case list
+ * shown beside a case is in the query string: a work list (`?list=my-queue`) or filters
+ * (`?status=routed&sort=deadline`); neither means the role's home list.
  */
-export type Route = { screen: 'cases'; caseNumber?: string } | { screen: 'hotline' } | { screen: 'deadline' } | { screen: 'livechat' };
+export type Route =
+  | { screen: 'cases'; caseNumber?: string; list?: WorkListId; filters?: CaseFilters }
+  | { screen: 'hotline' }
+  | { screen: 'deadline' }
+  | { screen: 'livechat' };
 
 export const CONSOLE_BASE = '/console/';
 
-export function parseRoute(pathname: string): Route {
+export function parseRoute(pathname: string, search = ''): Route {
   const rest = pathname.startsWith(CONSOLE_BASE) ? pathname.slice(CONSOLE_BASE.length) : '';
   const [first, second] = rest.split('/').filter(Boolean);
-  if (first === 'cases' && second) return { screen: 'cases', caseNumber: decodeURIComponent(second) };
+  if (first === 'cases' || !first) {
+    const params = new URLSearchParams(search);
+    const list = params.get('list');
+    const filters = isWorkList(list) ? undefined : filtersFromSearch(params);
+    return {
+      screen: 'cases',
+      ...(first === 'cases' && second ? { caseNumber: decodeURIComponent(second) } : {}),
+      ...(isWorkList(list) ? { list } : {}),
+      ...(filters ? { filters } : {}),
+    };
+  }
   if (first === 'hotline') return { screen: 'hotline' };
   if (first === 'deadline') return { screen: 'deadline' };
   if (first === 'livechat') return { screen: 'livechat' };
@@ -20,8 +37,11 @@ export function parseRoute(pathname: string): Route {
 
 export function routeHref(route: Route): string {
   switch (route.screen) {
-    case 'cases':
-      return route.caseNumber ? `${CONSOLE_BASE}cases/${encodeURIComponent(route.caseNumber)}` : CONSOLE_BASE;
+    case 'cases': {
+      const path = route.caseNumber ? `${CONSOLE_BASE}cases/${encodeURIComponent(route.caseNumber)}` : CONSOLE_BASE;
+      const search = route.list ? new URLSearchParams({ list: route.list }) : route.filters ? filtersToSearch(route.filters) : undefined;
+      return search && search.size ? `${path}?${search.toString()}` : path;
+    }
     default:
       return `${CONSOLE_BASE}${route.screen}`;
   }
@@ -31,7 +51,7 @@ const listeners = new Set<() => void>();
 
 export function navigate(route: Route, opts: { replace?: boolean } = {}): void {
   const href = routeHref(route);
-  if (href !== location.pathname) {
+  if (href !== location.pathname + location.search) {
     if (opts.replace) history.replaceState(null, '', href);
     else history.pushState(null, '', href);
   }
@@ -40,9 +60,9 @@ export function navigate(route: Route, opts: { replace?: boolean } = {}): void {
 
 /** The current route; re-renders on navigate() and on the browser's back and forward. */
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.pathname));
+  const [route, setRoute] = useState(() => parseRoute(location.pathname, location.search));
   useEffect(() => {
-    const update = () => setRoute(parseRoute(location.pathname));
+    const update = () => setRoute(parseRoute(location.pathname, location.search));
     listeners.add(update);
     addEventListener('popstate', update);
     return () => {

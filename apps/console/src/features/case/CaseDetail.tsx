@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { DEFAULT_DEPARTMENTS, TRIAGE } from '@cg/contracts';
 import type { CaseView } from '../../api/types';
 import { useConsole } from '../../app/context';
 import { formatDateTime, percent } from '../../shared/format';
+import { useCaseEvents } from '../live-updates/case-events';
+import { CaseActions } from './CaseActions';
+import { CaseJournal } from './CaseJournal';
 
 /** One case: who, what, classification, both deadlines with the days not counted, the journal. */
 export function CaseDetail({ caseNumber, onChanged }: { caseNumber: string; onChanged: () => void }) {
@@ -23,6 +25,12 @@ export function CaseDetail({ caseNumber, onChanged }: { caseNumber: string; onCh
     };
   }, [api, caseNumber, version]);
   useEffect(() => box.current?.scrollIntoView({ block: 'nearest' }), [caseNumber]);
+  // Someone else changed this case (another member of staff, a worker, the customer): read it again.
+  const shownVersion = c?.version;
+  useCaseEvents((e) => {
+    if (e === 'reconnected' || (e.caseNumber === caseNumber && (shownVersion === undefined || e.version > shownVersion)))
+      setVersion((n) => n + 1);
+  });
 
   const refresh = () => {
     setVersion((n) => n + 1);
@@ -70,6 +78,18 @@ export function CaseDetail({ caseNumber, onChanged }: { caseNumber: string; onCh
         </dd>
         <dt>Evidence</dt>
         <dd>{(cls?.evidence ?? []).join(', ')}</dd>
+        <dt>Handled by</dt>
+        <dd>
+          {c.owner ? c.owner.name : 'nobody yet (in the queue)'}
+          {c.collaborators?.length ? `; with ${c.collaborators.join(', ')}` : ''}
+          {c.escalated ? ' · escalated to supervisors' : ''}
+        </dd>
+        <dt>Verified</dt>
+        <dd>
+          {c.verification
+            ? `by ${c.verification.by.name} (${c.verification.how})${c.verification.customerRequest ? ` — asks: ${c.verification.customerRequest}` : ''}`
+            : 'not yet'}
+        </dd>
         <dt>Answer due</dt>
         <dd>{d.target ? `${d.target.dueDate} 24:00 (${d.target.workingDays ?? ''} working days)` : ''}</dd>
         <dt>Legal limit</dt>
@@ -89,81 +109,35 @@ export function CaseDetail({ caseNumber, onChanged }: { caseNumber: string; onCh
         </dd>
       </dl>
       <pre class="body">{c.bodyText}</pre>
-      <CaseActions c={c} onDone={refresh} />
-      <h4>Handling journal</h4>
-      <ol class="journal">
-        {c.journal.map((j, i) => (
-          <li key={i}>
-            <time dateTime={j.at}>{formatDateTime(j.at)}</time>
-            {j.message}
-            {j.actor?.name ? ` — ${j.actor.name}` : ''}
-          </li>
-        ))}
-      </ol>
+      {c.report && (
+        <section class="report" aria-label="The department's result">
+          <h4>Result reported by {c.report.by.name}</h4>
+          <dl>
+            <dt>Findings</dt>
+            <dd>{c.report.findings}</dd>
+            <dt>Cause</dt>
+            <dd>{c.report.cause}</dd>
+            <dt>Remedy</dt>
+            <dd>{c.report.remedy}</dd>
+            {c.report.tellCustomer && (
+              <>
+                <dt>Tell the customer</dt>
+                <dd>{c.report.tellCustomer}</dd>
+              </>
+            )}
+          </dl>
+        </section>
+      )}
+      {c.answer && (
+        <section class="answer" aria-label="The answer">
+          <h4>
+            Answer ({c.answer.written ? 'written' : 'not written'}, {c.answer.status.replace('_', ' ')})
+          </h4>
+          <pre class="body">{c.answer.text}</pre>
+        </section>
+      )}
+      <CaseActions key={`${c.status}-${c.version ?? 0}`} c={c} onDone={refresh} />
+      <CaseJournal c={c} />
     </article>
-  );
-}
-
-/** What the signed-in role may do to this case now: move it to a department, extend its target. */
-function CaseActions({ c, onDone }: { c: CaseView; onDone: () => void }) {
-  const { api, canAct } = useConsole();
-  const [status, setStatus] = useState('');
-  const [department, setDepartment] = useState(
-    c.department === TRIAGE ? (c.classification?.bestGuess ?? DEFAULT_DEPARTMENTS[0]) : c.department,
-  );
-  const [days, setDays] = useState('3');
-  const [reason, setReason] = useState('');
-
-  const act = (run: () => Promise<unknown>) => async () => {
-    setStatus('');
-    try {
-      await run();
-      onDone();
-    } catch (err) {
-      setStatus(err instanceof Error ? err.message : String(err));
-    }
-  };
-
-  const canMove = canAct(c.status, 'reclassify');
-  const canExtend = canAct(c.status, 'extend');
-  if (!canMove && !canExtend) return null;
-  return (
-    <div class="row actions">
-      {canMove && (
-        <>
-          <label>
-            Department:{' '}
-            <select value={department} onChange={(e) => setDepartment(e.currentTarget.value)}>
-              {DEFAULT_DEPARTMENTS.map((d) => (
-                <option key={d} value={d}>
-                  {d}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="button" onClick={act(() => api.reclassify(c.caseNumber, department))}>
-            Move
-          </button>
-        </>
-      )}
-      {canExtend && (
-        <>
-          <label>
-            Extend by <input class="days" type="number" min="1" max="60" value={days} onInput={(e) => setDays(e.currentTarget.value)} />{' '}
-            working days
-          </label>
-          <label>
-            <span class="visually-hidden">Reason for the extension</span>
-            <input class="reason" placeholder="Reason for the extension" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-          </label>
-          <button type="button" onClick={act(() => api.extend(c.caseNumber, Number(days), reason))}>
-            Extend
-          </button>
-        </>
-      )}
-      <span role="status" class="error">
-        {status}
-      </span>
-    </div>
   );
 }

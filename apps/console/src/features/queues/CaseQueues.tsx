@@ -1,22 +1,42 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { CASE_STATUSES, CHANNELS, DEFAULT_DEPARTMENTS, TRIAGE } from '@cg/contracts';
-import type { CasePage, CaseListQuery } from '../../api/types';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { CASE_NUMBER_PATTERN, CASE_STATUSES, CHANNELS, DEFAULT_DEPARTMENTS, TRIAGE } from '@cg/contracts';
+import type { CasePage } from '../../api/types';
 import { useConsole } from '../../app/context';
-import { onLinkClick, routeHref, navigate } from '../../app/router';
+import { onLinkClick, routeHref, navigate, type Route } from '../../app/router';
 import { formatDateTime, formText } from '../../shared/format';
 import { CaseDetail } from '../case/CaseDetail';
+import { useCaseEvents } from '../live-updates/case-events';
+import { ROLE_WORK_LISTS, WORK_LISTS, type CaseFilters } from './work-lists';
 
-type Filters = Omit<CaseListQuery, 'page' | 'pageSize'>;
 const PAGE_SIZE = 20;
+/** Several changes in a burst (a worker routing a batch) read the list once. */
+const RELOAD_AFTER_MS = 300;
 
-/** The case queues: by department (triage included), status, channel, escalation or text. */
-export function CaseQueues({ caseNumber }: { caseNumber?: string }) {
-  const { api } = useConsole();
-  const [filters, setFilters] = useState<Filters>({});
+type CasesRoute = Extract<Route, { screen: 'cases' }>;
+
+/**
+ * The case queues: the role's work lists (its home list first), any filter by department
+ * (triage included), status, channel, escalation or text, and a case found by its number. The
+ * list and the open case follow changes live.
+ */
+export function CaseQueues({ route }: { route: CasesRoute }) {
+  const { api, session } = useConsole();
+  const lists = ROLE_WORK_LISTS[session.staff.role];
+  const listId = route.list ?? (route.filters ? undefined : lists[0]);
+  const filters: CaseFilters = route.filters ?? (listId ? WORK_LISTS[listId].query : {});
+  const filterKey = JSON.stringify(filters);
+  const caseNumber = route.caseNumber;
+  const here = (extra: Partial<CasesRoute>): CasesRoute => ({
+    screen: 'cases',
+    ...(listId ? { list: listId } : route.filters ? { filters: route.filters } : {}),
+    ...extra,
+  });
   const [page, setPage] = useState(1);
   const [list, setList] = useState<CasePage | null>(null);
   const [error, setError] = useState('');
   const [reloads, setReloads] = useState(0);
+  const [findError, setFindError] = useState('');
+  useEffect(() => setPage(1), [filterKey]);
 
   useEffect(() => {
     let live = true;
@@ -27,28 +47,84 @@ export function CaseQueues({ caseNumber }: { caseNumber?: string }) {
     return () => {
       live = false;
     };
-  }, [api, filters, page, reloads]);
+    // filterKey stands for filters (a new object on every render).
+  }, [api, filterKey, page, reloads]);
 
   const reload = useCallback(() => setReloads((n) => n + 1), []);
+  const pending = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(pending.current), []);
+  // New work appears without reloading the page: any change may add a case to this list or take one off.
+  useCaseEvents(() => {
+    clearTimeout(pending.current);
+    pending.current = setTimeout(reload, RELOAD_AFTER_MS);
+  });
 
   function submit(ev: SubmitEvent) {
     ev.preventDefault();
     const f = new FormData(ev.currentTarget as HTMLFormElement);
     const text = (k: string) => formText(f, k).trim() || undefined;
-    setFilters({
-      department: text('department'),
-      status: text('status'),
-      channel: text('channel'),
-      q: text('q'),
-      escalated: f.get('escalated') === 'true',
+    const chosen: CaseFilters = {
+      ...(text('department') ? { department: text('department') } : {}),
+      ...(text('status') ? { status: text('status') } : {}),
+      ...(text('channel') ? { channel: text('channel') } : {}),
+      ...(text('q') ? { q: text('q') } : {}),
+      ...(f.get('escalated') === 'true' ? { escalated: true } : {}),
+    };
+    navigate({
+      screen: 'cases',
+      ...(caseNumber ? { caseNumber } : {}),
+      ...(Object.keys(chosen).length ? { filters: chosen } : { list: 'all' }),
     });
-    setPage(1);
     reload();
+  }
+
+  function find(ev: SubmitEvent) {
+    ev.preventDefault();
+    const wanted = formText(new FormData(ev.currentTarget as HTMLFormElement), 'caseNumber')
+      .trim()
+      .toUpperCase();
+    if (!CASE_NUMBER_PATTERN.test(wanted)) {
+      setFindError('A case number looks like KN26-00042.');
+      return;
+    }
+    setFindError('');
+    navigate(here({ caseNumber: wanted }));
   }
 
   return (
     <div class="card">
       <h2 class="visually-hidden">Cases</h2>
+      <div class="row lists-bar">
+        <nav aria-label="Work lists" class="work-lists">
+          {lists.map((id) => {
+            const r: CasesRoute = { screen: 'cases', list: id };
+            return (
+              <a key={id} id={`list-${id}`} href={routeHref(r)} aria-current={id === listId ? 'page' : undefined} onClick={onLinkClick(r)}>
+                {WORK_LISTS[id].label}
+              </a>
+            );
+          })}
+        </nav>
+        <form id="find-case" class="row" role="search" aria-label="Find a case by number" onSubmit={find} noValidate>
+          <label>
+            <span class="visually-hidden">Case number</span>
+            <input
+              name="caseNumber"
+              placeholder="KN26-00042"
+              aria-invalid={findError ? true : undefined}
+              aria-describedby="find-case-error"
+              autocomplete="off"
+            />
+          </label>
+          <button type="submit">Find case</button>
+          <small id="find-case-error" class="field-error" role="alert">
+            {findError}
+          </small>
+        </form>
+      </div>
+      <p class="hint" id="list-hint">
+        {listId ? `${WORK_LISTS[listId].label}: ${WORK_LISTS[listId].hint}` : 'Filtered list'}
+      </p>
       <form id="filters" class="row" role="search" aria-label="Filter cases" onSubmit={submit}>
         <label>
           <span class="visually-hidden">Department</span>
@@ -93,7 +169,10 @@ export function CaseQueues({ caseNumber }: { caseNumber?: string }) {
         <button type="submit">Filter</button>
       </form>
       <table id="case-table">
-        <caption class="visually-hidden">Cases, newest first; open one to read it</caption>
+        <caption class="visually-hidden">
+          {listId ? WORK_LISTS[listId].label : 'Filtered cases'}, {filters.sort === 'deadline' ? 'most urgent first' : 'newest first'}; open
+          one to read it
+        </caption>
         <thead>
           <tr>
             <th scope="col">Case</th>
@@ -102,6 +181,7 @@ export function CaseQueues({ caseNumber }: { caseNumber?: string }) {
             <th scope="col">Customer</th>
             <th scope="col">Department</th>
             <th scope="col">Status</th>
+            <th scope="col">Owner</th>
             <th scope="col">Priority</th>
             <th scope="col">Due</th>
           </tr>
@@ -109,17 +189,23 @@ export function CaseQueues({ caseNumber }: { caseNumber?: string }) {
         <tbody>
           {error ? (
             <tr>
-              <td colSpan={8} class="error">
+              <td colSpan={9} class="error">
                 {error}
+              </td>
+            </tr>
+          ) : list?.items.length === 0 ? (
+            <tr>
+              <td colSpan={9} class="hint">
+                Nothing here right now: new work appears by itself.
               </td>
             </tr>
           ) : (
             list?.items.map((c) => {
-              const route = { screen: 'cases', caseNumber: c.caseNumber } as const;
+              const r = here({ caseNumber: c.caseNumber });
               return (
-                <tr key={c.caseNumber} aria-current={c.caseNumber === caseNumber ? 'true' : undefined} onClick={() => navigate(route)}>
+                <tr key={c.caseNumber} aria-current={c.caseNumber === caseNumber ? 'true' : undefined} onClick={() => navigate(r)}>
                   <td>
-                    <a href={routeHref(route)} onClick={onLinkClick(route)}>
+                    <a href={routeHref(r)} onClick={onLinkClick(r)}>
                       {c.caseNumber}
                     </a>
                   </td>
@@ -133,6 +219,7 @@ export function CaseQueues({ caseNumber }: { caseNumber?: string }) {
                     <span class={`badge ${c.status}`}>{c.status}</span>
                     {c.escalated && <span class="badge escalated">escalated</span>}
                   </td>
+                  <td>{c.owner?.name ?? ''}</td>
                   <td>
                     <span class={`badge ${c.priority}`}>{c.priority}</span>
                   </td>

@@ -1,0 +1,89 @@
+import { CASE_STATUSES, CHANNELS } from '@cg/contracts';
+import type { StaffRole } from '@cg/contracts';
+import type { CaseListQuery } from '../../api/types';
+
+/** A list's query: the case list filters without paging. */
+export type CaseFilters = Omit<CaseListQuery, 'page' | 'pageSize'>;
+
+/**
+ * The work lists: each a named preset of the case list's query (`/console/?list=<id>`), so a
+ * list can be bookmarked and every role starts on its own work.
+ */
+export const WORK_LISTS = {
+  triage: { label: 'Triage', hint: 'the classifier was not sure: choose the department', query: { department: 'triage' } },
+  'to-verify': { label: 'To verify', hint: 'not yet confirmed with the customer', query: { verified: false, sort: 'deadline' } },
+  'to-answer': {
+    label: 'To answer',
+    hint: 'the department reported its result',
+    query: { status: 'resolution_reported', sort: 'deadline' },
+  },
+  'to-deliver': { label: 'To deliver', hint: 'answers ready to reach the customer', query: { status: 'answer_ready', sort: 'deadline' } },
+  reopened: { label: 'Reopened', hint: 'the customer came back', query: { status: 'reopened', sort: 'deadline' } },
+  'my-queue': { label: 'My queue', hint: 'cases I work on, most urgent first', query: { owner: 'me', sort: 'deadline' } },
+  'department-queue': {
+    label: 'Department queue',
+    hint: 'waiting for someone to claim them, most urgent first',
+    query: { owner: 'none', status: 'routed', sort: 'deadline' },
+  },
+  approvals: {
+    label: 'Approvals',
+    hint: 'written answers awaiting sign-off',
+    query: { status: 'answer_pending_approval', sort: 'deadline' },
+  },
+  escalations: {
+    label: 'Escalations',
+    hint: 'past a deadline or beyond someone’s authority',
+    query: { escalated: true, sort: 'deadline' },
+  },
+  // Hotline answers are delivered by calling the customer back: a hotline case whose answer is ready is a callback to make.
+  callbacks: {
+    label: 'Callbacks',
+    hint: 'hotline answers ready: call the customer back, then record the delivery',
+    query: { channel: 'hotline', status: 'answer_ready', sort: 'deadline' },
+  },
+  'letters-to-post': {
+    label: 'Letters to post',
+    hint: 'approved written answers to print and post',
+    query: { channel: 'postal', status: 'answer_ready', sort: 'deadline' },
+  },
+  all: { label: 'All cases', hint: 'newest first', query: {} },
+} as const satisfies Record<string, { label: string; hint: string; query: CaseFilters }>;
+
+export type WorkListId = keyof typeof WORK_LISTS;
+
+/** Each role's lists, its home list first. */
+export const ROLE_WORK_LISTS: Record<StaffRole, readonly WorkListId[]> = {
+  hotline_operator: ['callbacks', 'all'],
+  postal_clerk: ['letters-to-post', 'all'],
+  cs_agent: ['triage', 'to-verify', 'to-answer', 'to-deliver', 'reopened', 'all'],
+  department_staff: ['my-queue', 'department-queue', 'all'],
+  supervisor: ['approvals', 'escalations', 'triage', 'to-answer', 'all'],
+  admin: ['triage', 'approvals', 'escalations', 'all'],
+};
+
+export const isWorkList = (id: string | null): id is WorkListId => id !== null && Object.hasOwn(WORK_LISTS, id);
+
+const oneOf = <T extends string>(values: readonly T[], v: string | null): T | undefined =>
+  v !== null && (values as readonly string[]).includes(v) ? (v as T) : undefined;
+const bool = (v: string | null): boolean | undefined => (v === 'true' ? true : v === 'false' ? false : undefined);
+
+/** A filtered list from the query string (unknown values are dropped: the URL may be hand-typed). */
+export function filtersFromSearch(params: URLSearchParams): CaseFilters | undefined {
+  const f: CaseFilters = {
+    ...(params.get('department') ? { department: params.get('department')! } : {}),
+    ...(oneOf(CASE_STATUSES, params.get('status')) ? { status: params.get('status')! } : {}),
+    ...(oneOf(CHANNELS, params.get('channel')) ? { channel: params.get('channel')! } : {}),
+    ...(params.get('q') ? { q: params.get('q')! } : {}),
+    ...(bool(params.get('escalated')) !== undefined ? { escalated: bool(params.get('escalated'))! } : {}),
+    ...(bool(params.get('verified')) !== undefined ? { verified: bool(params.get('verified'))! } : {}),
+    ...(oneOf(['me', 'none'] as const, params.get('owner')) ? { owner: params.get('owner') as 'me' | 'none' } : {}),
+    ...(oneOf(['received', 'deadline'] as const, params.get('sort')) ? { sort: params.get('sort') as 'received' | 'deadline' } : {}),
+  };
+  return Object.keys(f).length ? f : undefined;
+}
+
+export function filtersToSearch(f: CaseFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(f)) if (value !== undefined && value !== '') params.set(key, String(value));
+  return params;
+}
