@@ -7,6 +7,7 @@ import { DEFAULT_DEPARTMENTS } from '@cg/contracts';
 import {
   CalendarProvider,
   CaseLifecycle,
+  caseChangedEvent,
   DeadlinePlanner,
   firstDeadlineCheck,
   lifecycleSettingsFrom,
@@ -16,6 +17,7 @@ import {
 } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
 import {
+  CaseEventPublisher,
   CaseNumberAllocator,
   createIntakeQueue,
   createRedisConnection,
@@ -26,6 +28,7 @@ import {
   RedisRateLimiter,
 } from '@cg/queue';
 import { createGatewayApp } from './app';
+import { attachStaffCaseEvents } from './case-events/staff-case-events';
 import { createLivechat, type Livechat } from './livechat';
 import { createPostalChannel } from './postal';
 
@@ -56,6 +59,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   );
   await calendars.start(config.CALENDAR_REFRESH_SECONDS * 1000);
   const deadlineScheduler = new DeadlineScheduler(redis, config.QUEUE_PREFIX);
+  const caseEvents = new CaseEventPublisher(redis, config.QUEUE_PREFIX, (err) =>
+    logger.warn({ err: err.message }, 'case event not published (consoles refresh on their next event or reconnect)'),
+  );
   const planner = new DeadlinePlanner(calendars.current, deadlinePolicyOf(config));
   const lifecycle = new CaseLifecycle({
     store: db.cases,
@@ -64,6 +70,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     settings: lifecycleSettingsFrom(config),
     // Extensions and reopened cases get a new chain of deadline checks.
     onDeadlinesChanged: (caseNumber, d) => deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(d, calendars.current())),
+    // Staff consoles on every node see the change (live updates).
+    onCommitted: (change) => caseEvents.publish(caseChangedEvent(change, new Date())),
   });
   // One key for every bearer token this gateway signs: staff and livechat visitors.
   const signer = new SignedTokens(config.AUTH_TOKEN_SECRET);
@@ -102,7 +110,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
 
   const server = app.listen(config.PORT, config.HOST);
   await once(server, 'listening');
-  livechat.attach(server);
+  const staffCaseEvents = attachStaffCaseEvents(livechat.attach(server), {
+    tokens: staffTokens,
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+  });
   const { port } = server.address() as AddressInfo;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
 
@@ -114,6 +126,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     livechat,
     async close() {
       // Sockets first: open websockets would keep the HTTP server from closing.
+      await staffCaseEvents.close();
       await livechat.close();
       // Stop taking requests, let in-flight ones finish, then close connections.
       await new Promise<void>((resolve) => {

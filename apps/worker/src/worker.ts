@@ -6,6 +6,7 @@ import { autoIndexEnabled, deadlinePolicyOf, loadMailOutboundConfig, type MailOu
 import {
   CalendarProvider,
   CaseLifecycle,
+  caseChangedEvent,
   ClassifierProvider,
   DeadlinePlanner,
   firstDeadlineCheck,
@@ -15,7 +16,7 @@ import {
   type RunningHealthServer,
 } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
-import { createRedisConnection, DeadlineScheduler, pingRedis, RedisCaseLock } from '@cg/queue';
+import { CaseEventPublisher, createRedisConnection, DeadlineScheduler, pingRedis, RedisCaseLock } from '@cg/queue';
 import { recordDeadLetters } from './dead-letters';
 import { startMailChannel } from './mail';
 import { deadlineCheckHandler } from './jobs/deadline-check.job';
@@ -73,12 +74,17 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     if (!deadlines?.target || !deadlines.cap) throw new Error(`case ${caseNumber} has no deadlines`);
     await deadlineScheduler.schedule(caseNumber, firstDeadlineCheck({ target: deadlines.target, cap: deadlines.cap }, calendars.current()));
   };
+  const caseEvents = new CaseEventPublisher(connection, config.QUEUE_PREFIX, (err) =>
+    logger.warn({ err: err.message }, 'case event not published'),
+  );
   const lifecycle = new CaseLifecycle({
     store: db.cases,
     lock: new RedisCaseLock(connection, { prefix: config.QUEUE_PREFIX }),
     planner,
     settings: lifecycleSettingsFrom(config),
     onDeadlinesChanged: scheduleDeadlineChecks,
+    // New cases and the workers' changes reach the staff consoles on every gateway node.
+    onCommitted: (change) => caseEvents.publish(caseChangedEvent(change, new Date())),
   });
   const classifiers = new ClassifierProvider(db.classifierModels, (err) => logger.error({ err: err.message }, 'classifier reload failed'));
   await classifiers.start(config.CLASSIFIER_REFRESH_SECONDS * 1000);

@@ -8,3 +8,4 @@ export * from './outbound-mail';
 export * from './ocr-queue';
 export * from './case-lock';
 export * from './rate-limiter';
+export * from './case-events';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IntakeEnvelope } from '@cg/contracts';
+import type { CaseAction, IntakeEnvelope } from '@cg/contracts';
 import type { CaseDeadlines, DeadlinePlanner } from '../deadlines/case-deadlines';
 import type { CaseClassification } from '../intake/case-from-envelope';
 import { buildCaseFromEnvelope } from '../intake/case-from-envelope';
@@ -64,6 +64,11 @@ export interface CaseLifecycleDeps {
   settings?: LifecycleSettings;
   /** Called after a committed change of the deadlines (extend, reopen): re-plan the deadline checks. */
   onDeadlinesChanged?(caseNumber: string, deadlines: CaseDeadlines): Promise<void>;
+  /**
+   * Called after every committed change and every new case (`receive`), e.g. to tell staff
+   * consoles. Must not throw; it never fails the command (the write is done).
+   */
+  onCommitted?(change: { action: CaseAction; before: CaseData | null; after: CaseView }): void;
   now?: () => Date;
   /** Whole-command attempts when the version moved on under us (a lost lease). Default 5. */
   maxAttempts?: number;
@@ -115,7 +120,9 @@ export class CaseLifecycle {
     deadlines: CaseDeadlines,
     searchText: string,
   ): Promise<{ record: StoredCase; created: boolean }> {
-    return this.deps.store.insertIfAbsent(buildCaseFromEnvelope(envelope, classification, deadlines, searchText, this.now()));
+    const result = await this.deps.store.insertIfAbsent(buildCaseFromEnvelope(envelope, classification, deadlines, searchText, this.now()));
+    if (result.created) this.committed('receive', null, toCaseView(result.record));
+    return result;
   }
 
   async get(caseNumber: string, actor: CaseActor): Promise<CaseView> {
@@ -194,7 +201,8 @@ export class CaseLifecycle {
         const stored = await this.deps.store.findByCaseNumber(caseNumber);
         if (!stored) throw new CaseNotFound(caseNumber);
         const current = withCaseDefaults(stored);
-        const change = decide(current, actor, command(current), { now: this.now(), settings: this.settings });
+        const cmd = command(current);
+        const change = decide(current, actor, cmd, { now: this.now(), settings: this.settings });
         if (change.noop) return { case: toCaseView(stored), changed: false };
         if (!lease.isHeld()) continue; // took too long: another writer may hold the case now
         const entries = change.journal.map((j) => ({ id: randomBytes(9).toString('base64url'), ...j }));
@@ -206,14 +214,25 @@ export class CaseLifecycle {
         });
         // The version moved on (our lease expired and someone else wrote): decide again on the fresh case.
         if (!updated) continue;
-        if (this.deps.verifyWrites === false || (await this.survived(caseNumber, entries)))
-          return { case: toCaseView(updated), changed: true };
+        if (this.deps.verifyWrites === false || (await this.survived(caseNumber, entries))) {
+          const after = toCaseView(updated);
+          this.committed(cmd.action, current, after);
+          return { case: after, changed: true };
+        }
         // Our write was overwritten by a racing one (see verifyWrites): decide again on the fresh case.
       } finally {
         await lease.release().catch(() => undefined);
       }
     }
     throw new CaseConflict(caseNumber, `case ${caseNumber} kept changing; try again`);
+  }
+
+  private committed(action: CaseAction, before: CaseData | null, after: CaseView): void {
+    try {
+      this.deps.onCommitted?.({ action, before, after });
+    } catch {
+      // A listener's failure is its own: the change is committed.
+    }
   }
 
   /** Whether every entry we wrote is in the stored journal (the journal is append-only). */

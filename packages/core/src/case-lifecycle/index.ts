@@ -2,3 +2,4 @@ export * from './case-data';
 export * from './case-errors';
 export * from './case-state-machine';
 export * from './case-lifecycle';
+export * from './case-events';

@@ -1,0 +1,83 @@
+import type { DefaultEventsMap, Namespace, Server, Socket } from 'socket.io';
+import { CASE_EVENTS, CASE_EVENTS_NAMESPACE, type CaseChangedEvent } from '@cg/contracts';
+import { hasPermission, type StaffPrincipal, type StaffTokenService } from '@cg/core';
+import { subscribeCaseEvents } from '@cg/queue';
+
+interface CaseSocketData {
+  staff: StaffPrincipal;
+  token: string;
+}
+type CaseSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, CaseSocketData>;
+
+export interface StaffCaseEventsDeps {
+  tokens: StaffTokenService;
+  redisUrl: string;
+  prefix: string;
+  /** How often every connection's token is checked again, events or not (default 30 s). */
+  recheckMs?: number;
+}
+
+/** Whether this member of staff may see the case the event is about (department staff: their department and collaborations). */
+function maySee(staff: StaffPrincipal, event: CaseChangedEvent): boolean {
+  if (staff.role !== 'department_staff') return true;
+  return staff.department !== undefined && event.departments.includes(staff.department);
+}
+
+/**
+ * The staff console's live case updates (`/staff-cases`): a staff token with `cases:read` to
+ * connect; the token is checked again before every event delivered to the socket, on every
+ * event the socket sends, and every `recheckMs` — an expired or forged token is told so and
+ * disconnected. Each node delivers what Redis pub/sub brings to its own sockets only (the
+ * Redis streams adapter would copy every emit to every node, which already has the event).
+ */
+export function attachStaffCaseEvents(io: Server, deps: StaffCaseEventsDeps): { close(): Promise<void> } {
+  const nsp = io.of(CASE_EVENTS_NAMESPACE) as Namespace<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, CaseSocketData>;
+  const sockets = new Set<CaseSocket>();
+
+  /** The socket's token is still good (else it is told and dropped). */
+  const stillValid = (socket: CaseSocket): boolean => {
+    const principal = deps.tokens.verify(socket.data.token);
+    if (principal && hasPermission(principal.role, 'cases:read')) return true;
+    socket.emit(CASE_EVENTS.unauthorized, { code: 'unauthenticated', message: 'your sign-in expired; sign in again' });
+    socket.disconnect(true);
+    return false;
+  };
+
+  nsp.use((socket, next) => {
+    const offered = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const token = typeof offered === 'string' ? offered : '';
+    const principal = deps.tokens.verify(token);
+    const fail = (code: string, message: string) => next(Object.assign(new Error(message), { data: { code, message } }));
+    if (!principal) return fail('unauthenticated', 'sign in first (POST /api/v1/auth/login) and connect with auth.token');
+    if (!hasPermission(principal.role, 'cases:read')) return fail('forbidden', `role ${principal.role} lacks permission cases:read`);
+    socket.data.staff = principal;
+    socket.data.token = token;
+    next();
+  });
+
+  nsp.on('connection', (socket) => {
+    sockets.add(socket);
+    // Nothing is asked of this namespace yet; any event still proves the token is alive.
+    socket.use((_packet, next) => {
+      if (stillValid(socket)) next();
+    });
+    socket.on('disconnect', () => sockets.delete(socket));
+  });
+
+  const recheck = setInterval(() => sockets.forEach(stillValid), deps.recheckMs ?? 30_000);
+  recheck.unref();
+
+  const subscription = subscribeCaseEvents(deps.redisUrl, deps.prefix, (event) => {
+    for (const socket of sockets) {
+      if (maySee(socket.data.staff, event) && stillValid(socket)) socket.emit(CASE_EVENTS.changed, event);
+    }
+  });
+
+  return {
+    async close() {
+      clearInterval(recheck);
+      await subscription.close();
+      for (const socket of sockets) socket.disconnect(true);
+    },
+  };
+}
