@@ -42,6 +42,8 @@ export interface GatewayAppDeps {
   livechat?: Pick<Livechat, 'routes' | 'pages'>;
   /** The postal channel (scan store, OCR queue, limits); absent in apps that do not serve it. */
   postal?: PostalChannel;
+  /** Step 4's answer routes under /api/v1 (answers/answer.routes.ts): template, letter, callbacks, letters to post. */
+  answers?: express.Router;
 }
 
 /** The HTTP surface: routes only translate and authorize; domain rules live in packages and workers. */
@@ -72,7 +74,11 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   }
   app.use('/api/v1/auth', authRoutes({ staffUsers: deps.db.staffUsers, tokens: deps.tokens, login: deps.login }));
   app.use('/api/v1/hotline', hotlineRoutes({ publisher: deps.publisher, tokens: deps.tokens }));
-  if (deps.postal) app.use('/api/v1/postal', postalRoutes({ ...deps.postal, publisher: deps.publisher, tokens: deps.tokens, letters: deps.db.postalLetters }));
+  if (deps.postal)
+    app.use(
+      '/api/v1/postal',
+      postalRoutes({ ...deps.postal, publisher: deps.publisher, tokens: deps.tokens, letters: deps.db.postalLetters, cases: deps.db.cases }),
+    );
   app.use('/api/v1/cases', caseRoutes({ cases: deps.db.cases, tokens: deps.tokens }));
   app.use(
     '/api/v1/cases',
@@ -93,6 +99,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     calendarRoutes({ tokens: deps.tokens, calendars: deps.calendars, schedules: deps.db.calendarSchedules, policy: deps.planner.policy }),
   );
 
+  if (deps.answers) app.use('/api/v1', deps.answers);
   app.use(notFoundHandler);
   app.use(caseProblemHandler);
   app.use(problemErrorHandler(deps.logger));

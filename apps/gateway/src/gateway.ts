@@ -20,6 +20,7 @@ import {
   CaseEventPublisher,
   CaseNumberAllocator,
   createIntakeQueue,
+  createOutboundQueue,
   createRedisConnection,
   DeadlineScheduler,
   IntakePublisher,
@@ -27,6 +28,9 @@ import {
   RedisCaseLock,
   RedisRateLimiter,
 } from '@cg/queue';
+import { AnswerLetters } from './answers/answer-letters';
+import { lifecycleWithAnswerDelivery } from './answers/answer-desk';
+import { answerRoutes } from './answers/answer.routes';
 import { createGatewayApp } from './app';
 import { attachStaffCaseEvents } from './case-events/staff-case-events';
 import { createLivechat, type Livechat } from './livechat';
@@ -87,6 +91,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     visitorTokens: new VisitorTokenService(signer, config.LIVECHAT_VISITOR_TOKEN_TTL_DAYS * 86_400),
   });
   const postal = createPostalChannel(config, redis);
+  // Step 4: signed letters live beside the scans (content-addressed); deliveries go to the outbound queue.
+  const answerLetters = new AnswerLetters(config.letters, postal.store);
+  const outboundQueue = createOutboundQueue({ connection: redis, prefix: config.QUEUE_PREFIX, failFast: true });
   const app = createGatewayApp({
     logger,
     db,
@@ -94,7 +101,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     postal,
     calendars,
     planner,
-    lifecycle,
+    // Approve renders and signs the letter; deliver queues the delivery (answers/answer-desk.ts).
+    lifecycle: lifecycleWithAnswerDelivery(lifecycle, {
+      letters: answerLetters,
+      staffUsers: db.staffUsers,
+      queue: outboundQueue,
+      retry: { attempts: config.ANSWER_DELIVERY_ATTEMPTS, backoffMs: config.ANSWER_DELIVERY_BACKOFF_MS },
+      logger,
+    }),
+    answers: answerRoutes({ lifecycle, cases: db.cases, letters: answerLetters, tokens: staffTokens }),
     deadlineScheduler,
     departments: () => DEFAULT_DEPARTMENTS,
     publisher: new IntakePublisher(queue, allocator, config.INTAKE_TIMEOUT_MS),
@@ -136,6 +151,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
       await calendars.stop();
       await queue.close();
       await postal.close();
+      await outboundQueue.close();
       await deadlineScheduler.close();
       redis.disconnect();
       await db.close();

@@ -17,6 +17,8 @@ import {
 } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
 import { CaseEventPublisher, createRedisConnection, DeadlineScheduler, pingRedis, RedisCaseLock } from '@cg/queue';
+import { LivechatPoster } from '@cg/livechat';
+import { LocalFileStore } from '@cg/postal';
 import { recordDeadLetters } from './dead-letters';
 import { startMailChannel } from './mail';
 import { deadlineCheckHandler } from './jobs/deadline-check.job';
@@ -91,7 +93,18 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
 
   // Email channel: outbound mail and bounces; threading and receipts hook into the intake handler.
   const mailConfig = overrides.mail ?? loadMailOutboundConfig(process.env);
-  const email = startMailChannel({ db, lifecycle, connection, prefix: config.QUEUE_PREFIX, config: mailConfig, logger });
+  // Answers posted into chats go through the gateways' Redis streams adapter (LivechatPoster).
+  const chatPoster = new LivechatPoster(db.conversations, { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  const email = startMailChannel({
+    db,
+    lifecycle,
+    connection,
+    prefix: config.QUEUE_PREFIX,
+    config: mailConfig,
+    logger,
+    // Signed answer letters are in the same content-addressed store as the scans (POSTAL_STORE_DIR).
+    answers: { files: new LocalFileStore(config.POSTAL_STORE_DIR), chat: chatPoster },
+  });
   addWorker(QUEUE_NAMES.outbound, email.processor, mailConfig.OUTBOUND_CONCURRENCY);
 
   const intake = addWorker(
@@ -155,6 +168,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
       // Each close finishes the jobs in hand (BullMQ waits for them) and takes no new ones.
       await Promise.all([...workers.values()].map((w) => w.close()));
       await email.close();
+      await chatPoster.close();
       await calendars.stop();
       await classifiers.stop();
       await maintenance.close();

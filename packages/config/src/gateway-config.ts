@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { LIVECHAT_DEFAULT_LIMITS, LIVECHAT_MAX_TEXT_CHARS } from '@cg/contracts';
 import { commonEnvSchema, parseEnv, requireInProduction } from './env';
+import { loadLetterSigningConfig, type LetterSigningConfig } from './letter-signing-config';
 import { loadMailOutboundConfig, type MailOutboundConfig } from './mail-outbound-config';
 import { postalEnvShape } from './postal-config';
 
 const gatewayEnvSchema = commonEnvSchema.extend({
   ...postalEnvShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Answer delivery jobs (email, chat): tries before the delivery is marked failed for a person, and the first backoff (doubling). */
+  ANSWER_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  ANSWER_DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
   HOST: z.string().default('0.0.0.0'),
   /** Public URL printed at start-up and used in links. */
   PUBLIC_URL: z.url().optional(),
@@ -65,13 +69,21 @@ export type GatewayConfig = Omit<z.infer<typeof gatewayEnvSchema>, 'AUTH_TOKEN_S
    * them still starts, and only email answers are refused (503 naming the problem).
    */
   mail: { settings: GatewayMailSettings } | { problem: string };
+  /** Written answers: the signing certificate and the letterhead (required in production). */
+  letters: LetterSigningConfig;
 };
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const parsed = parseEnv(requireInProduction(gatewayEnvSchema, ['AUTH_TOKEN_SECRET']), env);
   // Outside production an unset secret gets a random one: tokens then last as long as the process.
   const secret = parsed.AUTH_TOKEN_SECRET ?? randomBytes(32).toString('hex');
-  return { ...parsed, AUTH_TOKEN_SECRET: secret, authSecretIsEphemeral: !parsed.AUTH_TOKEN_SECRET, mail: gatewayMailSettings(env) };
+  return {
+    ...parsed,
+    AUTH_TOKEN_SECRET: secret,
+    authSecretIsEphemeral: !parsed.AUTH_TOKEN_SECRET,
+    mail: gatewayMailSettings(env),
+    letters: loadLetterSigningConfig(env),
+  };
 }
 
 function gatewayMailSettings(env: NodeJS.ProcessEnv): GatewayConfig['mail'] {

@@ -16,6 +16,17 @@ const letterSigningEnvSchema = commonEnvSchema
     LETTER_SIGNING_P12_PATH: z.string().min(1).optional(),
     /** Passphrase of the PKCS#12 (empty when it has none). */
     LETTER_SIGNING_PASSPHRASE: z.string().default(''),
+    /**
+     * Outside production without a certificate: the self-signed development certificate,
+     * generated once at this path (its name says DEVELOPMENT ONLY). Never used in production.
+     */
+    LETTER_DEV_CERT_PATH: z.string().min(1).default('.data/dev-letter-signing.p12'),
+    /** The letterhead and the answer template's "how to take it further" (the reference customer's by default). */
+    LETTER_COMPANY_NAME: z.string().min(1).default('Công ty Cổ phần Tenten'),
+    LETTER_COMPANY_ADDRESS: z.string().min(1).default('Hà Nội, Việt Nam'),
+    LETTER_COMPANY_HOTLINE: z.string().min(1).default('024.7108.9999'),
+    LETTER_COMPANY_EMAIL: z.email().default('hotrokhachhang@tenten.vn'),
+    LETTER_CITY: z.string().min(1).default('Hà Nội'),
   })
   .refine((c) => !(c.LETTER_SIGNING_P12_BASE64 && c.LETTER_SIGNING_P12_PATH), {
     path: ['LETTER_SIGNING_P12_PATH'],

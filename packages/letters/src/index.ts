@@ -12,3 +12,11 @@ export {
   receiptLetterInputSchema,
 } from './input';
 export { LETTER_TEXTS, type LetterTexts } from './texts';
+export {
+  answerTemplate,
+  parseAnswerDraft,
+  guessLetterLanguage,
+  type AnswerTemplateInput,
+  type AnswerDraftSections,
+} from './answer-template';
+export { loadOrCreateDevelopmentCertificate, DEVELOPMENT_CERTIFICATE_NAME } from './dev-certificate';

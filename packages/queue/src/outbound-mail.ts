@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_NAMES, QUEUE_NAMES } from '@cg/contracts';
-import { DEFAULT_JOB_OPTIONS } from './queues';
+import { JOB_NAMES, QUEUE_NAMES, type AnswerDeliveryJob } from '@cg/contracts';
+import { DEFAULT_JOB_OPTIONS, safeJobId } from './queues';
 
 /** The `outbound` queue: `outbound-email` jobs (one `mail_outbound` row each) and `inbound-bounce` jobs. */
 export type OutboundQueue = Queue;
@@ -26,4 +26,23 @@ export async function queueOutboundMail(queue: OutboundQueue, row: { _id: unknow
   if (row.status !== 'pending') return;
   const id = String(row._id);
   await queue.add(JOB_NAMES.outboundEmail, { outboundId: id }, { ...DEFAULT_JOB_OPTIONS, jobId: `out-${id}` });
+}
+
+/**
+ * Queues the delivery of a case's answer on its channel (job `answer-delivery`), once per round
+ * (reopenCount): a retried request or a second gateway adds the same jobId, which BullMQ ignores.
+ * Attempts and the first backoff are the gateway's ANSWER_DELIVERY_* settings; the job marks the
+ * delivery failed on the case after the last attempt.
+ */
+export async function queueAnswerDelivery(
+  queue: OutboundQueue,
+  job: AnswerDeliveryJob,
+  retry: { attempts: number; backoffMs: number },
+): Promise<void> {
+  await queue.add(JOB_NAMES.answerDelivery, job, {
+    ...DEFAULT_JOB_OPTIONS,
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
+    jobId: safeJobId('answer', job.caseNumber, String(job.round)),
+  });
 }

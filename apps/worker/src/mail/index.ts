@@ -6,6 +6,7 @@ import type { MailOutboundConfig } from '@cg/config';
 import type { CaseLifecycle } from '@cg/core';
 import type { Database } from '@cg/db';
 import { createOutboundQueue, type OutboundQueue } from '@cg/queue';
+import { answerDeliveryHandler, type AnswerDeliveryDeps } from '../jobs/answer-delivery.job';
 import { inboundBounceHandler } from '../jobs/inbound-bounce.job';
 import { outboundEmailHandler } from '../jobs/outbound-email.job';
 import { AddressRateLimiter } from './address-rate-limit';
@@ -34,6 +35,8 @@ export function startMailChannel(deps: {
   prefix: string;
   config: MailOutboundConfig;
   logger: Logger;
+  /** Answer delivery: the signed letters' store and the livechat poster (see answer-delivery.job.ts). */
+  answers: Pick<AnswerDeliveryDeps, 'files' | 'chat'>;
 }): MailChannel {
   const { db, lifecycle, config, logger } = deps;
   const queue = createOutboundQueue({ connection: deps.connection, prefix: deps.prefix });
@@ -43,6 +46,15 @@ export function startMailChannel(deps: {
     lifecycle,
     mailer,
     rateLimiter: new AddressRateLimiter(deps.connection, deps.prefix, config.MAIL_RATE_LIMIT_PER_HOUR),
+    logger,
+  });
+  const deliverAnswer = answerDeliveryHandler({
+    db,
+    lifecycle,
+    mailer,
+    ...deps.answers,
+    messageIdSecret: config.MAIL_MESSAGE_ID_SECRET,
+    messageIdDomain: config.MAIL_MESSAGE_ID_DOMAIN,
     logger,
   });
   const bounce = inboundBounceHandler({ db, lifecycle, messageIdSecret: config.MAIL_MESSAGE_ID_SECRET, logger });
@@ -70,6 +82,7 @@ export function startMailChannel(deps: {
     processor: async (job) => {
       if (job.name === JOB_NAMES.outboundEmail) return send(job);
       if (job.name === JOB_NAMES.inboundBounce) return bounce(job);
+      if (job.name === JOB_NAMES.answerDelivery) return deliverAnswer(job);
       throw new UnrecoverableError(`unknown outbound job ${job.name}`);
     },
     threading,

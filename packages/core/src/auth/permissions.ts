@@ -48,6 +48,10 @@ export const PERMISSIONS = {
   'cases:deliver': ['hotline_operator', 'postal_clerk', 'cs_agent', 'supervisor'],
   /** A hotline or livechat case resolved during the contact, with the customer's agreement. */
   'cases:resolve-on-contact': ['hotline_operator', 'cs_agent', 'supervisor'],
+  /** Step 4, hotline: the callback tasks (answers an operator gives by phone) and their outcomes. */
+  'callbacks:handle': ['hotline_operator', 'supervisor'],
+  /** Step 4, postal: the signed letters to print and post, and their mailing dates. */
+  'postal:mail': ['postal_clerk', 'supervisor'],
   /** Step 5: close with root cause and lesson learned. */
   'cases:close': ['cs_agent', 'supervisor'],
   /** Step 5: the customer is not satisfied and comes back. */

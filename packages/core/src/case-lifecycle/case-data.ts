@@ -111,6 +111,8 @@ export interface AnswerLetterRef {
   certificate: 'company' | 'development';
   signer: { name: string; title: string };
   renderedAt: Date;
+  /** The draft it was rendered from (its draftedAt): approving a letter of an older draft is refused. */
+  draftedAt?: Date;
 }
 
 export interface AnswerDelivery {

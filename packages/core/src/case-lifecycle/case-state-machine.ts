@@ -749,6 +749,9 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
 
   approve(c, actor, input, ctx) {
     if (!c.answer) throw refuse(c, 'approve', 'there is no draft to approve');
+    // The letter is rendered before this command runs: it must be the letter of the draft being approved.
+    if (input.letter?.draftedAt && new Date(input.letter.draftedAt).getTime() !== new Date(c.answer.draftedAt).getTime())
+      throw refuse(c, 'approve', 'the draft changed while its letter was being rendered; approve again');
     const comment = input.comment?.trim();
     const by = staffRef(actor);
     return change(

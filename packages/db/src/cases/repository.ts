@@ -1,5 +1,5 @@
 import type { Connection, Model } from 'mongoose';
-import type { CaseStatus, Channel } from '@cg/contracts';
+import type { AnswerDeliveryStatus, CaseStatus, Channel } from '@cg/contracts';
 import type { CaseData, CaseStore, CaseUpdate, StoredCase } from '@cg/core';
 import { isDuplicateKeyError } from '../connection';
 import { caseSchema } from './schema';
@@ -105,6 +105,20 @@ export class CaseRepository implements CaseStore {
   /** When each case was received and stored (the intake benchmark's latency). */
   async intakeTimes(): Promise<Array<{ receivedAt: Date; createdAt: Date }>> {
     return this.model.find({}, { receivedAt: 1, createdAt: 1 }).lean<Array<{ receivedAt: Date; createdAt: Date }>>().exec();
+  }
+
+  /**
+   * Cases whose answer delivery is in this state, oldest request first: the hotline's callback
+   * tasks (`awaiting_callback`) and the postal clerks' print queue (`awaiting_mailing`).
+   */
+  async listByDeliveryStatus(status: AnswerDeliveryStatus, limit = 200): Promise<CaseRecord[]> {
+    return this.model
+      .find({ 'answer.delivery.status': status })
+      .sort({ 'answer.delivery.requestedAt': 1, _id: 1 })
+      .limit(limit)
+      .select({ journal: 0, searchText: 0, safeHtml: 0 })
+      .lean<CaseRecord[]>()
+      .exec();
   }
 
   async list(

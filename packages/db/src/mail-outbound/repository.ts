@@ -4,7 +4,7 @@ import { mailOutboundSchema, type MailOutboundDocument } from './schema';
 
 export type MailOutboundRecord = MailOutboundDocument & { _id: { toString(): string }; createdAt: Date; updatedAt: Date };
 export type NewMailOutbound = Pick<MailOutboundDocument, 'kind' | 'dedupeKey' | 'to' | 'subject' | 'text' | 'messageId' | 'autoSubmitted'> &
-  Partial<Pick<MailOutboundDocument, 'caseNumber' | 'html' | 'inReplyTo' | 'references' | 'createdBy'>>;
+  Partial<Pick<MailOutboundDocument, 'caseNumber' | 'html' | 'inReplyTo' | 'references' | 'createdBy' | 'attachments'>>;
 
 export class MailOutboundRepository {
   readonly model: Model<MailOutboundDocument>;
@@ -14,9 +14,13 @@ export class MailOutboundRepository {
   }
 
   /** Records the message as pending unless its dedupeKey exists; returns the row either way. */
-  async createIfAbsent(doc: NewMailOutbound): Promise<{ record: MailOutboundRecord; created: boolean }> {
+  async createIfAbsent(
+    doc: NewMailOutbound,
+    /** `direct`: the caller sends it itself (the pending relay skips it). */
+    status: 'pending' | 'direct' = 'pending',
+  ): Promise<{ record: MailOutboundRecord; created: boolean }> {
     try {
-      const created = await this.model.create({ ...doc, status: 'pending', attempts: 0 });
+      const created = await this.model.create({ ...doc, status, attempts: 0 });
       return { record: created.toObject(), created: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
@@ -28,6 +32,10 @@ export class MailOutboundRepository {
 
   async findById(id: string): Promise<MailOutboundRecord | null> {
     return this.model.findById(id).lean<MailOutboundRecord>().exec();
+  }
+
+  async findByDedupeKey(dedupeKey: string): Promise<MailOutboundRecord | null> {
+    return this.model.findOne({ dedupeKey }).lean<MailOutboundRecord>().exec();
   }
 
   async findByMessageId(messageId: string): Promise<MailOutboundRecord | null> {
@@ -54,7 +62,7 @@ export class MailOutboundRepository {
     await this.model.updateOne({ _id: id }, { $set: { status: 'sent', smtpResponse: smtpResponse.slice(0, 500), sentAt: at } }).exec();
   }
 
-  async markStatus(id: string, status: 'suppressed' | 'bounced', reason: string): Promise<void> {
+  async markStatus(id: string, status: 'suppressed' | 'bounced' | 'failed', reason: string): Promise<void> {
     await this.model.updateOne({ _id: id }, { $set: { status, statusReason: reason } }).exec();
   }
 

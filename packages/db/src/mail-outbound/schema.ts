@@ -21,7 +21,13 @@ export const mailOutboundSchema = new Schema(
     references: { type: [String], default: [] },
     /** RFC 3834: receipts and notices say they are automatic, so auto-responders stay quiet. */
     autoSubmitted: { type: Boolean, required: true },
-    status: { type: String, enum: ['pending', 'queued', 'sent', 'suppressed', 'bounced'], required: true },
+    /** Files attached from the content-addressed store (the signed answer letter), by SHA-256. */
+    attachments: { type: [Schema.Types.Mixed], default: [] },
+    /**
+     * `direct`: sent by the job that wrote it (the answer delivery, which journals it on the case);
+     * the pending relay leaves it alone. `failed`: that job gave up after its last attempt.
+     */
+    status: { type: String, enum: ['pending', 'queued', 'direct', 'sent', 'suppressed', 'bounced', 'failed'], required: true },
     statusReason: String,
     attempts: { type: Number, default: 0 },
     lastError: String,
@@ -41,4 +47,13 @@ mailOutboundSchema.index({ messageId: 1 });
 // A case's conversation.
 mailOutboundSchema.index({ caseNumber: 1, createdAt: 1 });
 
-export type MailOutboundDocument = InferSchemaType<typeof mailOutboundSchema>;
+/** One attached file: its bytes are in the content-addressed store under `sha256`. */
+export interface MailOutboundAttachment {
+  fileName: string;
+  contentType: string;
+  sha256: string;
+}
+
+export type MailOutboundDocument = Omit<InferSchemaType<typeof mailOutboundSchema>, 'attachments'> & {
+  attachments?: MailOutboundAttachment[];
+};

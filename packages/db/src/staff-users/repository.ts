@@ -11,6 +11,7 @@ export interface NewStaffUser {
   passwordHash: string;
   role: StaffRole;
   department?: string;
+  title?: string;
 }
 
 export class StaffUserExistsError extends Error {

@@ -10,6 +10,8 @@ export const staffUserSchema = new Schema(
     role: { type: String, enum: STAFF_ROLES, required: true },
     /** Set for department_staff: the department whose queue they work. */
     department: String,
+    /** Printed under the name on signed letters ("Trưởng phòng Chăm sóc khách hàng"); a default by role when unset. */
+    title: String,
     active: { type: Boolean, default: true },
     lastLoginAt: Date,
   },
