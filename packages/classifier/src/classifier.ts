@@ -4,6 +4,7 @@
  * any number of callers.
  */
 import * as fs from 'node:fs';
+import { calibrateConfidence, type ConfidenceCalibration } from './calibration';
 import { hasTwoLetters } from './features';
 import {
   assertModelJson,
@@ -33,7 +34,7 @@ export interface FeatureEvidence {
 export interface Classification {
   /** Chosen department, or the abstain label (`triage`) when abstained. */
   department: string;
-  /** Probability of the best department (even when abstained). */
+  /** Calibrated probability that the best department is right (even when abstained). */
   confidence: number;
   /** The best department whatever the abstention: what a triage agent would be offered first. */
   predicted: string;
@@ -164,6 +165,7 @@ export class Classifier {
       labels: this.labels,
       thresholds: this.thresholds,
       temperature: this.model.temperature,
+      calibration: this.model.confidenceCalibration,
       logScores: raw.logScores,
       tokenCount: tokens.length,
       knownWordFeatures: raw.knownWordFeatures,
@@ -241,6 +243,8 @@ export interface DecisionInput {
   labels: readonly string[];
   thresholds: Thresholds;
   temperature: number;
+  /** Maps the temperature-scaled top probability to the reported confidence (absent: as is). */
+  calibration?: ConfidenceCalibration | undefined;
   logScores: ArrayLike<number>;
   tokenCount: number;
   knownWordFeatures: number;
@@ -251,7 +255,9 @@ export interface DecisionInput {
 export interface Decision {
   top: number;
   second: number;
+  /** Calibrated confidence of `top`. */
   topP: number;
+  /** Probability of `second`, rescaled to what the calibration leaves (never above topP). */
   secondP: number;
   decidedBy: Classification['decidedBy'];
   reason?: AbstainReason;
@@ -260,22 +266,28 @@ export interface Decision {
 /**
  * The decision policy, shared by the classifier and the trainer's
  * cross-validation: an unambiguous rule decides; otherwise the model does,
- * unless the text is empty, has no known word, the top probability is below
- * `minConfidence` or the top-two margin below `minMargin`.
+ * unless the text is empty, has no known word, the calibrated confidence is
+ * below `minConfidence` or the top-two margin of the model's distribution is
+ * below `minMargin`.
  */
 export function decide(input: DecisionInput): Decision {
   const probs = softmax(input.logScores, input.temperature);
   const order = Array.from(probs.keys()).sort((a, b) => (probs[b] as number) - (probs[a] as number) || a - b);
   let top = order[0] as number;
   let second = order[1] as number;
-  let topP = probs[top] as number;
-  let secondP = probs[second] as number;
+  const modelTopP = probs[top] as number;
+  const modelSecondP = probs[second] as number;
+  let topP = calibrateConfidence(input.calibration, modelTopP);
+  // The other departments share what the calibrated top leaves, in the model's proportions.
+  const restScale = (1 - topP) / Math.max(1 - modelTopP, 1e-12);
+  let secondP = Math.min(modelSecondP * restScale, topP);
   const r = input.ruleDepartment === undefined ? -1 : input.labels.indexOf(input.ruleDepartment);
   const { minConfidence, minMargin, ruleConfidence } = input.thresholds;
   let reason: AbstainReason | undefined;
   if (input.tokenCount === 0) reason = 'empty';
   else if (r >= 0) {
-    const ruleP = Math.max(probs[r] as number, ruleConfidence);
+    const modelRuleP = r === top ? topP : Math.min((probs[r] as number) * restScale, topP);
+    const ruleP = Math.max(modelRuleP, ruleConfidence);
     // Rescale the others so that the distribution still sums to one.
     const scale = (1 - ruleP) / Math.max(1 - (probs[r] as number), 1e-12);
     top = r;
@@ -287,7 +299,7 @@ export function decide(input: DecisionInput): Decision {
   // No word the model has ever seen: gibberish, a bare number, another language.
   else if (input.knownWordFeatures === 0) reason = 'low_confidence';
   else if (topP < minConfidence) reason = 'low_confidence';
-  else if (topP - secondP < minMargin) reason = 'too_close';
+  else if (modelTopP - modelSecondP < minMargin) reason = 'too_close';
   if (reason !== undefined) return { top, second, topP, secondP, decidedBy: 'none', reason };
   return { top, second, topP, secondP, decidedBy: 'model' };
 }

@@ -101,6 +101,9 @@ describe('classify:evaluate', () => {
     expect(io.out()).toContain('accuracy (answered): 100.0 %');
     expect(io.out()).toContain('abstained (triage):  1 (33.3 %)');
     expect(io.out()).toContain('confusion');
+    // Reliability of the confidence, before (T = 1) and after calibration (the row in use starred).
+    expect(io.out()).toMatch(/before: uncalibrated, T = 1, answer at ≥ 0\.45 +\d\.\d{4}/);
+    expect(io.out()).toMatch(/\* after: +temperature, T = [\d.]+, answer at ≥ 0\.\d+ +\d\.\d{4}/);
   });
 
   it('prints JSON with --json', async () => {
@@ -109,6 +112,8 @@ describe('classify:evaluate', () => {
     const report = JSON.parse(io.out());
     expect(report).toMatchObject({ total: 3, answered: 2, abstained: 1, accuracyAnswered: 1 });
     expect(report.confusion.sales).toEqual({ triage: 1 });
+    expect(report.reliability).toHaveLength(2);
+    expect(report.reliability[1]).toMatchObject({ inUse: true, reliability: { examples: 3, abstentionRate: 0.3333 } });
   });
 
   it('reports a missing file or bad line as an error', async () => {

@@ -3,7 +3,7 @@
  *
  *   classify "<text>" [--model file]          one JSON object on stdout
  *   classify --jsonl [--model file]           stdin: {"text": ...} per line → one JSON line per input
- *   classify:evaluate <file.jsonl> [--json] [--errors] [--model file]
+ *   classify:evaluate <file.jsonl> [--json] [--errors] [--model file]   (also: confidence reliability before / after calibration)
  *   classify:train [--corpus file] [--extra file.jsonl]... [--out model.json]
  *
  * `argv` is the list of arguments after the command name. Each function
@@ -17,6 +17,7 @@ import { type Classifier, getDefaultClassifier, loadModelFile } from './classifi
 import { readLabelledJsonl, type LabelledExample } from './corpus';
 import { evaluate, formatEvaluation } from './evaluate';
 import { DEFAULT_CORPUS_PATH, DEFAULT_MODEL_PATH } from './paths';
+import { compareOn, formatReliability, outOfFoldRows } from './reliability-report';
 import { serializeModel, trainModel } from './train';
 
 export interface CommandIo {
@@ -139,7 +140,10 @@ async function classifyJsonl(classifier: Classifier, io: CommandIo): Promise<num
 
 const EVALUATE_USAGE = 'classify:evaluate <file.jsonl> [--json] [--errors] [--model model.json]';
 
-/** `classify:evaluate <file.jsonl>`: accuracy, abstention rate, confusion matrix. */
+/**
+ * `classify:evaluate <file.jsonl>`: accuracy, abstention rate, confusion matrix, and the
+ * reliability of the confidence (ECE, error rate at ≥ 0.9) before and after calibration.
+ */
 export async function runEvaluateCommand(argv: string[], io: CommandIo): Promise<number> {
   return guarded(io, EVALUATE_USAGE, async () => {
     const args = parseArgs(argv, ['model'], ['json', 'errors', 'help']);
@@ -151,11 +155,13 @@ export async function runEvaluateCommand(argv: string[], io: CommandIo): Promise
     const labelled = readLabelledJsonl(args.positional[0] as string);
     const classifier = classifierFor(args);
     const report = evaluate(classifier, labelled);
+    const reliability = compareOn(classifier.model, labelled);
     if (args.flags.has('json')) {
       const { errors: _errors, ...rest } = report;
-      await write(io.stdout, JSON.stringify(args.flags.has('errors') ? report : rest, null, 2) + '\n');
+      await write(io.stdout, JSON.stringify({ ...(args.flags.has('errors') ? report : rest), reliability }, null, 2) + '\n');
     } else {
       await write(io.stdout, formatEvaluation(report, { abstainLabel: classifier.abstainLabel, showErrors: args.flags.has('errors') }));
+      await write(io.stdout, '\nconfidence reliability (before / after calibration)\n' + formatReliability(reliability));
     }
     return 0;
   });
@@ -190,10 +196,12 @@ export async function runTrainCommand(argv: string[], io: CommandIo): Promise<nu
     await write(
       io.stdout,
       `trained on ${examples.length} examples (${extras.length} extra file(s)) in ${ms.toFixed(0)} ms\n` +
-        `features: ${Object.keys(model.counts).length}, temperature: ${model.temperature}\n` +
+        `features: ${Object.keys(model.counts).length}, temperature: ${model.temperature}, ` +
+        `calibration: ${model.confidenceCalibration?.method ?? 'none'}, answer at confidence ≥ ${model.thresholds.minConfidence}\n` +
         (c
           ? `cross-validated (${c.folds} folds): accuracy answered ${(c.accuracyAnswered * 100).toFixed(1)} %, ` +
-            `abstention ${(c.abstentionRate * 100).toFixed(1)} %, rules precision ${(c.rulePrecision * 100).toFixed(1)} %\n`
+            `abstention ${(c.abstentionRate * 100).toFixed(1)} %, rules precision ${(c.rulePrecision * 100).toFixed(1)} %\n` +
+            (c.reliability ? `reliability on held-out folds:\n${formatReliability(outOfFoldRows(model))}` : '')
           : '') +
         `wrote ${out}\n`,
     );

@@ -7,7 +7,7 @@ import type { LabelledExample } from './corpus';
 
 /** Anything that classifies: a Classifier, or a stub in tests. */
 export interface ClassifierLike {
-  classify(text: string): { department: string; abstained: boolean };
+  classify(text: string): { department: string; abstained: boolean; confidence?: number };
   readonly labels?: readonly string[];
   readonly abstainLabel?: string;
 }
@@ -33,7 +33,7 @@ export interface EvaluationReport {
   confusion: Record<string, Record<string, number>>;
   perDepartment: Record<string, DepartmentScores>;
   /** Texts answered wrongly, for inspection. */
-  errors: { text: string; gold: string; predicted: string }[];
+  errors: { text: string; gold: string; predicted: string; confidence?: number }[];
 }
 
 export function evaluate(classifier: ClassifierLike, labelled: readonly LabelledExample[]): EvaluationReport {
@@ -51,7 +51,7 @@ export function evaluate(classifier: ClassifierLike, labelled: readonly Labelled
       departments.add(predicted);
       answered++;
       if (predicted === gold) correct++;
-      else errors.push({ text, gold, predicted });
+      else errors.push({ text, gold, predicted, ...(result.confidence === undefined ? {} : { confidence: result.confidence }) });
     }
     const row = (confusion[gold] ??= {});
     row[predicted] = (row[predicted] ?? 0) + 1;
@@ -120,8 +120,10 @@ export function formatEvaluation(report: EvaluationReport, options: { abstainLab
   }
   if (options.showErrors && report.errors.length > 0) {
     lines.push('');
-    lines.push('errors (gold → predicted):');
-    for (const e of report.errors) lines.push(`  ${e.gold} → ${e.predicted}: ${e.text}`);
+    lines.push('errors (gold → predicted, confidence):');
+    for (const e of report.errors) {
+      lines.push(`  ${e.gold} → ${e.predicted}${e.confidence === undefined ? '' : ` (${e.confidence.toFixed(2)})`}: ${e.text}`);
+    }
   }
   return lines.join('\n') + '\n';
 }

@@ -37,6 +37,24 @@ export {
 } from './classifier';
 export { trainModel, serializeModel, fitTemperature, DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train';
 export {
+  fitIsotonic,
+  applyIsotonic,
+  calibrateConfidence,
+  expectedCalibrationError,
+  meanNegativeLogLikelihood,
+  reliability,
+  selectThreshold,
+  HIGH_CONFIDENCE,
+  type ConfidenceCalibration,
+  type CalibrationMethod,
+  type ConfidencePair,
+  type IsotonicMap,
+  type Reliability,
+  type ReliabilityInput,
+  type ThresholdChoice,
+} from './calibration';
+export { compareOn, outOfFoldRows, formatReliability, reliabilityOn, uncalibratedModel, type ReliabilityRow } from './reliability-report';
+export {
   parseLabelledJsonl,
   readLabelledJsonl,
   readDefaultCorpus,

@@ -6,6 +6,7 @@
  * same corpus always yields byte-identical JSON. Log-probabilities are
  * derived when a model is loaded.
  */
+import type { CalibrationMethod, ConfidenceCalibration, Reliability } from './calibration';
 import { FAMILIES, familyOf, type FeatureFamily, type FeatureOptions } from './features';
 
 export const MODEL_FORMAT = 'cg-classifier/naive-bayes';
@@ -13,7 +14,7 @@ export const MODEL_VERSION = 1;
 
 /** Decision thresholds, stored in the model so a retrain can move them. */
 export interface Thresholds {
-  /** Abstain when the top probability is below this. */
+  /** Abstain when the (calibrated) confidence is below this; the trainer sets it from a target error rate. */
   minConfidence: number;
   /** Abstain when top-1 minus top-2 probability is below this. */
   minMargin: number;
@@ -33,6 +34,18 @@ export interface CalibrationReport {
   /** Precision of the rules alone where they decided, on the whole corpus. */
   rulePrecision: number;
   ruleCoverage: number;
+  /** The confidence calibration kept (the lower expected calibration error on held-out folds). */
+  method?: CalibrationMethod;
+  /** Highest error rate allowed among answered texts; minConfidence is the smallest threshold meeting it. */
+  targetErrorRate?: number;
+  /** Out-of-fold error rate among answered texts at the chosen minConfidence. */
+  thresholdErrorRate?: number;
+  /**
+   * Reliability on held-out folds: `uncalibrated` is softmax at T = 1 with the fixed thresholds
+   * the model had before calibration; `temperature` and `isotonic` are each calibration fitted
+   * on the other folds' predictions, with the threshold chosen there, applied to the held-out fold.
+   */
+  reliability?: Record<'uncalibrated' | CalibrationMethod, Reliability>;
 }
 
 export interface ModelJson {
@@ -49,6 +62,8 @@ export interface ModelJson {
   minFeatureCount: number;
   /** Scores are divided by this before the softmax (fitted by cross-validation). */
   temperature: number;
+  /** Maps the temperature-scaled top probability to the reported confidence (absent: as is). */
+  confidenceCalibration?: ConfidenceCalibration;
   thresholds: Thresholds;
   calibration: CalibrationReport | null;
   /** SHA-256 of the training examples, to spot a stale model. */
@@ -96,6 +111,26 @@ export function assertModelJson(value: unknown): asserts value is ModelJson {
   for (const key of ['minConfidence', 'minMargin', 'ruleConfidence']) {
     const v = t?.[key];
     if (typeof v !== 'number' || v < 0 || v > 1) fail(`thresholds.${key}`, 'must be a number in [0, 1]');
+  }
+  const cal = m.confidenceCalibration as Record<string, unknown> | undefined;
+  if (cal !== undefined) {
+    if (typeof cal !== 'object' || cal === null) fail('confidenceCalibration', 'must be an object');
+    if (cal.method === 'isotonic') {
+      const x = cal.x;
+      const y = cal.y;
+      if (!Array.isArray(x) || x.length === 0 || !isNumberArray(x, x.length) || !isNumberArray(y, x.length)) {
+        fail('confidenceCalibration', 'x and y must be arrays of as many numbers');
+      }
+      const inUnit = (v: number): boolean => v >= 0 && v <= 1;
+      const xs = x as number[];
+      const ys = y as number[];
+      for (let i = 0; i < xs.length; i++) {
+        if (!inUnit(xs[i] as number) || !inUnit(ys[i] as number)) fail('confidenceCalibration', 'breakpoints must lie in [0, 1]');
+        if (i > 0 && ((xs[i] as number) < (xs[i - 1] as number) || (ys[i] as number) < (ys[i - 1] as number))) {
+          fail('confidenceCalibration', 'breakpoints must be non-decreasing');
+        }
+      }
+    } else if (cal.method !== 'temperature') fail('confidenceCalibration.method', 'must be "temperature" or "isotonic"');
   }
   const fo = m.featureOptions as Record<string, unknown> | undefined;
   if (typeof fo !== 'object' || fo === null) fail('featureOptions', 'must be an object');

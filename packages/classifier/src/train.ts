@@ -4,6 +4,17 @@
  * plain JSON model. Deterministic: the same examples give the same JSON.
  */
 import { createHash } from 'node:crypto';
+import {
+  fitIsotonic,
+  fitTemperature,
+  reliability,
+  selectThreshold,
+  type CalibrationMethod,
+  type ConfidenceCalibration,
+  type ConfidencePair,
+  type Reliability,
+  type ReliabilityInput,
+} from './calibration';
 import { decide } from './classifier';
 import { ABSTAIN_LABEL, CorpusError, DEFAULT_DEPARTMENTS, type LabelledExample } from './corpus';
 import { DEFAULT_FEATURE_OPTIONS, FAMILIES, forEachFeature, familyOf, type FeatureFamily, type FeatureOptions } from './features';
@@ -20,9 +31,20 @@ export interface TrainOptions {
   featureOptions?: Partial<FeatureOptions>;
   /** Drop features seen in fewer documents (default 2). */
   minFeatureCount?: number;
-  /** Folds for fitting the temperature; 0 or 1 skips calibration (temperature option or 1 is used). */
+  /**
+   * Folds for the out-of-fold predictions the confidence calibration and the triage threshold
+   * are fitted on; 0 or 1 skips calibration (the temperature option or 1 is used, and
+   * thresholds.minConfidence or its default).
+   */
   calibrationFolds?: number;
+  /** Fixes the temperature instead of fitting it. */
   temperature?: number;
+  /**
+   * Highest error rate allowed among the texts the classifier answers (out-of-fold); the
+   * abstention threshold minConfidence is the smallest that meets it. Default 0.05.
+   */
+  targetErrorRate?: number;
+  /** Fixed thresholds; a minConfidence given here replaces the one chosen from targetErrorRate. */
   thresholds?: Partial<Thresholds>;
   rules?: RuleSet;
   abbreviations?: Readonly<Record<string, string>>;
@@ -32,10 +54,14 @@ export const DEFAULT_TRAIN_OPTIONS = {
   alpha: 1,
   minFeatureCount: 2,
   calibrationFolds: 5,
+  /** minConfidence applies only without calibration (and is the "uncalibrated" baseline's). */
   thresholds: { minConfidence: 0.45, minMargin: 0.15 },
+  targetErrorRate: 0.05,
   /** Reported rule confidence never goes above this, whatever the corpus says. */
   maxRuleConfidence: 0.97,
 } as const;
+
+export { fitTemperature };
 
 /** Trains a model; throws CorpusError on unusable input. */
 export function trainModel(examples: readonly LabelledExample[], options: TrainOptions = {}): ModelJson {
@@ -115,6 +141,7 @@ export function trainModel(examples: readonly LabelledExample[], options: TrainO
   const folds = options.calibrationFolds ?? DEFAULT_TRAIN_OPTIONS.calibrationFolds;
   let temperature = options.temperature ?? 1;
   let calibration: CalibrationReport | null = null;
+  let confidenceCalibration: ConfidenceCalibration | undefined;
   const weights = FAMILIES.map((f) => featureOptions.familyWeights[f]);
   if (folds >= 2 && usable.length >= folds * 2) {
     // Cross-validation by subtraction: fold model counts = all counts − the fold's own counts.
@@ -186,8 +213,56 @@ export function trainModel(examples: readonly LabelledExample[], options: TrainO
         knownWords[i] = weights[0] ? (famCount[0] as number) : 0;
       }
     }
-    temperature = options.temperature ?? round4(fitTemperature(scores, gold));
-    // Replay the held-out scores through the full decision policy at that temperature.
+    const outOfFold: OutOfFold = {
+      scores,
+      gold,
+      fold: foldOf,
+      tokenCount: exampleTokens.map((t) => t.length),
+      knownWords,
+      ruleDecisions,
+    };
+    const policy: CalibrationPolicy = {
+      labels,
+      thresholds,
+      targetErrorRate: options.targetErrorRate ?? DEFAULT_TRAIN_OPTIONS.targetErrorRate,
+      temperature: options.temperature,
+      minConfidence: options.thresholds?.minConfidence,
+    };
+    // Each calibration is judged on predictions it was not fitted on: fitted (with its
+    // threshold) on the out-of-fold predictions of k − 1 folds, applied to the remaining fold.
+    const all = usable.map((_, i) => i);
+    // Both methods start from the same temperature on the same folds: fit it once per fold.
+    const foldTemperature = new Map<number, number>();
+    const heldOut = (method: CalibrationMethod): Reliability => {
+      const rows: ReliabilityInput[] = [];
+      for (let f = 0; f < folds; f++) {
+        const members = all.filter((i) => foldOf[i] !== f);
+        const fitted = fitCalibration(outOfFold, members, method, policy, foldTemperature.get(f));
+        foldTemperature.set(f, fitted.temperature);
+        for (const i of all) if (foldOf[i] === f) rows.push(replay(outOfFold, i, fitted, policy));
+      }
+      return reliability(rows);
+    };
+    const uncalibrated: FittedCalibration = {
+      temperature: 1,
+      calibration: undefined,
+      minConfidence: DEFAULT_TRAIN_OPTIONS.thresholds.minConfidence,
+      thresholdErrorRate: Number.NaN,
+    };
+    const byMethod = {
+      uncalibrated: reliability(all.map((i) => replay(outOfFold, i, uncalibrated, policy))),
+      temperature: heldOut('temperature'),
+      isotonic: heldOut('isotonic'),
+    };
+    // Keep whichever is better calibrated on held-out predictions. Isotonic regression can fix
+    // any monotone distortion but has a parameter per block and steps; temperature scaling has
+    // one parameter and is smooth. On a tie the simpler one, temperature, is kept.
+    const method: CalibrationMethod = byMethod.isotonic.ece < byMethod.temperature.ece ? 'isotonic' : 'temperature';
+    const fitted = fitCalibration(outOfFold, all, method, policy);
+    temperature = fitted.temperature;
+    confidenceCalibration = fitted.calibration;
+    thresholds.minConfidence = fitted.minConfidence;
+    // Replay the held-out scores through the full decision policy with the fitted calibration.
     let answered = 0;
     let correct = 0;
     let correctAnswered = 0;
@@ -197,6 +272,7 @@ export function trainModel(examples: readonly LabelledExample[], options: TrainO
         labels,
         thresholds,
         temperature,
+        calibration: confidenceCalibration,
         logScores: scores[i] as Float64Array,
         tokenCount: (exampleTokens[i] as string[]).length,
         knownWordFeatures: knownWords[i] as number,
@@ -218,6 +294,10 @@ export function trainModel(examples: readonly LabelledExample[], options: TrainO
       accuracyAnswered: round4(answered === 0 ? 0 : correctAnswered / answered),
       rulePrecision: round4(rulePrecision),
       ruleCoverage: round4(ruleDecided / usable.length),
+      method,
+      targetErrorRate: policy.targetErrorRate,
+      thresholdErrorRate: fitted.thresholdErrorRate,
+      reliability: byMethod,
     };
   }
 
@@ -254,6 +334,7 @@ export function trainModel(examples: readonly LabelledExample[], options: TrainO
     alpha,
     minFeatureCount,
     temperature,
+    ...(confidenceCalibration === undefined ? {} : { confidenceCalibration }),
     thresholds,
     calibration,
     corpusSha256,
@@ -261,6 +342,112 @@ export function trainModel(examples: readonly LabelledExample[], options: TrainO
     familyTotals,
     familyVocabulary,
     counts: modelCounts,
+  };
+}
+
+/** Out-of-fold predictions of the corpus: what a model trained without each example made of it. */
+interface OutOfFold {
+  scores: readonly Float64Array[];
+  gold: readonly number[];
+  fold: readonly number[];
+  tokenCount: readonly number[];
+  knownWords: ArrayLike<number>;
+  ruleDecisions: readonly (string | undefined)[];
+}
+
+interface CalibrationPolicy {
+  labels: readonly string[];
+  /** minMargin and ruleConfidence are used as they are; minConfidence is what gets chosen. */
+  thresholds: Thresholds;
+  targetErrorRate: number;
+  /** Fixed by the caller instead of fitted, when given. */
+  temperature: number | undefined;
+  minConfidence: number | undefined;
+}
+
+interface FittedCalibration {
+  temperature: number;
+  calibration: ConfidenceCalibration | undefined;
+  minConfidence: number;
+  /** Error rate among answered texts at minConfidence on the predictions it was fitted on. */
+  thresholdErrorRate: number;
+}
+
+/** The classifier's decision on one out-of-fold prediction, with a fitted calibration. */
+function decideOutOfFold(oof: OutOfFold, i: number, fitted: FittedCalibration, policy: CalibrationPolicy) {
+  return decide({
+    labels: policy.labels,
+    thresholds: { ...policy.thresholds, minConfidence: fitted.minConfidence },
+    temperature: fitted.temperature,
+    calibration: fitted.calibration,
+    logScores: oof.scores[i] as Float64Array,
+    tokenCount: oof.tokenCount[i] as number,
+    knownWordFeatures: oof.knownWords[i] as number,
+    ruleDepartment: oof.ruleDecisions[i],
+  });
+}
+
+function replay(oof: OutOfFold, i: number, fitted: FittedCalibration, policy: CalibrationPolicy): ReliabilityInput {
+  const d = decideOutOfFold(oof, i, fitted, policy);
+  return { confidence: d.topP, correct: d.top === oof.gold[i], answered: d.reason === undefined };
+}
+
+/**
+ * Fits the temperature (NLL), then for `isotonic` the map from the temperature-scaled top
+ * probability to the rate of right answers, then the smallest abstention threshold whose error
+ * rate among answered texts meets the target, all on the out-of-fold predictions of `members`.
+ */
+function fitCalibration(
+  oof: OutOfFold,
+  members: readonly number[],
+  method: CalibrationMethod,
+  policy: CalibrationPolicy,
+  knownTemperature?: number,
+): FittedCalibration {
+  const temperature =
+    policy.temperature ??
+    knownTemperature ??
+    round4(
+      fitTemperature(
+        members.map((i) => oof.scores[i] as Float64Array),
+        members.map((i) => oof.gold[i] as number),
+      ),
+    );
+  let calibration: ConfidenceCalibration = { method: 'temperature' };
+  if (method === 'isotonic') {
+    const pairs: ConfidencePair[] = members.map((i) => {
+      const probs = softmax(oof.scores[i] as Float64Array, temperature);
+      let top = 0;
+      for (let c = 1; c < probs.length; c++) if ((probs[c] as number) > (probs[top] as number)) top = c;
+      return { confidence: probs[top] as number, correct: top === oof.gold[i] };
+    });
+    calibration = { method: 'isotonic', ...fitIsotonic(pairs) };
+  }
+  // Decisions with no confidence floor: rules answer whatever the threshold, texts the margin
+  // or an unknown vocabulary sends to triage stay there, the rest are the threshold's to decide.
+  const open: FittedCalibration = { temperature, calibration, minConfidence: 0, thresholdErrorRate: Number.NaN };
+  const candidates: ConfidencePair[] = [];
+  const byRules = { answered: 0, wrong: 0 };
+  for (const i of members) {
+    const d = decideOutOfFold(oof, i, open, policy);
+    const correct = d.top === oof.gold[i];
+    if (d.decidedBy === 'rules') {
+      byRules.answered++;
+      if (!correct) byRules.wrong++;
+    } else if (d.reason === undefined) candidates.push({ confidence: d.topP, correct });
+  }
+  const choice = selectThreshold(candidates, policy.targetErrorRate, byRules);
+  if (policy.minConfidence === undefined) {
+    return { temperature, calibration, minConfidence: choice.threshold, thresholdErrorRate: choice.errorRate };
+  }
+  const fixed = candidates.filter((p) => p.confidence >= (policy.minConfidence as number));
+  const wrong = byRules.wrong + fixed.filter((p) => !p.correct).length;
+  const answered = byRules.answered + fixed.length;
+  return {
+    temperature,
+    calibration,
+    minConfidence: policy.minConfidence,
+    thresholdErrorRate: round4(answered === 0 ? 0 : wrong / answered),
   };
 }
 
@@ -276,41 +463,6 @@ function resolveLabels(examples: readonly LabelledExample[], given: readonly str
   const all = [...labels, ...extra];
   if (all.length < 2) throw new CorpusError('at least two departments are needed in the examples');
   return all;
-}
-
-/** Temperature minimising the mean negative log-likelihood (golden-section search on log T). */
-export function fitTemperature(scores: readonly Float64Array[], gold: readonly number[]): number {
-  const nll = (logT: number): number => {
-    const t = Math.exp(logT);
-    let sum = 0;
-    scores.forEach((s, i) => {
-      sum -= Math.log(Math.max(softmax(s, t)[gold[i] as number] as number, 1e-300));
-    });
-    return sum / Math.max(scores.length, 1);
-  };
-  let lo = Math.log(0.05);
-  let hi = Math.log(1000);
-  const g = (Math.sqrt(5) - 1) / 2;
-  let a = hi - g * (hi - lo);
-  let b = lo + g * (hi - lo);
-  let fa = nll(a);
-  let fb = nll(b);
-  for (let i = 0; i < 60; i++) {
-    if (fa < fb) {
-      hi = b;
-      b = a;
-      fb = fa;
-      a = hi - g * (hi - lo);
-      fa = nll(a);
-    } else {
-      lo = a;
-      a = b;
-      fa = fb;
-      b = lo + g * (hi - lo);
-      fb = nll(b);
-    }
-  }
-  return Math.exp((lo + hi) / 2);
 }
 
 /** 32-bit FNV-1a of a string's UTF-16 code units: a stable fold assignment. */
