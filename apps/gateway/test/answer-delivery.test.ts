@@ -227,6 +227,35 @@ describe('step 4: answers signed off, signed and delivered on the channel', () =
     expect(journal.some((j) => j.type === 'answer_delivery_task')).toBe(true);
   }, 60_000);
 
+  it('a written answer by post: the signed letter is queued for printing; the clerk records the mailing date', async () => {
+    const caseNumber = await hotlineCase();
+    await handledByDepartment(caseNumber);
+    const drafted = await post(caseNumber, 'answer', agent, {
+      text: 'Kính gửi Quý khách, chúng tôi đã khắc phục lỗi 500 trên hosting.',
+      answerInWriting: true,
+    });
+    expect(drafted.body).toMatchObject({ status: 'answer_pending_approval' });
+    const approved = await post(caseNumber, 'answer/approve', supervisor);
+    // A Vietnamese complaint: the default title is Vietnamese.
+    expect(approved.body.answer.letter.signer).toEqual({ name: 'Test supervisor', title: 'Trưởng bộ phận Chăm sóc khách hàng' });
+    expect((await post(caseNumber, 'deliver', agent, { via: 'postal' })).body).toMatchObject({ status: 'answered' });
+    const clerk = await stack.tokenFor('postal_clerk');
+    const item = await waitFor('the letter to post', async () => {
+      const r = await stack.api('/api/v1/postal/outgoing', { token: clerk });
+      return r.body.items.find((i: { caseNumber: string }) => i.caseNumber === caseNumber);
+    });
+    expect(item).toMatchObject({ status: 'awaiting_mailing', letterSha256: approved.body.answer.letter.sha256 });
+    expect((await stack.api(item.letterUrl, { token: clerk })).status).toBe(200);
+    const bad = await post(caseNumber, 'mailed', clerk, { mailedOn: '03/12/2026' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['mailedOn']);
+    const mailed = await post(caseNumber, 'mailed', clerk, { mailedOn: '2026-12-03' });
+    expect(mailed.body).toMatchObject({ changed: true, delivery: { status: 'done', mailedOn: '2026-12-03' } });
+    expect((await post(caseNumber, 'mailed', clerk, { mailedOn: '2026-12-04' })).body).toMatchObject({ changed: false });
+    const outgoing = await stack.api('/api/v1/postal/outgoing', { token: clerk });
+    expect(outgoing.body.items.map((i: { caseNumber: string }) => i.caseNumber)).not.toContain(caseNumber);
+  }, 60_000);
+
   it('SMTP keeps refusing: the delivery is retried with backoff, then marked failed on the case', async () => {
     const customer = `binh.${randomUUID().slice(0, 8)}@customer.example`;
     const caseNumber = await hotlineCase(customer);
