@@ -124,6 +124,15 @@ describe('postal letters: upload, OCR in the worker, clerk confirms, a case is m
     expect(kase.journal[0].actor).toMatchObject({ kind: 'staff', role: 'postal_clerk' });
     const after = await stack.api(`/api/v1/postal/letters/${view.id}`, { token: clerk });
     expect(after.body).toMatchObject({ status: 'confirmed', caseNumber: first.body.caseNumber, toVerify: false });
+
+    const receipt = await stack.api(`/api/v1/postal/letters/${view.id}/receipt.pdf`, { token: clerk });
+    expect(receipt.status).toBe(200);
+    expect(receipt.headers.get('content-type')).toBe('application/pdf');
+    const slip = join(scratch, 'receipt.pdf');
+    await writeFile(slip, receipt.raw);
+    const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', slip, '-']);
+    expect(stdout).toContain(first.body.caseNumber);
+    expect(stdout).toContain(letter.fields.senderName);
   });
 
   it('reads a two-page PDF page by page, and the same scan uploaded twice is one letter', async () => {

@@ -42,6 +42,8 @@ export const postalConfirmRequestSchema = z
     /** The letter's text as the clerk corrected it (becomes the case's body). */
     text: z.string().trim().min(5, 'the letter text is required (at least 5 characters)').max(100_000),
     subject: optionalText(500),
+    /** What the customer asks for, in brief (printed on the receipt slip). */
+    customerRequest: optionalText(3000),
     fields: z
       .object({
         senderName: optionalText(200),

@@ -8,7 +8,8 @@ import {
   type PostalConfirmRequest,
 } from '@cg/contracts';
 import type { StaffTokenService } from '@cg/core';
-import { POSTAL_DECIDABLE, type PostalLetterRecord, type PostalLetterRepository } from '@cg/db';
+import { renderReceiptLetter } from '@cg/letters';
+import { POSTAL_DECIDABLE, type CaseRepository, type PostalLetterRecord, type PostalLetterRepository } from '@cg/db';
 import { inspectScan, ScanRejected, sha256Of, type FileStore, type ScanLimits } from '@cg/postal';
 import { IntakeUnavailableError, queueOcrLetter, type IntakePublisher, type OcrQueue } from '@cg/queue';
 import { readMultipartFiles } from '../http/multipart';
@@ -19,6 +20,9 @@ export interface PostalRouteDeps {
   tokens: StaffTokenService;
   publisher: IntakePublisher;
   letters: PostalLetterRepository;
+  cases: Pick<CaseRepository, 'findByCaseNumber'>;
+  /** The letterhead of the receipt slip. */
+  company: { name: string; address: string; hotline: string; email: string; city?: string };
   store: FileStore;
   ocrQueue: OcrQueue;
   limits: ScanLimits;
@@ -190,7 +194,14 @@ export function postalRoutes(deps: PostalRouteDeps): Router {
     const fields = Object.fromEntries(Object.entries(body.fields).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const updated = await deps.letters.markConfirmed(
       letter._id,
-      { text: body.text.normalize('NFC'), ...(body.subject ? { subject: body.subject } : {}), fields, by, at: new Date() },
+      {
+        text: body.text.normalize('NFC'),
+        ...(body.subject ? { subject: body.subject } : {}),
+        ...(body.customerRequest ? { customerRequest: body.customerRequest } : {}),
+        fields,
+        by,
+        at: new Date(),
+      },
       receipt.caseNumber,
       receivedAt,
     );
@@ -204,6 +215,54 @@ export function postalRoutes(deps: PostalRouteDeps): Router {
       .status(201)
       .location(`/api/v1/cases/${receipt.caseNumber}`)
       .json(confirmed(updated ?? letter, receipt.caseNumber, receipt.duplicate));
+  });
+
+  router.get('/letters/:id/receipt.pdf', requireStaff(deps.tokens, 'postal:read'), async (req, res) => {
+    const letter = await findLetter(deps.letters, req.params.id);
+    if (letter.status !== 'confirmed' || !letter.caseNumber || !letter.confirmation) {
+      throw new HttpProblem(
+        409,
+        'not_confirmed',
+        'No receipt before confirmation',
+        `status ${letter.status}: the receipt slip exists once the letter is a case`,
+      );
+    }
+    const kase = await deps.cases.findByCaseNumber(letter.caseNumber);
+    const deadlines = kase?.deadlines as { target?: { dueDate?: string }; cap?: { dueDate?: string } } | undefined;
+    if (!kase || !deadlines?.target?.dueDate || !deadlines.cap?.dueDate) {
+      throw new HttpProblem(
+        409,
+        'case_not_ready',
+        'The case is being created',
+        `case ${letter.caseNumber}: try again in a moment`,
+        undefined,
+        { 'Retry-After': '2' },
+      );
+    }
+    const c = letter.confirmation;
+    const f = c.fields ?? {};
+    const summary = c.text.length > 1200 ? `${c.text.slice(0, 1200).replace(/\s+\S*$/, '')} …` : c.text;
+    const pdf = await renderReceiptLetter({
+      language: 'vi',
+      company: deps.company,
+      caseNumber: letter.caseNumber,
+      receivedAt: new Date(kase.receivedAt),
+      channel: 'postal',
+      customer: {
+        name: f.senderName ?? kase.customer?.name ?? 'Quý khách',
+        ...(f.address ? { address: f.address } : {}),
+        ...(f.email ? { email: f.email } : {}),
+        ...(f.phone ? { phone: f.phone } : {}),
+      },
+      complaintSummary: summary,
+      customerRequest: c.customerRequest ?? 'Xem xét và trả lời khiếu nại bằng văn bản.',
+      deadlines: { target: deadlines.target.dueDate, cap: deadlines.cap.dueDate },
+      receivedBy: { name: c.by.name ?? 'Văn thư', title: 'Nhân viên tiếp nhận thư' },
+    });
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `inline; filename="phieu-tiep-nhan-${letter.caseNumber}.pdf"`);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.send(Buffer.from(pdf));
   });
 
   router.post('/letters/:id/reject', requireStaff(deps.tokens, 'postal:verify'), async (req, res) => {
@@ -341,7 +400,11 @@ export function letterSummary(l: PostalLetterRecord) {
     failedPages: (l.ocr?.pages ?? []).filter((p) => p.error).map((p) => p.page),
     ...(l.failure?.message ? { failure: l.failure } : {}),
     ...(l.caseNumber ? { caseNumber: l.caseNumber } : {}),
-    links: { self: `${BASE}/${id}`, scan: `${BASE}/${id}/scan`, ...(l.caseNumber ? { case: `/api/v1/cases/${l.caseNumber}` } : {}) },
+    links: {
+      self: `${BASE}/${id}`,
+      scan: `${BASE}/${id}/scan`,
+      ...(l.caseNumber ? { case: `/api/v1/cases/${l.caseNumber}`, receipt: `${BASE}/${id}/receipt.pdf` } : {}),
+    },
   };
 }
 

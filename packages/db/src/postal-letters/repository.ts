@@ -46,6 +46,7 @@ export interface PostalOcrOutcome {
 export interface PostalConfirmation {
   text: string;
   subject?: string;
+  customerRequest?: string;
   fields: Partial<Record<'senderName' | 'address' | 'phone' | 'email' | 'customerId' | 'domain' | 'letterDate', string>>;
   by: StaffRef;
   at: Date;

@@ -101,6 +101,7 @@ export const postalLetterSchema = new Schema(
         {
           text: { type: String, required: true },
           subject: String,
+          customerRequest: String,
           fields: { type: confirmedFieldsSchema, default: {} },
           by: { type: staffRefSchema, required: true },
           at: { type: Date, required: true },
