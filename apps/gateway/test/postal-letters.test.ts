@@ -14,12 +14,12 @@ function form(...files: { name: string; bytes: Buffer; type?: string }[]): FormD
   return fd;
 }
 
-/** A PDF whose page tree claims 10,000 pages but holds one (a "PDF bomb" by page count). */
-function pdfClaiming(pages: number): Buffer {
+/** A one-page PDF whose page tree claims `pages` pages (a "PDF bomb" by page count), of the given size in points. */
+function pdfClaiming(pages: number, size = [595, 842]): Buffer {
   const objs = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     `<< /Type /Pages /Kids [3 0 R] /Count ${pages} >>`,
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${size[0]} ${size[1]}] >>`,
   ];
   let out = '%PDF-1.4\n';
   const offsets: number[] = [];
@@ -163,11 +163,17 @@ describe('postal letters: upload, OCR in the worker, clerk confirms, a case is m
         { name: 'notes.png', bytes: Buffer.from('these are not the scans you are looking for') },
         { name: 'cut.png', bytes: truncated },
         { name: 'bomb.pdf', bytes: pdfClaiming(10_000) },
+        { name: 'huge-page.pdf', bytes: pdfClaiming(1, [14_400, 14_400]) },
       ),
     );
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(problemFields(res)).toEqual(['files[1]:unsupported_type', 'files[2]:truncated', 'files[3]:too_many_pages']);
+    expect(problemFields(res)).toEqual([
+      'files[1]:unsupported_type',
+      'files[2]:truncated',
+      'files[3]:too_many_pages',
+      'files[4]:page_too_large',
+    ]);
     expect(res.body.errors[1].message).toContain('cut.png');
 
     const plain = await writeFile(join(scratch, 'plain.pdf'), await pagesToPdf([png], 200)).then(() => join(scratch, 'plain.pdf'));
