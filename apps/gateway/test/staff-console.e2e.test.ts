@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium, TEST_ARTIFACTS_DIR, waitFor } from '@cg/testing';
+import { launchChromium, TEST_ARTIFACTS_DIR, startTestStack, TEST_PASSWORD, type TestStack, waitFor } from '@cg/testing';
 import { TestVisitor } from './support/livechat-clients';
-import { startTestStack, TEST_PASSWORD, type TestStack } from './support/stack';
 
 /** The staff console in real Chromium: an operator logs a call, an agent triages it. */
 describe('staff console (Chromium)', () => {
@@ -70,7 +69,7 @@ describe('staff console (Chromium)', () => {
 
     await page.selectOption('#case-detail select', 'customer_care');
     await page.click('#case-detail button:text-is("Move")');
-    await page.waitForSelector('#case-detail .journal li:has-text("Department corrected from triage to customer_care")');
+    await page.waitForSelector('#journal tr:has-text("Department corrected from triage to customer_care")');
     await page.screenshot({ path: join(TEST_ARTIFACTS_DIR, 'staff-console.png'), fullPage: true });
 
     // The deadline calculator explains the days it does not count (here: the Reunification and Labour Day break).

@@ -33,13 +33,19 @@ function maySee(staff: StaffPrincipal, event: CaseChangedEvent): boolean {
 export function attachStaffCaseEvents(io: Server, deps: StaffCaseEventsDeps): { close(): Promise<void> } {
   const nsp = io.of(CASE_EVENTS_NAMESPACE) as Namespace<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, CaseSocketData>;
   const sockets = new Set<CaseSocket>();
+  // With connection-state recovery on, socket.emit() goes through the adapter, which would first
+  // write every event for every socket to the Redis stream (and send it after a round trip). The
+  // event is already on every node: deliver it here, at once.
+  const toThisSocket = (socket: CaseSocket) => nsp.local.to(socket.id);
 
   /** The socket's token is still good (else it is told and dropped). */
   const stillValid = (socket: CaseSocket): boolean => {
     const principal = deps.tokens.verify(socket.data.token);
     if (principal && hasPermission(principal.role, 'cases:read')) return true;
-    socket.emit(CASE_EVENTS.unauthorized, { code: 'unauthenticated', message: 'your sign-in expired; sign in again' });
-    socket.disconnect(true);
+    toThisSocket(socket).emit(CASE_EVENTS.unauthorized, { code: 'unauthenticated', message: 'your sign-in expired; sign in again' });
+    // Leaves the namespace after the message above is sent (closing the transport at once could drop it).
+    socket.disconnect();
+    sockets.delete(socket);
     return false;
   };
 
@@ -69,7 +75,7 @@ export function attachStaffCaseEvents(io: Server, deps: StaffCaseEventsDeps): { 
 
   const subscription = subscribeCaseEvents(deps.redisUrl, deps.prefix, (event) => {
     for (const socket of sockets) {
-      if (maySee(socket.data.staff, event) && stillValid(socket)) socket.emit(CASE_EVENTS.changed, event);
+      if (maySee(socket.data.staff, event) && stillValid(socket)) toThisSocket(socket).emit(CASE_EVENTS.changed, event);
     }
   });
 
