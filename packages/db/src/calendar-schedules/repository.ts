@@ -1,7 +1,7 @@
-import type { Connection, Model } from 'mongoose';
 import type { OfficialSchedule } from '@cg/calendar';
 import { isDuplicateKeyError } from '../connection';
 import { calendarScheduleSchema, type CalendarScheduleDocument } from './schema';
+import { repositoryOf } from '../repository';
 
 /** A loaded schedule and who loaded it (the calendar itself takes only `schedule`). */
 export interface StoredSchedule {
@@ -10,13 +10,7 @@ export interface StoredSchedule {
   loadedAt: Date;
 }
 
-export class CalendarScheduleRepository {
-  readonly model: Model<CalendarScheduleDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<CalendarScheduleDocument>('CalendarSchedule', calendarScheduleSchema);
-  }
-
+export class CalendarScheduleRepository extends repositoryOf<CalendarScheduleDocument>('CalendarSchedule', calendarScheduleSchema) {
   /**
    * Stores a schedule as the next version of its year (above `minVersion`, e.g. the shipped
    * one). Two admins loading at once both succeed, one version apart (the unique index decides).

@@ -1,16 +1,11 @@
-import { Types, type Connection, type Model } from 'mongoose';
+import { Types } from 'mongoose';
 import type { AttachmentRef } from '@cg/contracts';
 import { chatAttachmentSchema, type ChatAttachmentDocument } from './schema';
+import { repositoryOf } from '../repository';
 
 export type ChatAttachmentRecord = ChatAttachmentDocument & { _id: Types.ObjectId; createdAt: Date };
 
-export class ChatAttachmentRepository {
-  readonly model: Model<ChatAttachmentDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<ChatAttachmentDocument>('ChatAttachment', chatAttachmentSchema);
-  }
-
+export class ChatAttachmentRepository extends repositoryOf<ChatAttachmentDocument>('ChatAttachment', chatAttachmentSchema) {
   async create(doc: Omit<ChatAttachmentDocument, 'createdAt'>): Promise<AttachmentRef> {
     const created = await this.model.create(doc);
     return toRef(created.toObject());

@@ -1,14 +1,8 @@
-import type { Connection, Model } from 'mongoose';
 import { isDuplicateKeyError } from '../connection';
 import { classifierModelSchema, type ClassifierModelDocument } from './schema';
+import { repositoryOf } from '../repository';
 
-export class ClassifierModelRepository {
-  readonly model: Model<ClassifierModelDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<ClassifierModelDocument>('ClassifierModel', classifierModelSchema);
-  }
-
+export class ClassifierModelRepository extends repositoryOf<ClassifierModelDocument>('ClassifierModel', classifierModelSchema) {
   /** Stores the next version; concurrent retrains both land, one version apart. */
   async add(entry: Omit<ClassifierModelDocument, 'version'>): Promise<number> {
     for (let attempt = 0; ; attempt++) {

@@ -1,5 +1,5 @@
-import type { Connection, Model } from 'mongoose';
 import { deadLetterSchema, type DeadLetterDocument } from './schema';
+import { repositoryOf } from '../repository';
 
 export type DeadLetterRecord = DeadLetterDocument & { _id: { toString(): string } };
 
@@ -14,13 +14,7 @@ export interface FailedJob {
   failedAt: Date;
 }
 
-export class DeadLetterRepository {
-  readonly model: Model<DeadLetterDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<DeadLetterDocument>('DeadLetter', deadLetterSchema);
-  }
-
+export class DeadLetterRepository extends repositoryOf<DeadLetterDocument>('DeadLetter', deadLetterSchema) {
   /** Idempotent: the same failed job recorded twice is one record. */
   async record(job: FailedJob): Promise<void> {
     await this.model

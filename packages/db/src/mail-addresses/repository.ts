@@ -1,13 +1,7 @@
-import type { Connection, Model } from 'mongoose';
 import { mailAddressSchema, type MailAddressDocument } from './schema';
+import { repositoryOf } from '../repository';
 
-export class MailAddressRepository {
-  readonly model: Model<MailAddressDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<MailAddressDocument>('MailAddress', mailAddressSchema);
-  }
-
+export class MailAddressRepository extends repositoryOf<MailAddressDocument>('MailAddress', mailAddressSchema) {
   async markUndeliverable(address: string, reason: string, at = new Date()): Promise<void> {
     await this.model
       .updateOne(

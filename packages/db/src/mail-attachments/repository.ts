@@ -1,5 +1,5 @@
-import type { Connection, Model } from 'mongoose';
 import { mailAttachmentSchema, type MailAttachmentDocument } from './schema';
+import { repositoryOf } from '../repository';
 
 export interface MailAttachmentRecord {
   _id: string;
@@ -12,13 +12,7 @@ export interface MailAttachmentRecord {
   data: Buffer;
 }
 
-export class MailAttachmentRepository {
-  readonly model: Model<MailAttachmentDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<MailAttachmentDocument>('MailAttachment', mailAttachmentSchema);
-  }
-
+export class MailAttachmentRepository extends repositoryOf<MailAttachmentDocument>('MailAttachment', mailAttachmentSchema) {
   /** Idempotent: the same id written twice is one document. */
   async save(a: MailAttachmentRecord): Promise<void> {
     const { _id, ...rest } = a;

@@ -1,5 +1,5 @@
-import type { Connection, Model } from 'mongoose';
 import { mailCheckpointSchema, type MailCheckpointDocument } from './schema';
+import { repositoryOf } from '../repository';
 
 export interface MailCheckpoint {
   mailbox: string;
@@ -9,13 +9,7 @@ export interface MailCheckpoint {
   resyncs: number;
 }
 
-export class MailCheckpointRepository {
-  readonly model: Model<MailCheckpointDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<MailCheckpointDocument>('MailCheckpoint', mailCheckpointSchema);
-  }
-
+export class MailCheckpointRepository extends repositoryOf<MailCheckpointDocument>('MailCheckpoint', mailCheckpointSchema) {
   async get(mailbox: string, folder: string): Promise<MailCheckpoint | null> {
     return this.model.findOne({ mailbox, folder }).lean<MailCheckpoint>().exec();
   }

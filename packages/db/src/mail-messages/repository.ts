@@ -1,17 +1,11 @@
-import type { Connection, Model } from 'mongoose';
 import { isDuplicateKeyError } from '../connection';
 import { mailMessageSchema, type MailMessageDocument } from './schema';
+import { repositoryOf } from '../repository';
 
 export type MailMessageRecord = MailMessageDocument & { _id: { toString(): string }; createdAt: Date; updatedAt: Date };
 export type NewMailMessage = Omit<MailMessageDocument, 'createdAt' | 'updatedAt'>;
 
-export class MailMessageRepository {
-  readonly model: Model<MailMessageDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<MailMessageDocument>('MailMessage', mailMessageSchema);
-  }
-
+export class MailMessageRepository extends repositoryOf<MailMessageDocument>('MailMessage', mailMessageSchema) {
   /**
    * What is known of each key: `done` when the message was handed over (automated mail, or the
    * worker recorded what it became), `received` when stored but perhaps not yet published.

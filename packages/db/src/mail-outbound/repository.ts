@@ -1,18 +1,12 @@
-import type { Connection, Model } from 'mongoose';
 import { isDuplicateKeyError } from '../connection';
 import { mailOutboundSchema, type MailOutboundDocument } from './schema';
+import { repositoryOf } from '../repository';
 
 export type MailOutboundRecord = MailOutboundDocument & { _id: { toString(): string }; createdAt: Date; updatedAt: Date };
 export type NewMailOutbound = Pick<MailOutboundDocument, 'kind' | 'dedupeKey' | 'to' | 'subject' | 'text' | 'messageId' | 'autoSubmitted'> &
   Partial<Pick<MailOutboundDocument, 'caseNumber' | 'html' | 'inReplyTo' | 'references' | 'createdBy' | 'attachments'>>;
 
-export class MailOutboundRepository {
-  readonly model: Model<MailOutboundDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<MailOutboundDocument>('MailOutbound', mailOutboundSchema);
-  }
-
+export class MailOutboundRepository extends repositoryOf<MailOutboundDocument>('MailOutbound', mailOutboundSchema) {
   /** Records the message as pending unless its dedupeKey exists; returns the row either way. */
   async createIfAbsent(
     doc: NewMailOutbound,

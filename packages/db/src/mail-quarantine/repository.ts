@@ -1,15 +1,9 @@
-import type { Connection, Model } from 'mongoose';
 import { mailQuarantineSchema, type MailQuarantineDocument } from './schema';
+import { repositoryOf } from '../repository';
 
 export type MailQuarantineRecord = Omit<MailQuarantineDocument, 'createdAt' | 'updatedAt'>;
 
-export class MailQuarantineRepository {
-  readonly model: Model<MailQuarantineDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<MailQuarantineDocument>('MailQuarantine', mailQuarantineSchema);
-  }
-
+export class MailQuarantineRepository extends repositoryOf<MailQuarantineDocument>('MailQuarantine', mailQuarantineSchema) {
   /** Idempotent; returns true the first time (so the sender is told once). */
   async record(q: Omit<MailQuarantineRecord, 'senderNotified'>): Promise<boolean> {
     const res = await this.model

@@ -1,5 +1,5 @@
-import type { Connection, Model } from 'mongoose';
 import { mailTombstoneSchema, type MailTombstoneDocument } from './schema';
+import { repositoryOf } from '../repository';
 
 export interface NewMailTombstone {
   mailbox: string;
@@ -9,13 +9,7 @@ export interface NewMailTombstone {
   deletedBy?: { staffId: string; name?: string };
 }
 
-export class MailTombstoneRepository {
-  readonly model: Model<MailTombstoneDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<MailTombstoneDocument>('MailTombstone', mailTombstoneSchema);
-  }
-
+export class MailTombstoneRepository extends repositoryOf<MailTombstoneDocument>('MailTombstone', mailTombstoneSchema) {
   /** Idempotent. Whoever deletes an email case calls this first. */
   async record(t: NewMailTombstone, at = new Date()): Promise<void> {
     await this.model

@@ -1,7 +1,7 @@
-import type { Connection, Model } from 'mongoose';
 import type { StaffRole } from '@cg/contracts';
 import { isDuplicateKeyError } from '../connection';
 import { staffUserSchema, type StaffUserDocument } from './schema';
+import { repositoryOf } from '../repository';
 
 export type StaffUserRecord = StaffUserDocument & { _id: { toString(): string }; createdAt: Date };
 
@@ -21,13 +21,7 @@ export class StaffUserExistsError extends Error {
   }
 }
 
-export class StaffUserRepository {
-  readonly model: Model<StaffUserDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<StaffUserDocument>('StaffUser', staffUserSchema);
-  }
-
+export class StaffUserRepository extends repositoryOf<StaffUserDocument>('StaffUser', staffUserSchema) {
   async create(user: NewStaffUser): Promise<StaffUserRecord> {
     try {
       const doc = await this.model.create({ ...user, active: true });

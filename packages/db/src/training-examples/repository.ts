@@ -1,13 +1,7 @@
-import type { Connection, Model } from 'mongoose';
 import { trainingExampleSchema, type TrainingExampleDocument } from './schema';
+import { repositoryOf } from '../repository';
 
-export class TrainingExampleRepository {
-  readonly model: Model<TrainingExampleDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<TrainingExampleDocument>('TrainingExample', trainingExampleSchema);
-  }
-
+export class TrainingExampleRepository extends repositoryOf<TrainingExampleDocument>('TrainingExample', trainingExampleSchema) {
   /** Stores (or replaces) the case's correction; upsert keyed by the unique case number. */
   async recordCorrection(e: Omit<TrainingExampleDocument, 'source'>): Promise<void> {
     await this.model

@@ -1,7 +1,8 @@
-import type { Connection, Model, Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { LivechatLocale } from '@cg/contracts';
 import { isDuplicateKeyError } from '../connection';
 import { transcriptRequestSchema, type TranscriptRequestDocument } from './schema';
+import { repositoryOf } from '../repository';
 
 export type TranscriptRequestRecord = TranscriptRequestDocument & { _id: Types.ObjectId };
 
@@ -15,13 +16,7 @@ export interface NewTranscriptRequest {
   requestedAt: Date;
 }
 
-export class TranscriptRequestRepository {
-  readonly model: Model<TranscriptRequestDocument>;
-
-  constructor(connection: Connection) {
-    this.model = connection.model<TranscriptRequestDocument>('TranscriptRequest', transcriptRequestSchema);
-  }
-
+export class TranscriptRequestRepository extends repositoryOf<TranscriptRequestDocument>('TranscriptRequest', transcriptRequestSchema) {
   /** Idempotent: the same transcript (conversation, last seq) asked for twice is one pending request. */
   async request(r: NewTranscriptRequest): Promise<{ created: boolean }> {
     try {
