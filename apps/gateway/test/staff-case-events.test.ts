@@ -129,9 +129,9 @@ describe('live case updates for staff (/staff-cases)', () => {
 
     await waitFor('the token to expire', () => shortLived.verify(token) === null, { timeoutMs: 5000, intervalMs: 100 });
     publisher.publish(event('KN26-90004', ['domain']));
-    await waitFor('the socket to be told and dropped', () => l.unauthorized.length > 0 && !l.socket.connected).catch((e) => {
-      throw new Error(JSON.stringify({ u: l.unauthorized, d: l.disconnects, c: l.socket.connected, ev: l.events }));
-    });
+    await waitFor('the socket to be told and dropped', () => l.unauthorized.length > 0 && !l.socket.connected);
+    expect(l.unauthorized[0]).toMatchObject({ code: 'unauthenticated' });
+    expect(l.disconnects).toEqual(['io server disconnect']);
     expect(l.events.map((e) => e.caseNumber)).not.toContain('KN26-90004');
   });
 });
