@@ -13,6 +13,7 @@ import { STAFF_ROLES } from '@cg/contracts';
 import { hasPermission } from '@cg/core';
 import { startTestStack, waitFor, type TestStack } from '@cg/testing';
 import { ANSWER_ROUTES } from '../src/answers/answer.routes';
+import { TestVisitor } from './support/livechat-clients';
 
 const run = promisify(execFile);
 const SIGNER_CN = 'Công ty Thử nghiệm Chữ ký';
@@ -254,6 +255,31 @@ describe('step 4: answers signed off, signed and delivered on the channel', () =
     expect((await post(caseNumber, 'mailed', clerk, { mailedOn: '2026-12-04' })).body).toMatchObject({ changed: false });
     const outgoing = await stack.api('/api/v1/postal/outgoing', { token: clerk });
     expect(outgoing.body.items.map((i: { caseNumber: string }) => i.caseNumber)).not.toContain(caseNumber);
+  }, 60_000);
+
+  it('a livechat complaint: the answer is a message in the conversation, with an email copy to the address given', async () => {
+    const email = `lan.${randomUUID().slice(0, 8)}@customer.example`;
+    const visitor = (await TestVisitor.start(stack.url, { email })).connect();
+    try {
+      await visitor.connected();
+      const ack = await visitor.send('Hosting báo lỗi 500, website không truy cập được từ sáng nay.');
+      const caseNumber = ack.receipt!.caseNumber;
+      await waitFor(`case ${caseNumber}`, async () => (await stack.api(`/api/v1/cases/${caseNumber}`, { token: agent })).status === 200);
+      await handledByDepartment(caseNumber);
+      const text = 'Chúng tôi đã khắc phục lỗi 500 trên hosting của Quý khách.';
+      expect((await post(caseNumber, 'answer', agent, { text })).body).toMatchObject({ status: 'answer_ready' });
+      expect((await post(caseNumber, 'deliver', agent)).body).toMatchObject({ answer: { delivery: { via: 'livechat' } } });
+      await waitFor('the answer in the chat', () => [...visitor.messages.values()].find((m) => m.text === text));
+      const copy = await waitFor('the email copy', () => stack.smtp.to(email).find((m) => m.parsed.text?.includes(text)));
+      expect(copy.parsed.subject).toContain(caseNumber);
+      const c = await waitFor('the delivery journalled', async () => {
+        const r = await getCase(caseNumber);
+        return r.answer.delivery.status === 'sent' ? r : undefined;
+      });
+      expect((c.journal as JournalItem[]).find((j) => j.type === 'answer_sent')!.message).toContain(`email copy sent to ${email}`);
+    } finally {
+      visitor.close();
+    }
   }, 60_000);
 
   it('SMTP keeps refusing: the delivery is retried with backoff, then marked failed on the case', async () => {
