@@ -29,6 +29,7 @@ program
   .requiredOption('--role <role>', 'hotline_operator | postal_clerk | cs_agent | department_staff | supervisor | admin')
   .option('--department <code>', 'for department_staff: the department whose queue they work')
   .option('--name <display name>')
+  .option('--title <title>', 'printed under the name on letters they sign (default by role)')
   .action(async (opts: AddStaffUserInput) => {
     const user = await withDatabase((db) => addStaffUser(db, opts));
     console.log(JSON.stringify({ created: { id: String(user._id), email: user.email, role: user.role, department: user.department } }));

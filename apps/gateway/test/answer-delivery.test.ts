@@ -231,6 +231,14 @@ describe('step 4: answers signed off, signed and delivered on the channel', () =
   it('a written answer by post: the signed letter is queued for printing; the clerk records the mailing date', async () => {
     const caseNumber = await hotlineCase();
     await handledByDepartment(caseNumber);
+    // A draft that still says a section was not reported is never signed.
+    await post(caseNumber, 'answer', agent, {
+      text: 'Nguyên nhân: [Bộ phận xử lý chưa báo cáo: bổ sung trước khi gửi]',
+      answerInWriting: true,
+    });
+    const unfinished = await post(caseNumber, 'answer/approve', supervisor);
+    expect(unfinished.status).toBe(422);
+    expect(unfinished.body.errors.map((e: { field: string }) => e.field)).toEqual(['text']);
     const drafted = await post(caseNumber, 'answer', agent, {
       text: 'Kính gửi Quý khách, chúng tôi đã khắc phục lỗi 500 trên hosting.',
       answerInWriting: true,

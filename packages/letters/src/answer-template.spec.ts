@@ -1,4 +1,4 @@
-import { answerTemplate, guessLetterLanguage, parseAnswerDraft, type AnswerTemplateInput } from './answer-template';
+import { answerTemplate, guessLetterLanguage, hasUnfilledSections, parseAnswerDraft, type AnswerTemplateInput } from './answer-template';
 
 const input: AnswerTemplateInput = {
   language: 'vi',
@@ -28,6 +28,8 @@ describe('answer template', () => {
   it('marks what the department has not reported yet', () => {
     const { findings: _f, cause: _c, remedy: _r, ...unreported } = input;
     expect(answerTemplate(unreported)).toContain('[Bộ phận xử lý chưa báo cáo');
+    expect(hasUnfilledSections(answerTemplate(unreported))).toBe(true);
+    expect(hasUnfilledSections(answerTemplate(input))).toBe(false);
   });
 
   it.each(['vi', 'en'] as const)('is read back into the letter sections (%s), edits included', (language) => {

@@ -43,6 +43,11 @@ const TEMPLATE_TEXTS: Record<
   },
 };
 
+/** Whether the draft still holds a "not reported yet" marker of the template (never signed as is). */
+export function hasUnfilledSections(text: string): boolean {
+  return Object.values(TEMPLATE_TEXTS).some((t) => text.includes(t.missing));
+}
+
 /** The five section headings, in letter order, for a language. */
 function headings(language: LetterLanguage) {
   const a = LETTER_TEXTS[language].answer;

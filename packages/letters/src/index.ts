@@ -16,6 +16,7 @@ export {
   answerTemplate,
   parseAnswerDraft,
   guessLetterLanguage,
+  hasUnfilledSections,
   type AnswerTemplateInput,
   type AnswerDraftSections,
 } from './answer-template';

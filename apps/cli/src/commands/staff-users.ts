@@ -13,6 +13,8 @@ export interface AddStaffUserInput {
   role: string;
   department?: string;
   name?: string;
+  /** Printed under the name on signed letters, e.g. "Trưởng phòng Chăm sóc khách hàng". */
+  title?: string;
 }
 
 /** Validates and creates one staff account; the message names the bad option. */
@@ -31,6 +33,7 @@ export async function addStaffUser(db: Database, input: AddStaffUserInput) {
     passwordHash: await hashPassword(input.password),
     role,
     ...(input.department ? { department: input.department } : {}),
+    ...(input.title?.trim() ? { title: input.title.trim() } : {}),
   });
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { hasPermission, TransitionRefused, type CaseActor, type CaseLifecycle, type CaseResult } from '@cg/core';
 import type { StaffUserRepository } from '@cg/db';
 import { queueAnswerDelivery, type OutboundQueue } from '@cg/queue';
+import { hasUnfilledSections } from '@cg/letters';
 import { HttpProblem } from '../http/problem';
 import type { AnswerLetters } from './answer-letters';
 
@@ -32,6 +33,11 @@ export function lifecycleWithAnswerDelivery(
     const c = await lifecycle.get(caseNumber, actor);
     // Anything else (wrong state, no draft) is refused by the lifecycle with its own 409.
     if (c.status !== 'answer_pending_approval' || !c.answer?.written) return lifecycle.approve(caseNumber, actor, input);
+    if (hasUnfilledSections(c.answer.text)) {
+      throw new HttpProblem(422, 'draft_incomplete', 'The draft is not finished', 'fill in every section marked as not reported', [
+        { field: 'text', code: 'unfilled_section', message: 'a section still says it was not reported: fill it in before sign-off' },
+      ]);
+    }
     const title = await titleOf(actor);
     const letter = await deps.letters.issue(c, { name: actor.name, role: actor.role, ...(title ? { title } : {}) }, new Date());
     return lifecycle.approve(caseNumber, actor, { ...input, letter: { ...letter, draftedAt: c.answer.draftedAt } });
