@@ -7,6 +7,7 @@ import { classifyCommand, evaluateCommand, retrainCommand, trainCommand } from '
 import { redriveDeadLetter } from './commands/dead-letters';
 import { addStaffUser, seedDemoAccounts, UsageError, type AddStaffUserInput } from './commands/staff-users';
 import { postalOcr } from './commands/postal';
+import { reindexCases } from './commands/cases';
 
 /** `npm run cli -- <command>`: administration from a terminal. Exit code 2 = bad usage, 1 = failure. */
 async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
@@ -127,6 +128,20 @@ program
   .option('--json', 'one JSON object')
   .action(async (file: string, opts: { langs?: string; json?: boolean }) => {
     process.exitCode = await postalOcr(file, opts);
+  });
+
+program
+  .command('cases:reindex')
+  .description('give cases stored before them the derived list keys (owner lists, search terms, report week); safe while running')
+  .action(async () => {
+    const env = parseEnv(commonEnvSchema, process.env);
+    const redis = createRedisConnection(env.REDIS_URL, 'worker');
+    try {
+      const result = await withDatabase((db) => reindexCases(db, redis, env.QUEUE_PREFIX, (line) => console.error(line)));
+      console.log(JSON.stringify({ reindexed: result.written, unchanged: result.skipped }));
+    } finally {
+      redis.disconnect();
+    }
   });
 
 /** Commands with their own argument parsing (they read stdin in --jsonl mode). */

@@ -10,7 +10,7 @@ import {
   type StaffPrincipal,
   type StaffTokenService,
 } from '@cg/core';
-import type { CaseRepository } from '@cg/db';
+import { decodeCaseListCursor, type CaseRepository } from '@cg/db';
 import { HttpProblem, parseRequest } from '../http/problem';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 
@@ -34,10 +34,35 @@ const listQuerySchema = z
     owner: z.enum(['me', 'none']).optional(),
     /** `deadline`: the most urgent target first (a department's working queue); default newest first. */
     sort: z.enum(['received', 'deadline']).default('received'),
-    page: z.coerce.number().int().min(1).max(10_000).default(1),
+    /**
+     * Keyset pagination: the `nextCursor` of the previous page (opaque). Pages never skip or repeat
+     * a case while new ones arrive. Without it (and without `page`) the first page.
+     */
+    cursor: z
+      .string()
+      .max(200)
+      .transform((text, ctx) => {
+        const cursor = decodeCaseListCursor(text);
+        if (!cursor) ctx.addIssue({ code: 'custom', message: 'not a cursor from nextCursor; start again without one' });
+        return cursor ?? z.NEVER;
+      })
+      .optional(),
+    /** Page numbers (skip): kept for older clients, slower on long lists; prefer `cursor`. Implies `count`. */
+    page: z.coerce.number().int().min(1).max(10_000).optional(),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
+    /** `true`: also count the whole result (`total`), one more scan of the list; off by default. */
+    count: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .default(false),
   })
-  .strict();
+  .strict()
+  .superRefine((query, ctx) => {
+    if (query.cursor && query.cursor.sort !== query.sort)
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: `this cursor belongs to sort=${query.cursor.sort}` });
+    if (query.cursor && query.page !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: 'give either cursor or page, not both' });
+  });
 
 const caseNumberParamsSchema = z.object({
   caseNumber: z.string().toUpperCase().regex(CASE_NUMBER_PATTERN, 'a case number such as KN26-00042'),
@@ -59,7 +84,7 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
     if (scope && query.department && query.department !== scope) {
       throw new HttpProblem(403, 'forbidden', 'Not your department', `department staff may list only ${scope}`);
     }
-    const { items, total } = await deps.cases.list(
+    const { items, nextCursor, total } = await deps.cases.list(
       {
         // Department staff: their department's queue and the cases it collaborates on.
         ...(scope ? { visibleToDepartment: scope } : {}),
@@ -71,14 +96,21 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
         ...(query.verified !== undefined ? { verified: query.verified } : {}),
         ...(query.owner ? { ownerId: query.owner === 'me' ? staff.staffId : null } : {}),
       },
-      { offset: (query.page - 1) * query.pageSize, limit: query.pageSize, sort: query.sort },
+      {
+        limit: query.pageSize,
+        sort: query.sort,
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+        ...(query.page !== undefined ? { offset: (query.page - 1) * query.pageSize } : {}),
+        count: query.count || query.page !== undefined,
+      },
     );
+    // { items, pageSize, nextCursor (null on the last page), total (count=true or page) ; page, totalPages (page) }
     res.json({
       items: items.map(toCaseSummary),
-      page: query.page,
       pageSize: query.pageSize,
-      total,
-      totalPages: Math.ceil(total / query.pageSize),
+      nextCursor,
+      ...(total !== undefined ? { total } : {}),
+      ...(query.page !== undefined && total !== undefined ? { page: query.page, totalPages: Math.ceil(total / query.pageSize) } : {}),
     });
   });
 

@@ -1,5 +1,7 @@
 import type { AnswerDeliveryStatus, CaseStatus, Channel, IntakeEnvelope, Priority, StaffRole, VerificationMethod } from '@cg/contracts';
+import { OPEN_STATUSES } from '@cg/contracts';
 import type { CaseDeadlines } from '../deadlines/case-deadlines';
+import { searchTermsOf } from '../text/search-text';
 
 /**
  * The shape of a case, written once. The MongoDB schema (packages/db/src/cases/schema.ts) stores
@@ -170,6 +172,15 @@ export interface CaseData {
   deadlines: CaseDeadlines;
   /** Folded (no diacritics, lowercase) text for `q` searches; FerretDB has no text indexes. */
   searchText: string;
+  /**
+   * Derived list keys (see `caseListKeys`): top-level equality fields FerretDB's PostgreSQL backend
+   * pushes down. Absent on cases stored before them until `cli cases:reindex` or their next write.
+   */
+  openOwnerKey?: string;
+  /** The distinct folded words of `searchText`: the search's inverted index, matched by equality. */
+  searchTerms?: string[];
+  /** ISO week of receipt in Vietnam (`2026-W14`): the reports group by it (FerretDB has no date operators in $group). */
+  receivedWeek?: string;
   journal: JournalEntry[];
 
   /** Optimistic concurrency: every lifecycle write conditions on it and increments it. */
@@ -229,14 +240,44 @@ export function withCaseDefaults<T extends Partial<CaseData>>(c: T): T & ReturnT
   };
 }
 
+/**
+ * The derived list keys, computed in this one place from the fields they depend on: the insert
+ * (buildCaseFromEnvelope), every CaseLifecycle write and the reindex all call it.
+ * - `openOwnerKey`: open cases `owner:<staff id>`, or `none` while waiting to be claimed;
+ *   answered and closed cases `done`. Replaces the dotted `owner.id` filter, which FerretDB v1
+ *   never pushes down, for "my cases" and "the department's unclaimed queue".
+ * - `searchTerms`: the folded words of `searchText`.
+ * - `receivedWeek`: the ISO week of receipt, for the reports' $group.
+ */
+export function caseListKeys(
+  c: Pick<CaseData, 'status' | 'owner' | 'searchText' | 'receivedAt'>,
+): Required<Pick<CaseData, 'openOwnerKey' | 'searchTerms' | 'receivedWeek'>> {
+  return {
+    openOwnerKey: !OPEN_STATUSES.includes(c.status) ? 'done' : c.owner ? `owner:${c.owner.id}` : 'none',
+    searchTerms: searchTermsOf(c.searchText ?? ''),
+    receivedWeek: isoWeekInVietnam(new Date(c.receivedAt)),
+  };
+}
+
+/** ISO 8601 week (`YYYY-Www`) of the day in Asia/Ho_Chi_Minh (UTC+7 all year). */
+export function isoWeekInVietnam(at: Date): string {
+  const local = new Date(at.getTime() + 7 * 3600_000);
+  const day = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()));
+  const weekday = day.getUTCDay() || 7; // Monday 1 … Sunday 7
+  day.setUTCDate(day.getUTCDate() + 4 - weekday); // the Thursday of this week decides its year
+  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${day.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
 /** What a queue list shows of a case. */
 export type CaseSummaryView = Pick<
   CaseData,
   'caseNumber' | 'status' | 'channel' | 'department' | 'priority' | 'customer' | 'subject' | 'receivedAt' | 'escalated' | 'owner'
 > & { deadlines: Pick<CaseDeadlines, 'target' | 'cap'> | undefined; collaborators: string[] };
 
-/** The whole case as staff see it (everything but the search text). */
-export type CaseView = Omit<StoredCase, 'searchText'>;
+/** The whole case as staff see it (everything but the search text and the derived list keys). */
+export type CaseView = Omit<StoredCase, 'searchText' | 'searchTerms' | 'openOwnerKey' | 'receivedWeek'>;
 
 export function toCaseSummary(c: Pick<StoredCase, keyof CaseSummaryView | 'deadlines'>): CaseSummaryView {
   return {
@@ -256,7 +297,7 @@ export function toCaseSummary(c: Pick<StoredCase, keyof CaseSummaryView | 'deadl
 }
 
 export function toCaseView(c: StoredCase): CaseView {
-  const { searchText: _omit, ...rest } = withCaseDefaults(c);
+  const { searchText: _omit, searchTerms: _terms, openOwnerKey: _key, receivedWeek: _week, ...rest } = withCaseDefaults(c);
   delete (rest as { _id?: unknown })._id;
   delete (rest as { __v?: unknown }).__v;
   return rest;

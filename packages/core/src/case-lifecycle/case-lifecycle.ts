@@ -4,6 +4,7 @@ import type { CaseDeadlines, DeadlinePlanner } from '../deadlines/case-deadlines
 import type { CaseClassification } from '../intake/case-from-envelope';
 import { buildCaseFromEnvelope } from '../intake/case-from-envelope';
 import {
+  caseListKeys,
   toCaseView,
   withCaseDefaults,
   type CaseActor,
@@ -206,8 +207,11 @@ export class CaseLifecycle {
         if (change.noop) return { case: toCaseView(stored), changed: false };
         if (!lease.isHeld()) continue; // took too long: another writer may hold the case now
         const entries = change.journal.map((j) => ({ id: randomBytes(9).toString('base64url'), ...j }));
+        // The derived list keys (caseListKeys) follow the fields they come from on every write.
+        const next: Partial<CaseData> = { ...current, ...change.set };
+        for (const field of change.unset) delete next[field];
         const updated = await this.deps.store.updateIfVersion(caseNumber, current.version, {
-          set: { ...change.set, version: current.version + 1 },
+          set: { ...change.set, ...caseListKeys(next as CaseData), version: current.version + 1 },
           unset: change.unset,
           pushJournal: entries,
           pushAttachments: change.appendAttachments,

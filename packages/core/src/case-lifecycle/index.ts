@@ -3,3 +3,4 @@ export * from './case-errors';
 export * from './case-state-machine';
 export * from './case-lifecycle';
 export * from './case-events';
+export * from './case-reindex';

@@ -1,6 +1,6 @@
 import type { IntakeEnvelope } from '@cg/contracts';
 import type { CaseDeadlines } from '../deadlines/case-deadlines';
-import { newCaseDefaults, type CaseData } from '../case-lifecycle/case-data';
+import { caseListKeys, newCaseDefaults, type CaseData } from '../case-lifecycle/case-data';
 import { decideReceipt, type ReceiptClassification } from '../case-lifecycle/case-state-machine';
 
 /** What the classifier decided for one complaint. */
@@ -26,7 +26,7 @@ export function buildCaseFromEnvelope(
   const receipt = decideReceipt(envelope, classification, deadlines, now);
   const { priority, urgencyFlags: _flags, ...classificationFields } = classification;
   const recorder = envelope.recordedBy;
-  return {
+  const doc: CaseData = {
     caseNumber: envelope.caseNumber,
     channel: envelope.channel,
     idempotencyKey: envelope.idempotencyKey,
@@ -49,4 +49,6 @@ export function buildCaseFromEnvelope(
     ...newCaseDefaults(),
     ...(receipt.closedAt ? { closedAt: receipt.closedAt, answeredAt: receipt.closedAt } : {}),
   };
+  // The list keys are derived from the fields above, like on every later write (CaseLifecycle).
+  return { ...doc, ...caseListKeys(doc) };
 }

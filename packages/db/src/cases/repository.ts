@@ -1,30 +1,17 @@
 import type { Connection, Model } from 'mongoose';
-import type { AnswerDeliveryStatus, CaseStatus, Channel } from '@cg/contracts';
+import type { AnswerDeliveryStatus, Channel } from '@cg/contracts';
 import type { CaseData, CaseStore, CaseUpdate, StoredCase } from '@cg/core';
 import { isDuplicateKeyError } from '../connection';
 import { caseSchema } from './schema';
+import { encodeCaseListCursor, sortOf, toCaseListQuery, type CaseListCursor, type CaseListFilter, type CaseListSort } from './list-query';
 
 /** A stored case as the repository returns it: @cg/core's CaseData plus the database's fields. */
 export type CaseRecord = StoredCase & { _id: unknown };
 
 export { OPEN_STATUSES } from '@cg/contracts';
 
-export interface CaseListFilter {
-  department?: string;
-  /** Department staff's scope: cases of this department or that it collaborates on. */
-  visibleToDepartment?: string;
-  status?: CaseStatus;
-  channel?: Channel;
-  /** Already folded (see foldForSearch); matched as a substring of the folded text or the case number. */
-  q?: string;
-  escalated?: boolean;
-  idempotencyKey?: string;
-  customerEmail?: string;
-  /** A staff id: the cases they own; null: cases nobody owns. */
-  ownerId?: string | null;
-  /** Whether customer support has confirmed the complaint with the customer (step 2). */
-  verified?: boolean;
-}
+export type { CaseListFilter, CaseListSort, CaseListCursor } from './list-query';
+export { decodeCaseListCursor } from './list-query';
 
 /**
  * Cases in MongoDB. The model stays inside: apps read through these methods, and every change
@@ -94,7 +81,7 @@ export class CaseRepository implements CaseStore {
   }
 
   async count(filter: CaseListFilter = {}): Promise<number> {
-    return this.model.countDocuments(toQuery(filter)).exec();
+    return this.model.countDocuments(toCaseListQuery(filter)).exec();
   }
 
   /** Removes a case for good (whoever deletes an email case records its tombstone first). */
@@ -121,48 +108,68 @@ export class CaseRepository implements CaseStore {
       .exec();
   }
 
+  /**
+   * One page of a case list: keyset pagination (`cursor`: the page after that cursor), or the old
+   * `offset` (skip) kept for page-numbered clients. `count` adds the exact total (one more scan):
+   * only on request. `nextCursor` is null on the last page.
+   */
   async list(
     filter: CaseListFilter,
-    page: { offset: number; limit: number; sort?: 'received' | 'deadline' },
-  ): Promise<{ items: CaseRecord[]; total: number }> {
-    const query = toQuery(filter);
-    const [items, total] = await Promise.all([
+    page: { limit: number; sort?: CaseListSort; cursor?: CaseListCursor; offset?: number; count?: boolean },
+  ): Promise<{ items: CaseRecord[]; nextCursor: string | null; total?: number }> {
+    const sort = page.sort ?? 'received';
+    if (page.cursor && page.cursor.sort !== sort) throw new Error('the cursor belongs to the other sort');
+    const [found, total] = await Promise.all([
       this.model
-        .find(query)
-        .sort(page.sort === 'deadline' ? { 'deadlines.target.dueAt': 1, _id: 1 } : { receivedAt: -1, _id: -1 })
-        .skip(page.offset)
-        .limit(page.limit)
-        .select({ journal: 0, searchText: 0, safeHtml: 0 })
+        .find(toCaseListQuery(filter, page.cursor))
+        .sort(sortOf(sort))
+        .skip(page.cursor ? 0 : (page.offset ?? 0))
+        .limit(page.limit + 1) // one more tells whether a next page exists
+        .select({ journal: 0, searchText: 0, searchTerms: 0, safeHtml: 0 })
         .lean<CaseRecord[]>()
         .exec(),
-      this.model.countDocuments(query).exec(),
+      page.count ? this.model.countDocuments(toCaseListQuery(filter)).exec() : undefined,
     ]);
-    return { items, total };
+    const items = found.slice(0, page.limit);
+    const last = items[items.length - 1];
+    const nextCursor = found.length > page.limit && last ? encodeCaseListCursor(sort, last) : null;
+    return { items, nextCursor, ...(total !== undefined ? { total } : {}) };
   }
-}
 
-function toQuery(filter: CaseListFilter): Record<string, unknown> {
-  const query: Record<string, unknown> = {};
-  const and: Array<Record<string, unknown>> = [];
-  if (filter.department) query.department = filter.department;
-  if (filter.visibleToDepartment)
-    and.push({ $or: [{ department: filter.visibleToDepartment }, { collaborators: filter.visibleToDepartment }] });
-  if (filter.status) query.status = filter.status;
-  if (filter.channel) query.channel = filter.channel;
-  if (filter.escalated !== undefined) query.escalated = filter.escalated;
-  if (filter.idempotencyKey) query.idempotencyKey = filter.idempotencyKey;
-  if (filter.customerEmail) query['customer.email'] = filter.customerEmail;
-  if (filter.ownerId !== undefined) query['owner.id'] = filter.ownerId;
-  if (filter.verified !== undefined) query.verification = { $exists: filter.verified };
-  if (filter.q) {
-    const pattern = escapeRegex(filter.q);
-    and.push({ $or: [{ caseNumber: filter.q.toUpperCase() }, { searchText: { $regex: pattern } }] });
+  /**
+   * The reports' volumes of cases received in [from, to): by channel, by department, by ISO week.
+   * One scan: a single $group on (week, channel, department) — at most a few thousand groups —
+   * summed three ways here. Only $match/$group/$sum/$sort, which FerretDB v1 runs.
+   */
+  async volumes(from: Date, to: Date): Promise<Record<'byChannel' | 'byDepartment' | 'byWeek', Array<{ key: string; count: number }>>> {
+    const groups = await this.model.collection
+      .aggregate<{ _id: { week?: string; channel: string; department: string }; count: number }>([
+        { $match: { receivedAt: { $gte: from, $lt: to } } },
+        { $group: { _id: { week: '$receivedWeek', channel: '$channel', department: '$department' }, count: { $sum: 1 } } },
+      ])
+      .toArray();
+    const tally = (key: (g: (typeof groups)[number]['_id']) => string) => {
+      const counts = new Map<string, number>();
+      for (const g of groups) counts.set(key(g._id), (counts.get(key(g._id)) ?? 0) + g.count);
+      return [...counts].map(([k, count]) => ({ key: k, count })).sort((a, b) => a.key.localeCompare(b.key));
+    };
+    return {
+      byChannel: tally((g) => g.channel),
+      byDepartment: tally((g) => g.department),
+      byWeek: tally((g) => g.week ?? 'unknown'), // cases not yet reindexed have no week
+    };
   }
-  if (and.length === 1) Object.assign(query, and[0]);
-  else if (and.length > 1) query.$and = and;
-  return query;
-}
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  /** Cases stored before the derived list keys existed (their `cli cases:reindex` backfill), a batch at a time. */
+  async caseNumbersWithoutListKeys(limit: number): Promise<string[]> {
+    const rows = await this.model
+      .find(
+        { $or: [{ openOwnerKey: { $exists: false } }, { searchTerms: { $exists: false } }, { receivedWeek: { $exists: false } }] },
+        { caseNumber: 1 },
+      )
+      .limit(limit)
+      .lean<Array<{ caseNumber: string }>>()
+      .exec();
+    return rows.map((r) => r.caseNumber);
+  }
 }

@@ -126,6 +126,12 @@ export const caseSchema = new Schema(
     surveys: { type: [Schema.Types.Mixed], default: [] },
     /** Folded (no diacritics, lowercase) text for `q` searches; FerretDB has no text indexes. */
     searchText: { type: String, required: true },
+    /** Derived by @cg/core's caseListKeys on every write: `owner:<id>` / `none` while open, `done` after. */
+    openOwnerKey: String,
+    /** The folded words of searchText (caseListKeys): the search's inverted index, matched by equality. */
+    searchTerms: { type: [String], default: undefined },
+    /** ISO week of receipt in Vietnam (caseListKeys), grouped by the reports. */
+    receivedWeek: String,
     journal: { type: [journalEntrySchema], default: [] },
     answeredAt: Date,
     closedAt: Date,
@@ -147,3 +153,7 @@ caseSchema.index({ receivedAt: -1 });
 caseSchema.index({ escalated: 1, status: 1 });
 // Cases a department collaborates on.
 caseSchema.index({ collaborators: 1 });
+// Keyset pages (MongoDB; FerretDB v1 pushes the equality down and sorts the rest in Go): my cases
+// and the unclaimed queue, most urgent first, and the search's inverted index.
+caseSchema.index({ openOwnerKey: 1, 'deadlines.target.dueAt': 1, _id: 1 });
+caseSchema.index({ searchTerms: 1 });

@@ -1,0 +1,40 @@
+import { caseListKeys, withCaseDefaults } from './case-data';
+import { CaseConflict, CaseLockUnavailable, CaseNotFound } from './case-errors';
+import type { CaseLock, CaseStore } from './case-lifecycle';
+
+/**
+ * Brings one case's derived list keys (`caseListKeys`) up to date: the backfill of cases stored
+ * before the keys existed (`npm run cli -- cases:reindex`). Every CaseLifecycle write keeps them
+ * right afterwards. Same protocol as the lifecycle's writes — the case's lease, then a write
+ * conditioned on its version — and no journal entry (nothing happened to the complaint).
+ * Returns whether it wrote; a version that moved on means a lifecycle write set the keys already.
+ */
+export async function reindexCase(deps: { store: CaseStore; lock: CaseLock }, caseNumber: string): Promise<boolean> {
+  let lease;
+  try {
+    lease = await deps.lock.acquire(caseNumber);
+  } catch (err) {
+    throw new CaseLockUnavailable(caseNumber, err);
+  }
+  if (!lease) throw new CaseConflict(caseNumber, `case ${caseNumber} is busy (someone else is changing it); try again`);
+  try {
+    const stored = await deps.store.findByCaseNumber(caseNumber);
+    if (!stored) throw new CaseNotFound(caseNumber);
+    const current = withCaseDefaults(stored);
+    const keys = caseListKeys(current);
+    const unchanged =
+      current.openOwnerKey === keys.openOwnerKey &&
+      current.receivedWeek === keys.receivedWeek &&
+      (current.searchTerms ?? []).join(' ') === keys.searchTerms.join(' ');
+    if (unchanged || !lease.isHeld()) return false;
+    const updated = await deps.store.updateIfVersion(caseNumber, current.version, {
+      set: { ...keys, version: current.version + 1 },
+      unset: [],
+      pushJournal: [],
+      pushAttachments: [],
+    });
+    return updated !== null;
+  } finally {
+    await lease.release().catch(() => undefined);
+  }
+}
