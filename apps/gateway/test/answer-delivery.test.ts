@@ -319,6 +319,25 @@ describe('step 4: answers signed off, signed and delivered on the channel', () =
     }
   }, 60_000);
 
+  it('a delivery recorded but never queued (Redis refused at the gateway) is queued by the worker relay', async () => {
+    const customer = `chi.${randomUUID().slice(0, 8)}@customer.example`;
+    const caseNumber = await hotlineCase(customer);
+    await handledByDepartment(caseNumber);
+    const text = 'Chúng tôi đã khắc phục lỗi 500; xin lỗi vì sự bất tiện.';
+    await post(caseNumber, 'answer', agent, { text });
+    // The lifecycle alone, as if the gateway's queue.add had failed after the commit.
+    await stack.workers!.lifecycle.deliver(
+      caseNumber,
+      { kind: 'staff', id: 'cs-1', name: 'Test cs_agent', role: 'cs_agent' },
+      { via: 'email' },
+    );
+    const mail = await waitFor('the answer sent by the relay', () => stack.smtp.to(customer).find((m) => m.parsed.text?.includes(text)), {
+      timeoutMs: 30_000,
+    });
+    expect(mail.parsed.subject).toContain(caseNumber);
+    await waitFor('sent on the case', async () => (await getCase(caseNumber)).answer.delivery.status === 'sent');
+  }, 60_000);
+
   it('every answer route with every role: 403 exactly when the permissions table says no', async () => {
     const wrong: string[] = [];
     for (const role of STAFF_ROLES) {

@@ -68,6 +68,12 @@ export const commonEnvSchema = z.object({
     .string()
     .regex(/^\s*([a-z]+\s*(,\s*[a-z]+\s*)*)?$/, 'channel names separated by commas, e.g. postal,email')
     .default('postal,email'),
+  /**
+   * Answer delivery jobs (queued by the gateway, re-queued by the worker's relay): tries before the
+   * delivery is marked failed on the case for a person to handle, and the first backoff (doubling).
+   */
+  ANSWER_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  ANSWER_DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
 });
 export type CommonConfig = z.infer<typeof commonEnvSchema>;
 

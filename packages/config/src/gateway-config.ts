@@ -9,9 +9,6 @@ import { postalEnvShape } from './postal-config';
 const gatewayEnvSchema = commonEnvSchema.extend({
   ...postalEnvShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Answer delivery jobs (email, chat): tries before the delivery is marked failed for a person, and the first backoff (doubling). */
-  ANSWER_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-  ANSWER_DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
   HOST: z.string().default('0.0.0.0'),
   /** Public URL printed at start-up and used in links. */
   PUBLIC_URL: z.url().optional(),

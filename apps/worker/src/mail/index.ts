@@ -12,6 +12,7 @@ import { outboundEmailHandler } from '../jobs/outbound-email.job';
 import { AddressRateLimiter } from './address-rate-limit';
 import { Mailer } from './mailer';
 import { PendingMailRelay } from './pending-mail-relay';
+import { QueuedDeliveryRelay } from './queued-delivery-relay';
 import { ReplyThreading } from './reply-threading';
 import { TranscriptRelay } from './transcript-relay';
 
@@ -69,6 +70,15 @@ export function startMailChannel(deps: {
   });
   const relay = new PendingMailRelay(db, queue, config.MAIL_OUTBOX_POLL_MS, logger);
   relay.start();
+  // Deliveries the gateway recorded but could not queue (Redis refused, a crash): every 15 outbox polls.
+  const deliveries = new QueuedDeliveryRelay(
+    db,
+    queue,
+    15 * config.MAIL_OUTBOX_POLL_MS,
+    { attempts: config.ANSWER_DELIVERY_ATTEMPTS, backoffMs: config.ANSWER_DELIVERY_BACKOFF_MS },
+    logger,
+  );
+  deliveries.start();
   const transcripts = new TranscriptRelay({
     db,
     queue,
@@ -91,6 +101,7 @@ export function startMailChannel(deps: {
     async close() {
       await transcripts.stop();
       await relay.stop();
+      await deliveries.stop();
       await queue.close();
       mailer.close();
     },
