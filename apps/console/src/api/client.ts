@@ -1,6 +1,9 @@
 import type { HotlineCallAccepted, HotlineCallRequest } from '@cg/contracts';
 import type { CaseAction, CaseStatus } from '@cg/contracts';
 import type {
+  AnswerTemplate,
+  CallbackOutcomeBody,
+  DeliveryTask,
   CaseActionBodies,
   CaseActionPath,
   CaseListQuery,
@@ -100,6 +103,19 @@ export function createApiClient(opts: ApiClientOptions) {
       request<CaseView>('POST', `${casePath(caseNumber)}/${path}`, body),
     /** The handling journal as CSV (a download needs the bearer token, so it is fetched, not linked). */
     journalCsv: (caseNumber: string) => download(`${casePath(caseNumber)}/journal.csv`),
+
+    /** Step 4: the answer drafted from the template (case number, dates, findings, remedy, how to go further). */
+    answerTemplate: (caseNumber: string) => request<AnswerTemplate>('GET', `${casePath(caseNumber)}/answer/template`),
+    /** The signed answer letter (PDF). */
+    answerLetter: (caseNumber: string) => download(`${casePath(caseNumber)}/answer/letter.pdf`),
+    /** Hotline answers an operator gives by calling the customer back. */
+    callbacks: () => request<{ items: DeliveryTask[] }>('GET', '/api/v1/callbacks'),
+    callbackOutcome: (caseNumber: string, body: CallbackOutcomeBody) =>
+      request<unknown>('POST', `${casePath(caseNumber)}/callback-outcome`, body),
+    /** Signed letters to print and post. */
+    outgoingLetters: () => request<{ items: DeliveryTask[] }>('GET', '/api/v1/postal/outgoing'),
+    mailed: (caseNumber: string, mailedOn?: string) =>
+      request<unknown>('POST', `${casePath(caseNumber)}/mailed`, mailedOn ? { mailedOn } : {}),
 
     logCall: (call: HotlineCallRequest) => request<HotlineCallAccepted>('POST', '/api/v1/hotline/calls', call),
 

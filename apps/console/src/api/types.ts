@@ -1,4 +1,13 @@
-import type { CaseAction, CaseStatus, Channel, Priority, StaffRole, VerificationMethod } from '@cg/contracts';
+import type {
+  AnswerDeliveryStatus,
+  CallbackOutcome,
+  CaseAction,
+  CaseStatus,
+  Channel,
+  Priority,
+  StaffRole,
+  VerificationMethod,
+} from '@cg/contracts';
 
 /**
  * What the gateway's staff API answers (apps/gateway/src/routes). Enums come from
@@ -107,6 +116,8 @@ export interface CaseView extends CaseSummary {
     returnedBy?: StaffRef;
     returnComment?: string;
     deliveredVia?: string;
+    delivery?: { status: AnswerDeliveryStatus; via: Channel; callbackAttempts?: number; mailedOn?: string; reason?: string };
+    letter?: { sha256: string };
   };
   rootCause?: { category: string; lessonLearned: string; customerAccepted: boolean; by: StaffRef; at: string };
 }
@@ -163,3 +174,32 @@ export interface CaseActionBodies {
   reopen: { reason: string; via?: 'hotline' | 'email' | 'livechat' | 'postal'; customerPhone?: string; customerEmail?: string };
 }
 export type CaseActionPath = keyof CaseActionBodies;
+
+/** A delivery waiting for a person (GET /api/v1/callbacks, GET /api/v1/postal/outgoing). */
+export interface DeliveryTask {
+  caseNumber: string;
+  channel: Channel;
+  customer?: Customer;
+  subject?: string;
+  department: string;
+  requestedAt?: string;
+  status?: AnswerDeliveryStatus;
+  callbackAttempts: number;
+  /** The last callback attempt's note (or why the delivery failed). */
+  lastNote?: string;
+  answerText?: string;
+  letterUrl?: string;
+}
+
+/** The answer's draft from the template (GET /api/v1/cases/:caseNumber/answer/template). */
+export interface AnswerTemplate {
+  caseNumber: string;
+  language: string;
+  text: string;
+  reported: boolean;
+}
+
+export interface CallbackOutcomeBody {
+  outcome: CallbackOutcome;
+  note: string;
+}

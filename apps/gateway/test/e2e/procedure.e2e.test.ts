@@ -174,13 +174,22 @@ describe('the complaint procedure in the console (Chromium)', () => {
     await supervisor.click('#act-approve button[type=submit]');
     await journalEntry(supervisor, 'answer_approved').waitFor();
 
-    // The operator calls the customer back (the callbacks list) and records the delivery.
-    await openFromList(operator, 'callbacks', caseNumber);
+    // Customer support issues the answer: for a hotline complaint, a callback task for the operators.
+    await openFromList(agent, 'to-deliver', caseNumber);
+    await agent.click('#act-deliver button[type=submit]');
+    await journalEntry(agent, 'answer_delivered').waitFor();
+
+    // The operator's home list, callbacks, shows the task arriving; the operator reads the answer to the customer and records the call.
+    await operator.click('#tab-cases');
+    const task = operator.locator(`#tasks-callbacks li[data-case="${caseNumber}"]`);
+    await task.waitFor({ timeout: 20_000 });
+    expect(await task.locator('pre.body').textContent()).toContain('xin lỗi');
     await shot(operator, '05-operator-callback', true);
-    await operator.selectOption('#act-deliver-via', 'hotline');
-    await operator.fill('#act-deliver-note', 'Đã gọi lại cho anh An lúc 10:15, anh đã nhận thông tin.');
-    await operator.click('#act-deliver button[type=submit]');
-    await journalEntry(operator, 'answer_delivered').waitFor();
+    await task.locator('[name=outcome][value=reached]').check();
+    await task.locator('textarea[name=note]').fill('Đã gọi lại cho anh An lúc 10:15, anh đã nhận thông tin.');
+    await task.locator('button[type=submit]').click();
+    await task.waitFor({ state: 'detached' });
+    await journalEntry(agent, 'callback_outcome').waitFor(); // the agent's open case follows live
 
     // Step 5: customer support closes it with the root cause; the customer's agreement is required.
     await agent.locator('#case-detail dd:has-text("answered")').waitFor(); // the open case followed live
@@ -232,6 +241,7 @@ describe('the complaint procedure in the console (Chromium)', () => {
       'answer_drafted',
       'answer_approved',
       'answer_delivered',
+      'callback_outcome',
       'closed',
       'reopened',
       'resolved_on_contact',
@@ -240,7 +250,7 @@ describe('the complaint procedure in the console (Chromium)', () => {
     expect(types.filter((t) => story.includes(t ?? ''))).toEqual(story);
     expect(await journalEntry(agent, 'claimed').textContent()).toContain('department_staff');
     expect(await journalEntry(agent, 'answer_approved').textContent()).toContain('supervisor');
-    expect(await journalEntry(agent, 'answer_delivered').textContent()).toContain('hotline_operator');
+    expect(await journalEntry(agent, 'callback_outcome').textContent()).toContain('hotline_operator');
     expect(await journalEntry(agent, 'closed').textContent()).toContain('registry_or_provider');
     expect(await journalEntry(agent, 'reopened').textContent()).toContain('email theo tên miền');
     expect(await agent.getAttribute('#journal-csv', 'href')).toBe(`/api/v1/cases/${caseNumber}/journal.csv`);

@@ -67,6 +67,18 @@ export function CaseActions({ c, onDone }: { c: CaseView; onDone: () => void }) 
     (f: FormData) =>
       api.caseAction(c.caseNumber, path, body(f));
   const open = (a: CaseAction) => NEXT_STEP[c.status].includes(a);
+  // The server's template: case number, dates, the complaint, findings and cause, remedy, how to go further.
+  async function fillFromTemplate() {
+    const box = document.getElementById('act-draft-text') as HTMLTextAreaElement | null;
+    if (!box) return;
+    try {
+      box.value = (await api.answerTemplate(c.caseNumber)).text;
+    } catch (err) {
+      box.setCustomValidity('');
+      document.getElementById('act-draft-message')!.textContent = err instanceof Error ? err.message : String(err);
+    }
+    box.focus();
+  }
   const otherDepartments = DEFAULT_DEPARTMENTS.filter((d) => d !== c.department).map((d) => ({ value: d, label: d }));
 
   const forms: { action: CaseAction; show?: boolean; el: () => ComponentChildren }[] = [
@@ -299,6 +311,9 @@ export function CaseActions({ c, onDone }: { c: CaseView; onDone: () => void }) 
                 </p>
               )}
               <Field f={fp} name="text" label="Answer to the customer" kind="textarea" rows={7} value={c.answer?.text} required />
+              <button type="button" class="link" onClick={() => void fillFromTemplate()}>
+                Fill from the template
+              </button>
               {!c.answerInWriting && (
                 <label class="check">
                   <input type="checkbox" name="answerInWriting" /> Answer in writing (a supervisor signs it off)

@@ -131,7 +131,8 @@ export function CaseDetail({ caseNumber, onChanged }: { caseNumber: string; onCh
       {c.answer && (
         <section class="answer" aria-label="The answer">
           <h4>
-            Answer ({c.answer.written ? 'written' : 'not written'}, {c.answer.status.replace('_', ' ')})
+            Answer ({c.answer.written ? 'written' : 'not written'}, {c.answer.status.replace('_', ' ')}
+            {c.answer.delivery ? `; delivery via ${c.answer.delivery.via}: ${c.answer.delivery.status.replace('_', ' ')}` : ''})
           </h4>
           <pre class="body">{c.answer.text}</pre>
         </section>

@@ -6,7 +6,8 @@ import { onLinkClick, routeHref, navigate, type Route } from '../../app/router';
 import { formatDateTime, formText } from '../../shared/format';
 import { CaseDetail } from '../case/CaseDetail';
 import { useCaseEvents } from '../live-updates/case-events';
-import { ROLE_WORK_LISTS, WORK_LISTS, type CaseFilters } from './work-lists';
+import { DeliveryTasks } from '../deliveries/DeliveryTasks';
+import { ROLE_WORK_LISTS, tasksOf, WORK_LISTS, type CaseFilters } from './work-lists';
 
 const PAGE_SIZE = 20;
 /** Several changes in a burst (a worker routing a batch) read the list once. */
@@ -26,6 +27,7 @@ export function CaseQueues({ route }: { route: CasesRoute }) {
   const filters: CaseFilters = route.filters ?? (listId ? WORK_LISTS[listId].query : {});
   const filterKey = JSON.stringify(filters);
   const caseNumber = route.caseNumber;
+  const tasks = tasksOf(listId);
   const here = (extra: Partial<CasesRoute>): CasesRoute => ({
     screen: 'cases',
     ...(listId ? { list: listId } : route.filters ? { filters: route.filters } : {}),
@@ -39,6 +41,7 @@ export function CaseQueues({ route }: { route: CasesRoute }) {
   useEffect(() => setPage(1), [filterKey]);
 
   useEffect(() => {
+    if (tasks) return;
     let live = true;
     api
       .listCases({ ...filters, page, pageSize: PAGE_SIZE })
@@ -48,7 +51,7 @@ export function CaseQueues({ route }: { route: CasesRoute }) {
       live = false;
     };
     // filterKey stands for filters (a new object on every render).
-  }, [api, filterKey, page, reloads]);
+  }, [api, filterKey, page, reloads, tasks]);
 
   const reload = useCallback(() => setReloads((n) => n + 1), []);
   const pending = useRef<ReturnType<typeof setTimeout>>();
@@ -125,122 +128,128 @@ export function CaseQueues({ route }: { route: CasesRoute }) {
       <p class="hint" id="list-hint">
         {listId ? `${WORK_LISTS[listId].label}: ${WORK_LISTS[listId].hint}` : 'Filtered list'}
       </p>
-      <form id="filters" class="row" role="search" aria-label="Filter cases" onSubmit={submit}>
-        <label>
-          <span class="visually-hidden">Department</span>
-          <select name="department">
-            <option value="">All departments</option>
-            {[TRIAGE, ...DEFAULT_DEPARTMENTS].map((d) => (
-              <option key={d} value={d}>
-                {d}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span class="visually-hidden">Status</span>
-          <select name="status">
-            <option value="">Any status</option>
-            {CASE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span class="visually-hidden">Channel</span>
-          <select name="channel">
-            <option value="">Any channel</option>
-            {CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="check">
-          <input type="checkbox" name="escalated" value="true" /> escalated
-        </label>
-        <label class="grow">
-          <span class="visually-hidden">Search</span>
-          <input name="q" type="search" placeholder="Search (with or without diacritics)" />
-        </label>
-        <button type="submit">Filter</button>
-      </form>
-      <table id="case-table">
-        <caption class="visually-hidden">
-          {listId ? WORK_LISTS[listId].label : 'Filtered cases'}, {filters.sort === 'deadline' ? 'most urgent first' : 'newest first'}; open
-          one to read it
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Case</th>
-            <th scope="col">Received</th>
-            <th scope="col">Channel</th>
-            <th scope="col">Customer</th>
-            <th scope="col">Department</th>
-            <th scope="col">Status</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Priority</th>
-            <th scope="col">Due</th>
-          </tr>
-        </thead>
-        <tbody>
-          {error ? (
-            <tr>
-              <td colSpan={9} class="error">
-                {error}
-              </td>
-            </tr>
-          ) : list?.items.length === 0 ? (
-            <tr>
-              <td colSpan={9} class="hint">
-                Nothing here right now: new work appears by itself.
-              </td>
-            </tr>
-          ) : (
-            list?.items.map((c) => {
-              const r = here({ caseNumber: c.caseNumber });
-              return (
-                <tr key={c.caseNumber} aria-current={c.caseNumber === caseNumber ? 'true' : undefined} onClick={() => navigate(r)}>
-                  <td>
-                    <a href={routeHref(r)} onClick={onLinkClick(r)}>
-                      {c.caseNumber}
-                    </a>
+      {tasks ? (
+        <DeliveryTasks kind={tasks} caseRoute={(n) => here({ caseNumber: n })} />
+      ) : (
+        <>
+          <form id="filters" class="row" role="search" aria-label="Filter cases" onSubmit={submit}>
+            <label>
+              <span class="visually-hidden">Department</span>
+              <select name="department">
+                <option value="">All departments</option>
+                {[TRIAGE, ...DEFAULT_DEPARTMENTS].map((d) => (
+                  <option key={d} value={d}>
+                    {d}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              <span class="visually-hidden">Status</span>
+              <select name="status">
+                <option value="">Any status</option>
+                {CASE_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {s}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              <span class="visually-hidden">Channel</span>
+              <select name="channel">
+                <option value="">Any channel</option>
+                {CHANNELS.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label class="check">
+              <input type="checkbox" name="escalated" value="true" /> escalated
+            </label>
+            <label class="grow">
+              <span class="visually-hidden">Search</span>
+              <input name="q" type="search" placeholder="Search (with or without diacritics)" />
+            </label>
+            <button type="submit">Filter</button>
+          </form>
+          <table id="case-table">
+            <caption class="visually-hidden">
+              {listId ? WORK_LISTS[listId].label : 'Filtered cases'}, {filters.sort === 'deadline' ? 'most urgent first' : 'newest first'};
+              open one to read it
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Case</th>
+                <th scope="col">Received</th>
+                <th scope="col">Channel</th>
+                <th scope="col">Customer</th>
+                <th scope="col">Department</th>
+                <th scope="col">Status</th>
+                <th scope="col">Owner</th>
+                <th scope="col">Priority</th>
+                <th scope="col">Due</th>
+              </tr>
+            </thead>
+            <tbody>
+              {error ? (
+                <tr>
+                  <td colSpan={9} class="error">
+                    {error}
                   </td>
-                  <td>{formatDateTime(c.receivedAt)}</td>
-                  <td>{c.channel}</td>
-                  <td>{[c.customer?.name, c.customer?.phone || c.customer?.email].filter(Boolean).join(' · ')}</td>
-                  <td>
-                    <span class={`badge ${c.department}`}>{c.department}</span>
-                  </td>
-                  <td>
-                    <span class={`badge ${c.status}`}>{c.status}</span>
-                    {c.escalated && <span class="badge escalated">escalated</span>}
-                  </td>
-                  <td>{c.owner?.name ?? ''}</td>
-                  <td>
-                    <span class={`badge ${c.priority}`}>{c.priority}</span>
-                  </td>
-                  <td>{c.deadlines?.target?.dueDate ?? ''}</td>
                 </tr>
-              );
-            })
-          )}
-        </tbody>
-      </table>
-      <div class="row">
-        <button type="button" id="prev" disabled={!list || list.page <= 1} onClick={() => setPage((p) => Math.max(1, p - 1))}>
-          ‹ Previous
-        </button>
-        <span id="page-info" aria-live="polite">
-          {list ? ` page ${list.page} of ${Math.max(1, list.totalPages)} (${list.total} cases) ` : ''}
-        </span>
-        <button type="button" id="next" disabled={!list || list.page >= list.totalPages} onClick={() => setPage((p) => p + 1)}>
-          Next ›
-        </button>
-      </div>
+              ) : list?.items.length === 0 ? (
+                <tr>
+                  <td colSpan={9} class="hint">
+                    Nothing here right now: new work appears by itself.
+                  </td>
+                </tr>
+              ) : (
+                list?.items.map((c) => {
+                  const r = here({ caseNumber: c.caseNumber });
+                  return (
+                    <tr key={c.caseNumber} aria-current={c.caseNumber === caseNumber ? 'true' : undefined} onClick={() => navigate(r)}>
+                      <td>
+                        <a href={routeHref(r)} onClick={onLinkClick(r)}>
+                          {c.caseNumber}
+                        </a>
+                      </td>
+                      <td>{formatDateTime(c.receivedAt)}</td>
+                      <td>{c.channel}</td>
+                      <td>{[c.customer?.name, c.customer?.phone || c.customer?.email].filter(Boolean).join(' · ')}</td>
+                      <td>
+                        <span class={`badge ${c.department}`}>{c.department}</span>
+                      </td>
+                      <td>
+                        <span class={`badge ${c.status}`}>{c.status}</span>
+                        {c.escalated && <span class="badge escalated">escalated</span>}
+                      </td>
+                      <td>{c.owner?.name ?? ''}</td>
+                      <td>
+                        <span class={`badge ${c.priority}`}>{c.priority}</span>
+                      </td>
+                      <td>{c.deadlines?.target?.dueDate ?? ''}</td>
+                    </tr>
+                  );
+                })
+              )}
+            </tbody>
+          </table>
+          <div class="row">
+            <button type="button" id="prev" disabled={!list || list.page <= 1} onClick={() => setPage((p) => Math.max(1, p - 1))}>
+              ‹ Previous
+            </button>
+            <span id="page-info" aria-live="polite">
+              {list ? ` page ${list.page} of ${Math.max(1, list.totalPages)} (${list.total} cases) ` : ''}
+            </span>
+            <button type="button" id="next" disabled={!list || list.page >= list.totalPages} onClick={() => setPage((p) => p + 1)}>
+              Next ›
+            </button>
+          </div>
+        </>
+      )}
       {caseNumber && <CaseDetail key={caseNumber} caseNumber={caseNumber} onChanged={reload} />}
     </div>
   );

@@ -35,21 +35,29 @@ export const WORK_LISTS = {
     hint: 'past a deadline or beyond someone’s authority',
     query: { escalated: true, sort: 'deadline' },
   },
-  // Hotline answers are delivered by calling the customer back: a hotline case whose answer is ready is a callback to make.
+  // Not case lists: the delivery tasks step 4 leaves for a person (GET /api/v1/callbacks, /api/v1/postal/outgoing).
   callbacks: {
     label: 'Callbacks',
-    hint: 'hotline answers ready: call the customer back, then record the delivery',
-    query: { channel: 'hotline', status: 'answer_ready', sort: 'deadline' },
+    hint: 'call the customer back with the answer, then record how the call went',
+    query: {},
+    tasks: 'callbacks',
   },
   'letters-to-post': {
     label: 'Letters to post',
-    hint: 'approved written answers to print and post',
-    query: { channel: 'postal', status: 'answer_ready', sort: 'deadline' },
+    hint: 'signed answer letters to print and post, then record the mailing date',
+    query: {},
+    tasks: 'letters',
   },
   all: { label: 'All cases', hint: 'newest first', query: {} },
-} as const satisfies Record<string, { label: string; hint: string; query: CaseFilters }>;
+} as const satisfies Record<string, { label: string; hint: string; query: CaseFilters; tasks?: 'callbacks' | 'letters' }>;
 
 export type WorkListId = keyof typeof WORK_LISTS;
+
+/** The delivery tasks a work list shows instead of cases, if any. */
+export function tasksOf(id: WorkListId | undefined): 'callbacks' | 'letters' | undefined {
+  const list = id ? WORK_LISTS[id] : undefined;
+  return list && 'tasks' in list ? list.tasks : undefined;
+}
 
 /** Each role's lists, its home list first. */
 export const ROLE_WORK_LISTS: Record<StaffRole, readonly WorkListId[]> = {
@@ -57,7 +65,7 @@ export const ROLE_WORK_LISTS: Record<StaffRole, readonly WorkListId[]> = {
   postal_clerk: ['letters-to-post', 'all'],
   cs_agent: ['triage', 'to-verify', 'to-answer', 'to-deliver', 'reopened', 'all'],
   department_staff: ['my-queue', 'department-queue', 'all'],
-  supervisor: ['approvals', 'escalations', 'triage', 'to-answer', 'all'],
+  supervisor: ['approvals', 'escalations', 'triage', 'to-answer', 'callbacks', 'letters-to-post', 'all'],
   admin: ['triage', 'approvals', 'escalations', 'all'],
 };
 
