@@ -171,8 +171,38 @@ export class OcrEngine {
     this.slots = new PageSlots(this.options.parallelPages);
   }
 
+  private languagesChecked?: Promise<void>;
+
+  /**
+   * Fails (ToolError 'missing') unless tesseract has every language asked for: given a model it
+   * lacks, tesseract only warns and reads with the others, which would quietly ruin every letter.
+   */
+  checkLanguages(): Promise<void> {
+    this.languagesChecked ??= runTool('tesseract', ['--list-langs'], this.limits()).then((out) => {
+      const have = new Set(
+        out
+          .toString('utf8')
+          .split('\n')
+          .slice(1)
+          .map((l) => l.trim())
+          .filter(Boolean),
+      );
+      const missing = this.options.languages.split('+').filter((l) => !have.has(l));
+      if (missing.length) {
+        this.languagesChecked = undefined;
+        throw new ToolError(
+          'tesseract',
+          'missing',
+          `tesseract has no model for ${missing.join(', ')} (installed: ${[...have].join(', ')})`,
+        );
+      }
+    });
+    return this.languagesChecked;
+  }
+
   async read(bytes: Uint8Array, pageCount?: number): Promise<OcrResult> {
     const started = Date.now();
+    await this.checkLanguages();
     const kind = detectKind(bytes);
     if (!kind) throw new Error('not a PDF, JPEG, PNG or TIFF');
     let pages: OcrPageResult[];

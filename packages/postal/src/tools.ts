@@ -68,6 +68,9 @@ export function runTool(tool: string, args: readonly string[], limits: ToolLimit
         reject(new ToolError(tool, 'failed', `${tool} failed: ${text.split('\n').at(-1) || `exit ${String(e.code)}`}`, text));
       },
     );
+    // A tool that exits before reading all its input (bad language, killed at the limit) closes the
+    // pipe: the EPIPE is that failure, already reported by the callback, never a crash of this process.
+    child.stdin?.on('error', () => undefined);
     if (limits.input) child.stdin?.end(limits.input);
     else child.stdin?.end();
   });
