@@ -241,6 +241,10 @@ describe('the case lifecycle: one owner, serialised per case', () => {
     expect((await post('answer', agent, { text: 'Kính gửi quý khách, nguyên nhân là ...' })).body.status).toBe('answer_pending_approval');
     expect((await post('answer/approve', supervisor)).body).toMatchObject({ status: 'answer_ready', answer: { status: 'ready' } });
     expect((await post('deliver', agent, { via: 'postal' })).body).toMatchObject({ status: 'answered', answer: { status: 'delivered' } });
+    // The worker's delivery job puts the signed letter in the postal print queue (journalled once).
+    await waitFor('the letter queued for printing', async () =>
+      (await stack.api(path('journal'), { token: agent })).body.items.some((j: { type: string }) => j.type === 'answer_delivery_task'),
+    );
 
     const noRootCause = await post('close', agent, { lessonLearned: 'Kiểm tra extension trước khi nâng cấp' });
     expect(noRootCause.status).toBe(400);
@@ -294,6 +298,7 @@ describe('the case lifecycle: one owner, serialised per case', () => {
       'answer_drafted',
       'answer_approved',
       'answer_delivered',
+      'answer_delivery_task',
       'closed',
       'reopened',
     ]);
