@@ -13,7 +13,8 @@
  *   npm run bench:ocr -- --only 150dpi --compare-cleanup   one condition, cleanup variants
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { OcrEngine, type CleanupOptions } from '@cg/postal';
 import { pagesToPdf, renderPage, sampleLetter, type RenderOptions } from '@cg/testing';
@@ -87,6 +88,14 @@ async function buildSet(quick: boolean, only: string | undefined, saveDir?: stri
   return samples;
 }
 
+/** CPU seconds used by this process and its finished children (tesseract, poppler): /proc/self/stat utime+stime+cutime+cstime. */
+function cpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  // After "pid (comm) ": state is field 3, so utime/stime/cutime/cstime (14–17) are at 11–14 here.
+  const ticks = [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0);
+  return ticks / 100; // USER_HZ
+}
+
 interface Row {
   langs: string;
   cleanup: string;
@@ -102,13 +111,15 @@ async function evaluate(
   languages: string,
   cleanup: Partial<CleanupOptions>,
   label: string,
-): Promise<{ rows: Row[]; pagesPerMinute: number; worst: { cer: number; font: string; condition: string } }> {
+): Promise<{ rows: Row[]; pagesPerMinute: number; cpuPerPage: number; worst: { cer: number; font: string; condition: string } }> {
   const parallelPages = Math.max(1, Math.min(2, cpus().length));
   const engine = new OcrEngine({ languages, parallelPages, cleanup: cleanup as CleanupOptions });
   const started = Date.now();
+  const cpu0 = cpuSeconds();
   // One worker: every letter submitted at once; the engine runs `parallelPages` pages at a time.
   const results = await Promise.all(samples.map((s) => engine.read(s.bytes)));
   const minutes = (Date.now() - started) / 60_000;
+  const cpuPerPage = (cpuSeconds() - cpu0) / samples.reduce((n, s) => n + s.pages, 0);
   const totalPages = samples.reduce((n, s) => n + s.pages, 0);
   const by = new Map<string, { chars: number; charErrors: number; words: number; wordErrors: number; pages: number; conf: number[] }>();
   let worst = { cer: 0, font: '', condition: '' };
@@ -134,7 +145,7 @@ async function evaluate(
     wer: a.wordErrors / a.words,
     confidence: a.conf.reduce((x, y) => x + y, 0) / Math.max(1, a.conf.length),
   }));
-  return { rows, pagesPerMinute: totalPages / minutes, worst };
+  return { rows, pagesPerMinute: totalPages / minutes, cpuPerPage, worst };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
@@ -148,6 +159,7 @@ async function main(): Promise<void> {
     cleanups.binarise = { binarise: true };
     cleanups['no-upscale'] = { minDpi: 0 };
     cleanups['median-5'] = { median: 5 };
+    cleanups['median-always'] = { medianWhen: 'always' };
   }
   const saveDir = arg('--save');
   if (saveDir) await mkdir(saveDir, { recursive: true });
@@ -156,10 +168,13 @@ async function main(): Promise<void> {
   const all: Row[] = [];
   for (const l of langs) {
     for (const [label, cleanup] of Object.entries(cleanups)) {
-      const { rows, pagesPerMinute, worst } = await evaluate(samples, l, cleanup, label);
+      const { rows, pagesPerMinute, cpuPerPage, worst } = await evaluate(samples, l, cleanup, label);
       all.push(...rows);
+      const load = loadavg()[0]!.toFixed(1);
       console.log(
-        `\n## ${l} (cleanup: ${label}) — ${pagesPerMinute.toFixed(1)} pages/min on one worker; worst letter CER ${pct(worst.cer)} (${worst.font}, ${worst.condition})`,
+        `\n## ${l} (cleanup: ${label}) — ${pagesPerMinute.toFixed(1)} pages/min on one worker (load average ${load} on ${cpus().length} cores); ` +
+          `${cpuPerPage.toFixed(2)} CPU s/page, i.e. ${((60 * Math.min(2, cpus().length)) / cpuPerPage).toFixed(1)} pages/min with ${Math.min(2, cpus().length)} free cores; ` +
+          `worst letter CER ${pct(worst.cer)} (${worst.font}, ${worst.condition})`,
       );
       console.log('| condition | pages | CER | WER | mean confidence |\n|---|---:|---:|---:|---:|');
       for (const r of rows) console.log(`| ${r.condition} | ${r.pages} | ${pct(r.cer)} | ${pct(r.wer)} | ${r.confidence.toFixed(1)} |`);

@@ -13,6 +13,11 @@ export interface CleanupOptions {
   minDpi: number;
   /** Median filter size (0 = none). */
   median: number;
+  /**
+   * `noisy`: only on a page that looks noisy (isolated dark specks, or a grainy background), since a
+   * median also thins the one-pixel strokes and marks of a clean low-resolution scan; `always`.
+   */
+  medianWhen: 'noisy' | 'always';
   /** Estimate and correct skew up to this many degrees (0 = none). */
   maxSkewDegrees: number;
   /** Global Otsu threshold (tesseract binarises itself when false). */
@@ -25,6 +30,7 @@ export interface CleanupOptions {
 export const DEFAULT_CLEANUP: CleanupOptions = {
   minDpi: 250,
   median: 3,
+  medianWhen: 'noisy',
   maxSkewDegrees: 8,
   binarise: false,
   limitInputPixels: 100_000_000,
@@ -105,14 +111,15 @@ export async function cleanPage(input: GreyImage & { density?: number }, opts: C
   }
   const dpi = opts.dpi ?? estimateDpi(grey.width, grey.height, input.density);
   const factor = dpi > 0 && dpi < opts.minDpi ? Math.min(3, 300 / dpi) : 1;
-  if (factor > 1.05 || opts.median > 1) {
+  const median = opts.median > 1 && (opts.medianWhen === 'always' || looksNoisy(noiseOf(grey)));
+  if (factor > 1.05 || median) {
     // Denoise at the scan's own resolution (a one-pixel speck is gone before upscaling makes it a
     // blob); sharp runs median after resize within one pipeline, hence two passes.
     const pass = async (op: (img: sharp.Sharp) => sharp.Sharp) => {
       const r = await op(rawSharp(grey)).extractChannel(0).raw().toBuffer({ resolveWithObject: true }); // libvips would hand back sRGB
       grey = { data: r.data, width: r.info.width, height: r.info.height };
     };
-    if (opts.median > 1) await pass((img) => img.median(opts.median));
+    if (median) await pass((img) => img.median(opts.median));
     if (factor > 1.05)
       await pass((img) => img.resize(Math.round(grey.width * factor), Math.round(grey.height * factor), { kernel: 'lanczos3' }));
   }
@@ -129,6 +136,48 @@ export async function cleanPage(input: GreyImage & { density?: number }, opts: C
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * How noisy a page looks: the share of dark pixels with no dark neighbour (specks: text strokes are
+ * connected) and the standard deviation of the light background (grain; a clean page is flat).
+ */
+export function noiseOf(img: GreyImage): { specks: number; backgroundStd: number } {
+  const { data, width, height } = img;
+  let specks = 0;
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (let y = 1; y < height - 1; y += 1) {
+    const row = y * width;
+    for (let x = 1; x < width - 1; x += 1) {
+      const v = data[row + x]!;
+      if (v >= 170) {
+        n++;
+        sum += v;
+        sumSq += v * v;
+      } else if (v < 110) {
+        const up = row - width + x;
+        const down = row + width + x;
+        if (
+          data[up - 1]! > 140 &&
+          data[up]! > 140 &&
+          data[up + 1]! > 140 &&
+          data[row + x - 1]! > 140 &&
+          data[row + x + 1]! > 140 &&
+          data[down - 1]! > 140 &&
+          data[down]! > 140 &&
+          data[down + 1]! > 140
+        ) {
+          specks++;
+        }
+      }
+    }
+  }
+  const mean = n ? sum / n : 255;
+  return { specks: specks / Math.max(1, width * height), backgroundStd: n ? Math.sqrt(Math.max(0, sumSq / n - mean * mean)) : 0 };
+}
+
+export const looksNoisy = (noise: { specks: number; backgroundStd: number }): boolean => noise.specks > 0.0001 || noise.backgroundStd > 6;
 
 /** Otsu's threshold of an 8-bit greyscale buffer. */
 export function otsuThreshold(pixels: Uint8Array): number {
