@@ -126,6 +126,15 @@ describe('the complaint procedure in the console (Chromium)', () => {
     await openFromList(staff, 'department-queue', caseNumber);
     await staff.click('#act-claim button[type=submit]');
     await journalEntry(staff, 'claimed').waitFor();
+
+    // A supervisor's claim of the taken case is refused: the server's 409 names the state and what is allowed now.
+    const supervisor = await signIn('supervisor');
+    expect(await supervisor.getAttribute('#list-approvals', 'aria-current')).toBe('page');
+    await openFromList(supervisor, 'all', caseNumber);
+    await supervisor.click('#act-claim button[type=submit]');
+    const refusal = supervisor.locator('#act-claim-message');
+    await refusal.filter({ hasText: 'already claimed by Test department_staff' }).waitFor();
+    expect(await refusal.textContent()).toMatch(/the case is in_progress; allowed now: .*report/);
     await unfold(staff, 'note');
     await staff.fill('#act-note-text', 'Registry chưa nhận lệnh gia hạn; đã mở ticket với VNNIC.');
     await staff.click('#act-note button[type=submit]');
@@ -143,14 +152,23 @@ describe('the complaint procedure in the console (Chromium)', () => {
 
     // Step 4: customer support drafts a written answer (it needs a supervisor's sign-off).
     await openFromList(agent, 'to-answer', caseNumber);
+    // The server's template carries the case number and the department's findings; the agent then writes their own.
+    await agent.click('#act-draft button:text-is("Fill from the template")');
+    await agent.waitForFunction(
+      (n) =>
+        (
+          (globalThis as unknown as { document: { getElementById(id: string): { value: string } | null } }).document.getElementById(
+            'act-draft-text',
+          )?.value ?? ''
+        ).includes(n),
+      caseNumber,
+    );
     await agent.fill('#act-draft-text', 'Kính gửi anh An, tên miền anvan.vn đã được gia hạn đến 25/11/2027.');
     await agent.check('#act-draft [name=answerInWriting]');
     await agent.click('#act-draft button[type=submit]');
     await journalEntry(agent, 'answer_drafted').waitFor();
 
     // The supervisor (home: approvals) returns it once with a comment...
-    const supervisor = await signIn('supervisor');
-    expect(await supervisor.getAttribute('#list-approvals', 'aria-current')).toBe('page');
     await openFromList(supervisor, 'approvals', caseNumber);
     await unfold(supervisor, 'return');
     await supervisor.fill('#act-return-comment', 'Thêm lời xin lỗi và hướng dẫn kiểm tra DNS.');

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import {
   DEFAULT_DEPARTMENTS,
   DEFAULT_ROOT_CAUSES,
@@ -68,14 +69,15 @@ export function CaseActions({ c, onDone }: { c: CaseView; onDone: () => void }) 
       api.caseAction(c.caseNumber, path, body(f));
   const open = (a: CaseAction) => NEXT_STEP[c.status].includes(a);
   // The server's template: case number, dates, the complaint, findings and cause, remedy, how to go further.
+  const [templateError, setTemplateError] = useState('');
   async function fillFromTemplate() {
     const box = document.getElementById('act-draft-text') as HTMLTextAreaElement | null;
     if (!box) return;
+    setTemplateError('');
     try {
       box.value = (await api.answerTemplate(c.caseNumber)).text;
     } catch (err) {
-      box.setCustomValidity('');
-      document.getElementById('act-draft-message')!.textContent = err instanceof Error ? err.message : String(err);
+      setTemplateError(err instanceof Error ? err.message : String(err));
     }
     box.focus();
   }
@@ -314,6 +316,9 @@ export function CaseActions({ c, onDone }: { c: CaseView; onDone: () => void }) 
               <button type="button" class="link" onClick={() => void fillFromTemplate()}>
                 Fill from the template
               </button>
+              <small class="field-error" role="alert">
+                {templateError}
+              </small>
               {!c.answerInWriting && (
                 <label class="check">
                   <input type="checkbox" name="answerInWriting" /> Answer in writing (a supervisor signs it off)
