@@ -80,7 +80,7 @@ export function CaseDetail({ caseNumber, onChanged }: { caseNumber: string; onCh
         <dd>{(cls?.evidence ?? []).join(', ')}</dd>
         <dt>Handled by</dt>
         <dd>
-          {c.owner ? c.owner.name : 'nobody yet (in the queue)'}
+          {c.owner ? c.owner.name : c.status === 'routed' ? 'nobody yet (in the department queue)' : 'nobody'}
           {c.collaborators?.length ? `; with ${c.collaborators.join(', ')}` : ''}
           {c.escalated ? ' · escalated to supervisors' : ''}
         </dd>
