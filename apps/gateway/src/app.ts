@@ -2,11 +2,14 @@ import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import type { CalendarProvider, CaseLifecycle, DeadlinePlanner, StaffTokenService } from '@cg/core';
+import type { CalendarProvider, CaseLifecycle, DeadlinePlanner, MetricsRegistry, StaffTokenService } from '@cg/core';
 import type { Database } from '@cg/db';
 import type { GatewayConfig } from '@cg/config';
 import type { DeadlineScheduler, IntakePublisher, RedisRateLimiter } from '@cg/queue';
 import { caseProblemHandler } from './http/case-problems';
+import { requireConsoleSession, type ConsoleSessions } from './http/console-session';
+import { httpMetrics, metricsRoute } from './http/metrics';
+import { QUEUE_BOARD_PATH } from './http/queue-board';
 import { notFoundHandler, problemErrorHandler } from './http/problem';
 import { caseActionRoutes } from './routes/case-actions.routes';
 import { authRoutes } from './routes/auth.routes';
@@ -44,6 +47,12 @@ export interface GatewayAppDeps {
   postal?: PostalChannel;
   /** Step 4's answer routes under /api/v1 (answers/answer.routes.ts): template, letter, callbacks, letters to post. */
   answers?: express.Router;
+  /** Prometheus registry of this process; /metrics behind `token` (see http/metrics.ts). */
+  metrics?: { registry: MetricsRegistry; token?: string; production: boolean };
+  /** Browser sessions (cookie) for server-rendered staff pages. */
+  sessions?: ConsoleSessions;
+  /** Bull Board's router (http/queue-board.ts), mounted at /admin/queues for admins with a console session. */
+  queueBoard?: express.Router;
 }
 
 /** The HTTP surface: routes only translate and authorize; domain rules live in packages and workers. */
@@ -52,10 +61,11 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   app.disable('x-powered-by');
   if (deps.trustProxy) app.set('trust proxy', deps.trustProxy);
   app.use(helmet());
+  if (deps.metrics) app.use(httpMetrics(deps.metrics.registry));
   app.use(
     pinoHttp({
       logger: deps.logger,
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
       // Never log headers: they carry bearer tokens.
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
@@ -67,17 +77,36 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   app.use(express.json({ limit: '256kb' }));
 
   app.use(healthRoutes(deps.readiness));
+  if (deps.metrics) app.use(metricsRoute(deps.metrics.registry, deps.metrics));
+  if (deps.sessions && deps.queueBoard) {
+    // Server-rendered: signed in by the console session cookie (admins only), CSRF-checked.
+    app.use(QUEUE_BOARD_PATH, requireConsoleSession(deps.sessions, 'queues:manage'), deps.queueBoard);
+  }
   app.use(consoleRoutes());
   if (deps.livechat) {
     app.use('/api/v1/livechat', deps.livechat.routes);
     app.use(deps.livechat.pages); // sets its own CSP for the chat and agent pages
   }
-  app.use('/api/v1/auth', authRoutes({ staffUsers: deps.db.staffUsers, tokens: deps.tokens, login: deps.login }));
+  app.use(
+    '/api/v1/auth',
+    authRoutes({
+      staffUsers: deps.db.staffUsers,
+      tokens: deps.tokens,
+      login: deps.login,
+      ...(deps.sessions ? { sessions: deps.sessions } : {}),
+    }),
+  );
   app.use('/api/v1/hotline', hotlineRoutes({ publisher: deps.publisher, tokens: deps.tokens }));
   if (deps.postal)
     app.use(
       '/api/v1/postal',
-      postalRoutes({ ...deps.postal, publisher: deps.publisher, tokens: deps.tokens, letters: deps.db.postalLetters, cases: deps.db.cases }),
+      postalRoutes({
+        ...deps.postal,
+        publisher: deps.publisher,
+        tokens: deps.tokens,
+        letters: deps.db.postalLetters,
+        cases: deps.db.cases,
+      }),
     );
   app.use('/api/v1/cases', caseRoutes({ cases: deps.db.cases, tokens: deps.tokens }));
   app.use(

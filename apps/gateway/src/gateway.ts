@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { autoIndexEnabled, deadlinePolicyOf, type GatewayConfig } from '@cg/config';
-import { DEFAULT_DEPARTMENTS } from '@cg/contracts';
+import { Queue } from 'bullmq';
+import { DEFAULT_DEPARTMENTS, LIVECHAT_NAMESPACES, QUEUE_NAMES } from '@cg/contracts';
 import {
   CalendarProvider,
   CaseLifecycle,
@@ -14,6 +15,7 @@ import {
   SignedTokens,
   StaffTokenService,
   VisitorTokenService,
+  MetricsRegistry,
 } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
 import {
@@ -32,6 +34,8 @@ import { AnswerLetters } from './answers/answer-letters';
 import { lifecycleWithAnswerDelivery } from './answers/answer-desk';
 import { answerRoutes } from './answers/answer.routes';
 import { createGatewayApp } from './app';
+import { ConsoleSessions } from './http/console-session';
+import { queueBoard } from './http/queue-board';
 import { attachStaffCaseEvents } from './case-events/staff-case-events';
 import { createLivechat, type Livechat } from './livechat';
 import { createPostalChannel } from './postal';
@@ -94,8 +98,18 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   // Step 4: signed letters live beside the scans (content-addressed); deliveries go to the outbound queue.
   const answerLetters = new AnswerLetters(config.letters, postal.store);
   const outboundQueue = createOutboundQueue({ connection: redis, prefix: config.QUEUE_PREFIX, failFast: true });
+  const metrics = new MetricsRegistry({ process: 'gateway' });
+  // Read-only handles for Bull Board (it reads, retries, cleans and promotes through them).
+  const boardQueues = Object.values(QUEUE_NAMES).map((name) => new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX }));
   const app = createGatewayApp({
     logger,
+    metrics: {
+      registry: metrics,
+      production: config.NODE_ENV === 'production',
+      ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}),
+    },
+    sessions: new ConsoleSessions(redis, config.QUEUE_PREFIX, config.CONSOLE_SESSION_IDLE_MINUTES * 60, config.NODE_ENV !== 'development'),
+    queueBoard: queueBoard(boardQueues),
     db,
     livechat,
     postal,
@@ -130,6 +144,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,
   });
+  metrics.onScrape(() =>
+    Object.values(LIVECHAT_NAMESPACES).map((namespace) => ({
+      name: 'livechat_socket_connections',
+      labels: { namespace },
+      value: livechat.io?.of(namespace).sockets.size ?? 0,
+    })),
+  );
   const { port } = server.address() as AddressInfo;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
 
@@ -152,6 +173,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
       await queue.close();
       await postal.close();
       await outboundQueue.close();
+      await Promise.all(boardQueues.map((q) => q.close()));
       await deadlineScheduler.close();
       redis.disconnect();
       await db.close();

@@ -35,7 +35,7 @@ export async function startMailPoller(
     ttlSeconds: config.INTAKE_IDEMPOTENCY_TTL_DAYS * 86_400,
   });
   const publisher = new IntakePublisher(intakeQueue, allocator, config.INTAKE_TIMEOUT_MS);
-  const metrics = new MetricsRegistry();
+  const metrics = new MetricsRegistry({ process: 'mail-poller' });
   const ownAddresses = new Set([outbound.fromAddress, ...config.mailboxes.flatMap((m) => (m.address ? [m.address] : []))]);
 
   const pollers = config.mailboxes.map((mailbox) => {
@@ -76,6 +76,10 @@ export async function startMailPoller(
           labels: { mailbox: m.mailbox },
           value: m.lastSyncAt ? Math.floor(Date.parse(m.lastSyncAt) / 1000) : 0,
         },
+        // Sync lag: how stale this mailbox's view is (grows while IMAP is down or the lock is lost).
+        ...(m.lastSyncAt
+          ? [{ name: 'mail_sync_lag_seconds', labels: { mailbox: m.mailbox }, value: (Date.now() - Date.parse(m.lastSyncAt)) / 1000 }]
+          : []),
       ]),
   });
 

@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { JOB_NAMES, QUEUE_NAMES } from '@cg/contracts';
+import { JOB_NAMES, QUEUE_NAMES, type QueueName } from '@cg/contracts';
 import { autoIndexEnabled, deadlinePolicyOf, loadMailOutboundConfig, type MailOutboundConfig, type WorkerConfig } from '@cg/config';
 import {
   CalendarProvider,
@@ -20,6 +20,7 @@ import { CaseEventPublisher, createRedisConnection, DeadlineScheduler, pingRedis
 import { LivechatPoster } from '@cg/livechat';
 import { LocalFileStore } from '@cg/postal';
 import { recordDeadLetters } from './dead-letters';
+import { instrumentWorker, openCaseGauges, queueDepthGauges } from './metrics';
 import { startMailChannel } from './mail';
 import { deadlineCheckHandler } from './jobs/deadline-check.job';
 import { intakeEnvelopeHandler, type IntakeJobDeps } from './jobs/intake-envelope.job';
@@ -50,13 +51,12 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   const db = await openDatabase(config.MONGODB_URI, { autoIndex: autoIndexEnabled(config) });
   const connection: Redis = createRedisConnection(config.REDIS_URL, 'worker');
   const workers = new Map<string, Worker>();
-  const metrics = new MetricsRegistry();
+  const metrics = new MetricsRegistry({ process: 'worker' });
 
-  const addWorker = (queue: string, processor: ConstructorParameters<typeof Worker>[1], concurrency: number): Worker => {
+  const addWorker = (queue: QueueName, processor: ConstructorParameters<typeof Worker>[1], concurrency: number): Worker => {
     const w = new Worker(queue, processor, { connection, prefix: config.QUEUE_PREFIX, concurrency });
     w.on('error', (err) => logger.error({ queue, err: err.message }, 'worker error'));
-    w.on('completed', () => metrics.inc('worker_jobs_total', { queue, outcome: 'completed' }));
-    w.on('failed', () => metrics.inc('worker_jobs_total', { queue, outcome: 'failed' }));
+    instrumentWorker(w, queue, metrics);
     recordDeadLetters(w, db.deadLetters, logger);
     workers.set(queue, w);
     return w;
@@ -143,6 +143,10 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   await Promise.all([...workers.values()].map((w) => w.waitUntilReady()));
 
   let health: RunningHealthServer | undefined;
+  // Read-only queue handles for the depth gauges (getJobCounts at each scrape).
+  const depthQueues = Object.values(QUEUE_NAMES).map((name) => new Queue(name, { connection, prefix: config.QUEUE_PREFIX }));
+  metrics.onScrape(queueDepthGauges(depthQueues));
+  metrics.onScrape(openCaseGauges(db.connection));
   if (config.WORKER_HEALTH_PORT !== undefined) {
     health = await startHealthServer({
       host: config.WORKER_HEALTH_HOST,
@@ -172,6 +176,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
       await calendars.stop();
       await classifiers.stop();
       await maintenance.close();
+      await Promise.all(depthQueues.map((q) => q.close()));
       await deadlineScheduler.close();
       connection.disconnect();
       await db.close();

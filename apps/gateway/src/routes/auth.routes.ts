@@ -7,13 +7,19 @@ import type { RedisRateLimiter } from '@cg/queue';
 import { HttpProblem, parseRequest, sendProblem } from '../http/problem';
 import { SharedRateLimitStore } from '../http/shared-rate-limit-store';
 import { currentStaff, requireStaff } from '../http/staff-auth';
+import { sameOriginOnly, type ConsoleSessions } from '../http/console-session';
 
 const loginSchema = z.object({ email: z.email(), password: z.string().min(1).max(1024) }).strict();
+/** A console session opens from the bearer token the console already holds, or from e-mail and password. */
+const sessionSchema = z.union([loginSchema, z.object({}).strict()]);
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
 export function authRoutes(deps: {
   staffUsers: StaffUserRepository;
   tokens: StaffTokenService;
   login: { limiter: RedisRateLimiter; perMinute: number };
+  /** Browser sessions for server-rendered pages (Bull Board); absent: no session routes. */
+  sessions?: ConsoleSessions;
 }): Router {
   const router = Router();
   // Compared against when the e-mail is unknown, so both cases take the same time.
@@ -36,8 +42,7 @@ export function authRoutes(deps: {
       ),
   });
 
-  router.post('/login', loginLimiter, async (req, res) => {
-    const { email, password } = parseRequest(loginSchema, req.body, 'body');
+  const signIn = async (email: string, password: string) => {
     const user = await deps.staffUsers.findByEmail(email);
     const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash), password);
     if (!user || !ok || !user.active) {
@@ -48,21 +53,55 @@ export function authRoutes(deps: {
         'check the e-mail and password; accounts are created by an admin',
       );
     }
-    const staff = {
+    await deps.staffUsers.recordLogin(user._id, new Date());
+    return {
       staffId: String(user._id),
       email: user.email,
       name: user.displayName,
       role: user.role,
       ...(user.department ? { department: user.department } : {}),
     };
+  };
+
+  router.post('/login', loginLimiter, async (req, res) => {
+    const { email, password } = parseRequest(loginSchema, req.body, 'body');
+    const staff = await signIn(email, password);
     const { token, expiresAt } = deps.tokens.issue(staff);
-    await deps.staffUsers.recordLogin(user._id, new Date());
     res.json({ token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), staff });
   });
 
   router.get('/me', requireStaff(deps.tokens, 'cases:read'), (req, res) => {
     res.json({ staff: currentStaff(req) });
   });
+
+  const sessions = deps.sessions;
+  if (sessions) {
+    router.post('/session', loginLimiter, async (req, res) => {
+      const body = parseRequest(sessionSchema, req.body ?? {}, 'body');
+      const bearer = BEARER.exec(req.get('authorization') ?? '');
+      const staff = 'email' in body ? await signIn(body.email, body.password) : bearer ? deps.tokens.verify(bearer[1]!) : null;
+      if (!staff) {
+        throw new HttpProblem(
+          401,
+          'unauthenticated',
+          'Sign-in required',
+          'send Authorization: Bearer <token>, or {email, password}',
+          undefined,
+          {
+            'WWW-Authenticate': 'Bearer realm="staff"',
+          },
+        );
+      }
+      const expiresAt = await sessions.open(res, staff);
+      res.status(201).json({ expiresAt: expiresAt.toISOString(), idleTimeoutSeconds: sessions.ttlSeconds, staff });
+    });
+    // Logout: the session is gone from Redis at once, on every gateway node.
+    router.delete('/session', async (req, res) => {
+      sameOriginOnly(req);
+      await sessions.revoke(req, res);
+      res.status(204).end();
+    });
+  }
 
   return router;
 }

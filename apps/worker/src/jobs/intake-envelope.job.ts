@@ -25,6 +25,8 @@ export interface IntakeJobResult {
   created: boolean;
   department: string;
   status: string;
+  /** New cases only: the classifier abstained and the case went to triage (a metric). */
+  abstained?: boolean;
 }
 
 /**
@@ -64,6 +66,12 @@ export function intakeEnvelopeHandler(deps: IntakeJobDeps) {
     }
     if (OPEN_STATUSES.includes(record.status)) await deps.scheduleDeadlineChecks(record);
     await deps.afterCase?.(record, envelope);
-    return { caseNumber: record.caseNumber, created, department: record.department, status: record.status };
+    return {
+      caseNumber: record.caseNumber,
+      created,
+      department: record.department,
+      status: record.status,
+      abstained: classification.abstained,
+    };
   };
 }

@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   'postal:read': ['postal_clerk', 'cs_agent', 'supervisor'],
   'cases:read': ['hotline_operator', 'postal_clerk', 'cs_agent', 'department_staff', 'supervisor'],
   'staff:manage': [],
+  /** The queue dashboard (Bull Board at /admin/queues): read, retry, clean and promote jobs. Admins only. */
+  'queues:manage': [],
   /** Correct a case's department (the correction becomes classifier training data). */
   'cases:classify': ['cs_agent', 'supervisor'],
   /** Approve an extension of a case's target deadline (never past the cap). */

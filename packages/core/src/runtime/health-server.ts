@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MetricsRegistry, type Gauge } from './metrics';
 
 /** One dependency a process needs to do its work (Redis, MongoDB, a mailbox…). */
 export interface ReadinessCheck {
@@ -33,38 +34,6 @@ export async function readinessReport(checks: ReadinessCheck[]): Promise<Readine
   };
 }
 
-export interface Gauge {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Counters of a process, rendered with its gauges in the Prometheus text format. */
-export class MetricsRegistry {
-  private readonly counters = new Map<string, number>();
-
-  inc(name: string, labels: Record<string, string>, by = 1): void {
-    const key = `${name}${renderLabels(labels)}`;
-    this.counters.set(key, (this.counters.get(key) ?? 0) + by);
-  }
-
-  get(name: string, labels: Record<string, string>): number {
-    return this.counters.get(`${name}${renderLabels(labels)}`) ?? 0;
-  }
-
-  render(gauges: Gauge[]): string {
-    const lines: string[] = [];
-    for (const [key, value] of this.counters) lines.push(`${key} ${value}`);
-    for (const g of gauges) lines.push(`${g.name}${renderLabels(g.labels)} ${g.value}`);
-    return `${lines.sort().join('\n')}\n`;
-  }
-}
-
-function renderLabels(labels: Record<string, string>): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
-}
-
 export interface HealthServerOptions {
   host: string;
   /** 0 = any free port. */
@@ -72,8 +41,9 @@ export interface HealthServerOptions {
   checks: ReadinessCheck[];
   /** More fields of the /readyz body (e.g. the state of each mailbox). */
   details?: () => Record<string, unknown>;
+  /** The process's prom-client registry (default process metrics are always in it). */
   metrics?: MetricsRegistry;
-  /** Gauges read at each scrape; the resident memory of the process is always added. */
+  /** More gauges read at each scrape. */
   gauges?: () => Gauge[];
 }
 
@@ -91,6 +61,8 @@ export interface RunningHealthServer {
  */
 export async function startHealthServer(opts: HealthServerOptions): Promise<RunningHealthServer> {
   const metrics = opts.metrics ?? new MetricsRegistry();
+  const gauges = opts.gauges;
+  if (gauges) metrics.onScrape(gauges);
   const server = createServer((req, res) => {
     void (async () => {
       if (req.url === '/healthz') return json(res, 200, { status: 'ok' });
@@ -99,12 +71,9 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Runn
         return json(res, report.status === 'ready' ? 200 : 503, { ...report, ...opts.details?.() });
       }
       if (req.url === '/metrics') {
-        const gauges = [
-          ...(opts.gauges?.() ?? []),
-          { name: 'process_resident_memory_bytes', labels: {}, value: process.memoryUsage().rss },
-        ];
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        return res.end(metrics.render(gauges));
+        const body = await metrics.render();
+        res.writeHead(200, { 'content-type': metrics.contentType });
+        return res.end(body);
       }
       json(res, 404, { status: 'not_found' });
     })().catch((err) => json(res, 500, { status: 'error', detail: (err as Error).message }));

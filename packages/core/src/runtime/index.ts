@@ -1,2 +1,3 @@
 export * from './periodic';
 export * from './health-server';
+export * from './metrics';
