@@ -79,6 +79,8 @@ export function createApiClient(opts: ApiClientOptions) {
 
   return {
     login: (email: string, password: string) => request<LoginResponse>('POST', '/api/v1/auth/login', { email, password }),
+    /** A cookie session from the bearer token, for server-rendered pages (Bull Board at /admin/queues). */
+    openBrowserSession: () => request<{ expiresAt: string }>('POST', '/api/v1/auth/session', {}),
 
     listCases(query: CaseListQuery): Promise<CasePage> {
       const params = new URLSearchParams({ page: String(query.page), pageSize: String(query.pageSize) });

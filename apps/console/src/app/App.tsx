@@ -117,6 +117,19 @@ function Screens({ route }: { route: Route }) {
             )}
           </a>
         ))}
+        {ctx.can('queues:manage') && (
+          <a
+            id="tab-admin-queues"
+            href="/admin/queues"
+            onClick={(e) => {
+              // Bull Board is server-rendered: open a cookie session first, then go there.
+              e.preventDefault();
+              void ctx.api.openBrowserSession().then(() => window.location.assign('/admin/queues'));
+            }}
+          >
+            Queues
+          </a>
+        )}
       </nav>
       <div ref={heading} tabIndex={-1} class="screen">
         {!allowed ? (
