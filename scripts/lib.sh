@@ -21,7 +21,7 @@ apt_install() {
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Postal channel OCR (apps/worker ocr job, `npm run cli -- postal:ocr`): tesseract with the
-# Vietnamese models (the language model `vie` and the script model `script/Vietnamese`) and
+# Vietnamese models (the language model `vie` and the script model, named `Vietnamese` on Debian) and
 # poppler (pdfinfo, pdftotext, pdftoppm). .ci/run keeps the same list.
 OCR_DEBIAN_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils)
 install_ocr() { apt_install "${OCR_DEBIAN_PACKAGES[@]}"; }

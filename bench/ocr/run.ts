@@ -8,7 +8,7 @@
  *
  *   npm run bench:ocr                          full run (~3–6 min on 2 cores)
  *   npm run bench:ocr -- --quick               one letter per font, fewer conditions
- *   npm run bench:ocr -- --langs vie,vie+eng,script/Vietnamese   compare models (default: vie)
+ *   npm run bench:ocr -- --langs vie,Vietnamese,vie+eng   compare models (default: vie)
  *   npm run bench:ocr -- --save bench/ocr/out  also write the generated scans and truths there
  *   npm run bench:ocr -- --only 150dpi --compare-cleanup   one condition, cleanup variants
  */

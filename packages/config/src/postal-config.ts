@@ -25,9 +25,9 @@ export const postalEnvShape = {
   /** Pixels of one image page (width × height); A4 at 600 dpi is 35 million. */
   POSTAL_MAX_IMAGE_PIXELS: z.coerce.number().int().min(10_000).max(500_000_000).default(60_000_000),
   /**
-   * Tesseract languages. `vie` measured best on bench/ocr (BENCHMARKS.md): CER 0.08 % at 300 dpi
-   * clean against 0.27 % for `vie+eng` (English words drop Vietnamese marks) and 19 % for
-   * `script/Vietnamese` (words run together), and faster. `vie` reads English letters too (Latin script).
+   * Tesseract models. `vie` measured best on bench/ocr (BENCHMARKS.md): CER 0.09 % over the set
+   * against 0.15 % for the script model (Debian names it `Vietnamese`) and more for `vie+eng`
+   * (English words lose their marks). `vie` reads English letters too (Latin script).
    */
   OCR_LANGUAGES: z
     .string()
