@@ -98,7 +98,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   // Step 4: signed letters live beside the scans (content-addressed); deliveries go to the outbound queue.
   const answerLetters = new AnswerLetters(config.letters, postal.store);
   const outboundQueue = createOutboundQueue({ connection: redis, prefix: config.QUEUE_PREFIX, failFast: true });
-  const metrics = new MetricsRegistry({ process: 'gateway' });
+  const metrics = new MetricsRegistry();
   // Read-only handles for Bull Board (it reads, retries, cleans and promotes through them).
   const boardQueues = Object.values(QUEUE_NAMES).map((name) => new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX }));
   const app = createGatewayApp({

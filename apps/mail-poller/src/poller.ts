@@ -35,7 +35,7 @@ export async function startMailPoller(
     ttlSeconds: config.INTAKE_IDEMPOTENCY_TTL_DAYS * 86_400,
   });
   const publisher = new IntakePublisher(intakeQueue, allocator, config.INTAKE_TIMEOUT_MS);
-  const metrics = new MetricsRegistry({ process: 'mail-poller' });
+  const metrics = new MetricsRegistry();
   const ownAddresses = new Set([outbound.fromAddress, ...config.mailboxes.flatMap((m) => (m.address ? [m.address] : []))]);
 
   const pollers = config.mailboxes.map((mailbox) => {

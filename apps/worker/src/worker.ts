@@ -51,7 +51,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   const db = await openDatabase(config.MONGODB_URI, { autoIndex: autoIndexEnabled(config) });
   const connection: Redis = createRedisConnection(config.REDIS_URL, 'worker');
   const workers = new Map<string, Worker>();
-  const metrics = new MetricsRegistry({ process: 'worker' });
+  const metrics = new MetricsRegistry();
 
   const addWorker = (queue: QueueName, processor: ConstructorParameters<typeof Worker>[1], concurrency: number): Worker => {
     const w = new Worker(queue, processor, { connection, prefix: config.QUEUE_PREFIX, concurrency });

@@ -30,7 +30,7 @@ describe('worker health endpoint', () => {
     expect(res.status).toBe(202);
     const metrics = await waitFor('the intake job to be counted', async () => {
       const text = await (await fetch(`${url}/metrics`)).text();
-      return /worker_jobs_total\{queue="intake",outcome="completed"\} [1-9]/.test(text) ? text : undefined;
+      return /bullmq_jobs_total\{queue="intake",outcome="completed"\} [1-9]/.test(text) ? text : undefined;
     });
     expect(metrics).toMatch(/process_resident_memory_bytes \d+/);
   });

@@ -31,7 +31,7 @@ const gatewayEnvSchema = commonEnvSchema.extend({
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   TRUST_PROXY: z.string().optional(),
   /** Bearer token Prometheus sends for the gateway's /metrics; without it /metrics is open outside production and absent in production. */
-  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'at least 16 characters').optional()),
   /** Idle minutes after which a console session (cookie of server-rendered pages like /admin/queues) ends; each request renews it. */
   CONSOLE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(480).default(30),
   // Livechat (apps/gateway/src/livechat): limits per visitor, per IP and per connection.

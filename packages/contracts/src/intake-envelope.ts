@@ -52,6 +52,11 @@ export const intakeEnvelopeSchema = z
       .optional(),
     /** The complaint was resolved during the first contact: journal it, no written answer needed. */
     resolvedOnContact: z.boolean(),
+    /**
+     * One id in every log line about this complaint, from the adapter through the queue to the
+     * worker and its mail; IntakePublisher sets it (stable per channel + key, so a retry keeps it).
+     */
+    correlationId: z.string().min(1).max(100).optional(),
   })
   .strict();
 export type IntakeEnvelope = z.infer<typeof intakeEnvelopeSchema>;

@@ -38,7 +38,12 @@ export class IntakePublisher {
         submitted.idempotencyKey,
         new Date(submitted.receivedAt),
       );
-      const final: IntakeEnvelope = { schemaVersion: 1, caseNumber, ...submitted };
+      const final: IntakeEnvelope = {
+        schemaVersion: 1,
+        caseNumber,
+        ...submitted,
+        correlationId: submitted.correlationId ?? intakeJobId(submitted),
+      };
       // Added even for a repeat: if the first attempt got its number but failed before the
       // add, this completes it. A job still in Redis dedupes on jobId; after that the
       // worker's unique index makes the repeat a no-op.

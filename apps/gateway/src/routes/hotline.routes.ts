@@ -57,6 +57,10 @@ export function hotlineRoutes(deps: { publisher: IntakePublisher; tokens: StaffT
       status: 'accepted',
       links: { case: `/api/v1/cases/${receipt.caseNumber}` },
     };
+    req.log.info(
+      { correlationId: receipt.envelope.correlationId, caseNumber: receipt.caseNumber, duplicate: receipt.duplicate },
+      'hotline call accepted',
+    );
     res.status(202).location(body.links.case).json(body);
   });
 

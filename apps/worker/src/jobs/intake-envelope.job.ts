@@ -43,8 +43,17 @@ export function intakeEnvelopeHandler(deps: IntakeJobDeps) {
       );
     }
     const envelope: IntakeEnvelope = parsed.data;
+    // Every line about this complaint carries its correlation id and case number.
+    const log = deps.logger.child({
+      correlationId: envelope.correlationId ?? job.id,
+      caseNumber: envelope.caseNumber,
+      channel: envelope.channel,
+    });
     const attached = deps.attachReply ? await deps.attachReply(envelope) : null;
-    if (attached) return attached;
+    if (attached) {
+      log.info({ joined: attached.caseNumber }, 'message joined an existing case');
+      return attached;
+    }
     const text = [envelope.subject, envelope.bodyText].filter(Boolean).join('\n');
     const classification = deps.classify(text);
     const deadlines = deps.computeDeadlines(new Date(envelope.receivedAt));
@@ -59,13 +68,14 @@ export function intakeEnvelopeHandler(deps: IntakeJobDeps) {
     ]);
     const { record, created } = await deps.lifecycle.receive(envelope, classification, deadlines, searchText);
     if (!created && record.caseNumber !== envelope.caseNumber) {
-      deps.logger.warn(
+      log.warn(
         { existing: record.caseNumber, offered: envelope.caseNumber, key: envelope.idempotencyKey },
         'repeat submission carried a different case number; the existing case stands',
       );
     }
     if (OPEN_STATUSES.includes(record.status)) await deps.scheduleDeadlineChecks(record);
     await deps.afterCase?.(record, envelope);
+    log.info({ created, department: record.department, status: record.status, abstained: classification.abstained }, 'case received');
     return {
       caseNumber: record.caseNumber,
       created,

@@ -32,6 +32,8 @@ export function outboundEmailHandler(deps: OutboundEmailDeps) {
     const id = parsed.data.outboundId;
     const m = await deps.db.mailOutbound.findById(id);
     if (!m) throw new UnrecoverableError(`no outbound message ${id}`);
+    // Outbound rows carry the case number, the key that ties this mail to the complaint's other log lines.
+    const log = deps.logger.child({ outboundId: id, ...(m.caseNumber ? { caseNumber: m.caseNumber } : {}) });
     if (m.status === 'sent') return { outboundId: id, status: 'already-sent' };
     if (m.status === 'suppressed' || m.status === 'bounced') return { outboundId: id, status: m.status };
 
@@ -41,7 +43,7 @@ export function outboundEmailHandler(deps: OutboundEmailDeps) {
       else if (!(await deps.rateLimiter.allow(m.to, id))) reason = `hourly limit of automatic mail to ${m.to} reached (loop guard)`;
       if (reason) {
         await deps.db.mailOutbound.markStatus(id, 'suppressed', reason);
-        deps.logger.warn({ outboundId: id, to: m.to, kind: m.kind, reason }, 'automatic email suppressed');
+        log.warn({ to: m.to, kind: m.kind, reason }, 'automatic email suppressed');
         if (m.caseNumber)
           await journalMailEvent(deps.lifecycle, m.caseNumber, {
             key: `email-suppressed:${id}`,
@@ -58,6 +60,7 @@ export function outboundEmailHandler(deps: OutboundEmailDeps) {
     try {
       const info = await deps.mailer.send(m);
       await deps.db.mailOutbound.markSent(id, info.response, new Date());
+      log.info({ kind: m.kind }, 'email sent');
     } catch (err) {
       await deps.db.mailOutbound.recordAttempt(id, (err as Error).message).catch(() => undefined);
       throw err;

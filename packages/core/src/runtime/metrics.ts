@@ -20,8 +20,8 @@ export class MetricsRegistry {
   private readonly scrapeGauges = new Map<string, PromGauge>();
   private readonly collectors: Array<() => Promise<Gauge[]> | Gauge[]> = [];
 
-  constructor(defaultLabels: Record<string, string> = {}) {
-    this.registry.setDefaultLabels(defaultLabels);
+  constructor() {
+    // No default labels: Prometheus adds job and instance, so series keep the names they had.
     collectDefaultMetrics({ register: this.registry });
   }
 
