@@ -178,25 +178,27 @@ export class OcrEngine {
    * lacks, tesseract only warns and reads with the others, which would quietly ruin every letter.
    */
   checkLanguages(): Promise<void> {
-    this.languagesChecked ??= runTool('tesseract', ['--list-langs'], this.limits()).then((out) => {
-      const have = new Set(
-        out
-          .toString('utf8')
-          .split('\n')
-          .slice(1)
-          .map((l) => l.trim())
-          .filter(Boolean),
-      );
-      const missing = this.options.languages.split('+').filter((l) => !have.has(l));
-      if (missing.length) {
-        this.languagesChecked = undefined;
-        throw new ToolError(
-          'tesseract',
-          'missing',
-          `tesseract has no model for ${missing.join(', ')} (installed: ${[...have].join(', ')})`,
+    this.languagesChecked ??= runTool('tesseract', ['--list-langs'], { timeoutMs: Math.max(10_000, this.options.pageTimeoutMs) }).then(
+      (out) => {
+        const have = new Set(
+          out
+            .toString('utf8')
+            .split('\n')
+            .slice(1)
+            .map((l) => l.trim())
+            .filter(Boolean),
         );
-      }
-    });
+        const missing = this.options.languages.split('+').filter((l) => !have.has(l));
+        if (missing.length) {
+          this.languagesChecked = undefined;
+          throw new ToolError(
+            'tesseract',
+            'missing',
+            `tesseract has no model for ${missing.join(', ')} (installed: ${[...have].join(', ')})`,
+          );
+        }
+      },
+    );
     return this.languagesChecked;
   }
 

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { renderReceiptLetter } from '@cg/letters';
 import { renderPage, sampleLetter } from '@cg/testing';
 import { OcrEngine, ToolError } from '@cg/postal';
@@ -21,6 +22,16 @@ describe('OcrEngine', () => {
     expect(result.text).toContain('KN26-00077');
     expect(result.text).toContain('Nguyễn Thị Bích Ngọc');
     expect(result.pages[0]!.image?.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('turns a page scanned upside down (orientation from OSD) and reads it', async () => {
+    const letter = sampleLetter(1);
+    const page = await renderPage(letter.pages[0]!.slice(0, 12), { dpi: 200, font: 'Noto Serif', heightInches: 5 });
+    const upsideDown = await sharp(page).rotate(180).png().toBuffer();
+    const result = await new OcrEngine().read(upsideDown);
+    expect(result.pages[0]).toMatchObject({ rotation: 180 });
+    expect(result.text).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(result.text).toContain(`Tôi tên là ${letter.fields.senderName}`);
   });
 
   it('reports a page that runs out of time on the page, and still returns the letter', async () => {
