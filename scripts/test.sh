@@ -14,9 +14,10 @@ source scripts/lib.sh
 [ -n "${CHROMIUM_PATH:-}" ] || apt_install chromium
 # PDF letters: poppler (pdfsig, pdftotext, pdftoppm) checks them, openssl makes the test certificate.
 apt_install poppler-utils openssl
-# Postal OCR (tesseract + Vietnamese models); qpdf makes the encrypted PDF of the bad-upload tests.
+# Postal OCR (tesseract + Vietnamese models); qpdf makes the encrypted PDF of the bad-upload tests,
+# and the generated test scans are rendered with DejaVu.
 install_ocr
-apt_install qpdf
+apt_install qpdf fonts-dejavu-core
 # No --forceExit: every test closes what it opens, so jest ends by itself. If it hangs after the
 # last test, something leaked: `npx jest --detectOpenHandles <file>` names it.
 npx jest --ci "$@"

@@ -26,7 +26,7 @@ describe('OcrEngine', () => {
 
   it('turns a page scanned upside down (orientation from OSD) and reads it', async () => {
     const letter = sampleLetter(1);
-    const page = await renderPage(letter.pages[0]!.slice(0, 12), { dpi: 200, font: 'Noto Serif', heightInches: 5 });
+    const page = await renderPage(letter.pages[0]!.slice(0, 12), { dpi: 200, font: 'DejaVu Serif', heightInches: 5 });
     const upsideDown = await sharp(page).rotate(180).png().toBuffer();
     const result = await new OcrEngine().read(upsideDown);
     expect(result.pages[0]).toMatchObject({ rotation: 180 });
