@@ -20,7 +20,10 @@ export class Mailer {
   }
 
   /** `files`: the bytes of the row's attachments (read from the content-addressed store by the caller). */
-  async send(m: MailOutboundRecord, files: Array<{ fileName: string; contentType: string; content: Buffer }> = []): Promise<{ response: string }> {
+  async send(
+    m: MailOutboundRecord,
+    files: Array<{ fileName: string; contentType: string; content: Buffer }> = [],
+  ): Promise<{ response: string }> {
     const info = await this.transport.sendMail({
       from: this.config.MAIL_FROM,
       to: m.to,
@@ -32,7 +35,9 @@ export class Mailer {
       ...(m.references?.length ? { references: m.references } : {}),
       // RFC 3834: automatic messages say so, so that auto-responders do not answer them (no loops).
       headers: m.autoSubmitted ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {},
-      ...(files.length ? { attachments: files.map((f) => ({ filename: f.fileName, contentType: f.contentType, content: f.content })) } : {}),
+      ...(files.length
+        ? { attachments: files.map((f) => ({ filename: f.fileName, contentType: f.contentType, content: f.content })) }
+        : {}),
     });
     return { response: String(info.response ?? '') };
   }
