@@ -45,6 +45,22 @@ export function parseRequest<S extends z.ZodType>(schema: S, value: unknown, whe
   return result.data;
 }
 
+/**
+ * 503 when the intake queue could not confirm the envelope in time. The add may still have
+ * reached Redis, so the client is told to retry with the same key: the idempotency key makes
+ * that retry return the same case number, never a second case.
+ */
+export function intakeUnavailableProblem(retry: string): HttpProblem {
+  return new HttpProblem(
+    503,
+    'intake_unavailable',
+    'Intake temporarily unavailable',
+    `the complaint may or may not have been recorded; ${retry}`,
+    undefined,
+    { 'Retry-After': '5' },
+  );
+}
+
 export function sendProblem(res: Parameters<RequestHandler>[1], p: HttpProblem): void {
   res
     .status(p.status)

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { hotlineCallRequestSchema, type HotlineCallAccepted } from '@cg/contracts';
 import type { StaffTokenService } from '@cg/core';
 import { IntakeUnavailableError, type IntakePublisher } from '@cg/queue';
-import { HttpProblem, parseRequest } from '../http/problem';
+import { intakeUnavailableProblem, parseRequest } from '../http/problem';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 
 /**
@@ -39,14 +39,7 @@ export function hotlineRoutes(deps: { publisher: IntakePublisher; tokens: StaffT
       });
     } catch (err) {
       if (err instanceof IntakeUnavailableError) {
-        throw new HttpProblem(
-          503,
-          'intake_unavailable',
-          'Intake temporarily unavailable',
-          `nothing was recorded; retry with the same callId (${callId})`,
-          undefined,
-          { 'Retry-After': '5' },
-        );
+        throw intakeUnavailableProblem(`retry with the same callId (${callId}): it gets the same case number`);
       }
       throw err;
     }

@@ -13,7 +13,7 @@ import { POSTAL_DECIDABLE, type CaseRepository, type PostalLetterRecord, type Po
 import { inspectScan, ScanRejected, sha256Of, type FileStore, type ScanLimits } from '@cg/postal';
 import { IntakeUnavailableError, queueOcrLetter, type IntakePublisher, type OcrQueue } from '@cg/queue';
 import { readMultipartFiles } from '../http/multipart';
-import { HttpProblem, parseRequest, type FieldProblem } from '../http/problem';
+import { HttpProblem, intakeUnavailableProblem, parseRequest, type FieldProblem } from '../http/problem';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 
 export interface PostalRouteDeps {
@@ -178,16 +178,7 @@ export function postalRoutes(deps: PostalRouteDeps): Router {
       receipt = await deps.publisher.publish(envelopeOf(letter, body, receivedAt, by));
     } catch (err) {
       if (err instanceof IntakeUnavailableError) {
-        throw new HttpProblem(
-          503,
-          'intake_unavailable',
-          'Intake temporarily unavailable',
-          'nothing was recorded; confirm again (same letter, same case number)',
-          undefined,
-          {
-            'Retry-After': '5',
-          },
-        );
+        throw intakeUnavailableProblem('confirm again: the same letter gets the same case number');
       }
       throw err;
     }
