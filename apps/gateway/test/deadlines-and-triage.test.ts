@@ -218,7 +218,7 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
       const schedule = {
         year: 2027,
         source: 'Thông báo thử nghiệm 1/TB-TEST',
-        daysOff: [{ date: '2027-03-01', reason: 'Ngày nghỉ thử nghiệm' }],
+        daysOff: [{ date: '2027-03-01', reason: 'Ngày nghỉ thử nghiệm', source: { document: 'Công văn 1/TEST', issuer: 'Bộ Nội vụ' } }],
         workingDays: [{ date: '2027-03-06', reason: 'Làm bù thứ Bảy' }],
       };
       expect((await stack.api('/api/v1/calendar/schedules', { method: 'POST', token: agent, json: schedule })).status).toBe(403);
@@ -245,6 +245,11 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
       expect(d.body.explanation.skipped.find((x: { date: string }) => x.date === '2027-03-01')).toMatchObject({ working: false });
       const list = await stack.api('/api/v1/calendar/schedules', { token: agent });
       expect(list.body.inForce.find((s: { year: number }) => s.year === 2027).version).toBe(2);
+      // Each entry keeps its own source through the database.
+      expect(list.body.inForce.find((s: { year: number }) => s.year === 2027).daysOff[0].source).toEqual({
+        document: 'Công văn 1/TEST',
+        issuer: 'Bộ Nội vụ',
+      });
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { OfficialSchedule } from '@cg/calendar';
+import type { OfficialSchedule, ScheduleSource } from '@cg/calendar';
 import { isDuplicateKeyError } from '../connection';
 import { calendarScheduleSchema, type CalendarScheduleDocument } from './schema';
 import { repositoryOf } from '../repository';
@@ -43,10 +43,15 @@ function toSchedule(d: CalendarScheduleDocument): StoredSchedule {
       source: d.source,
       ...(d.publishedAt ? { publishedAt: d.publishedAt } : {}),
       ...(d.note ? { note: d.note } : {}),
-      daysOff: d.daysOff.map(({ date, reason }) => ({ date, reason })),
-      workingDays: d.workingDays.map(({ date, reason }) => ({ date, reason })),
+      daysOff: d.daysOff.map(toScheduleDay),
+      workingDays: d.workingDays.map(toScheduleDay),
     },
     loadedBy: d.loadedBy,
     loadedAt: d.loadedAt,
   };
+}
+
+/** A day as the calendar takes it; the entry's own source travels with it when it has one. */
+function toScheduleDay(d: { date: string; reason: string; source?: unknown }): OfficialSchedule['daysOff'][number] {
+  return { date: d.date, reason: d.reason, ...(d.source ? { source: d.source as ScheduleSource } : {}) };
 }

@@ -1,6 +1,14 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 
-const scheduleDaySchema = new Schema({ date: { type: String, required: true }, reason: { type: String, required: true } }, { _id: false });
+const scheduleDaySchema = new Schema(
+  {
+    date: { type: String, required: true },
+    reason: { type: String, required: true },
+    /** Where the entry comes from (document, issuer, date, pages): validated by @cg/calendar's loader. */
+    source: { type: Schema.Types.Mixed },
+  },
+  { _id: false },
+);
 
 /**
  * An official yearly schedule of days off and make-up working days, as loaded by an admin.
