@@ -58,6 +58,8 @@ describe('the sign-in limit is shared by every gateway node', () => {
       expect(res.headers.get('retry-after')).toBe('5');
     } finally {
       await redis.resume();
+      // Close on live connections: closing mid-reconnect can leave a client retrying forever.
+      await waitFor('the gateway to see Redis back', async () => (await requestJson(url(gateway), '/readyz')).body.checks.redis === 'up');
       await gateway.close();
       await redis.stop();
     }
