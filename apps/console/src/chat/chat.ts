@@ -27,7 +27,7 @@ import {
   type LivechatSessionRequest,
   type LivechatTexts,
 } from '@cg/contracts';
-import { stringField } from '../shared/format';
+import { stringField } from '../form-kit/format';
 
 const ACK_TIMEOUT_MS = 10_000;
 const AUTO_RETRIES = 3;

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import type { FieldProblem } from '../../api/types';
-import { FieldError, invalid } from '../../shared/FieldError';
+import { FieldError, invalid } from '../../form-kit/FieldError';
 
 /** The server's field problems of the form being filled (for the fields inside it). */
 export interface FieldProps {

@@ -11,7 +11,7 @@ import {
 } from '@cg/contracts';
 import type { CaseActionBodies, CaseActionPath, CaseView } from '../../api/types';
 import { useConsole } from '../../app/context';
-import { formText } from '../../shared/format';
+import { formText } from '../../form-kit/format';
 import { ActionForm, Choices, Field } from './ActionForm';
 
 /** The step each state waits for: its form starts open (the others stay folded). */

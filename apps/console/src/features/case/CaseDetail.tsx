@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CaseView } from '../../api/types';
 import { useConsole } from '../../app/context';
-import { formatDateTime, percent } from '../../shared/format';
+import { formatDateTime, percent } from '../../form-kit/format';
 import { useCaseEvents } from '../live-updates/case-events';
 import { CaseActions } from './CaseActions';
 import { CaseJournal } from './CaseJournal';

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { CaseView, JournalEntry } from '../../api/types';
 import { useConsole } from '../../app/context';
-import { formatDateTime } from '../../shared/format';
+import { formatDateTime } from '../../form-kit/format';
 
 function actorOf(j: JournalEntry): string {
   const a = j.actor;

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { DeadlineAnswer } from '../../api/types';
 import { useConsole } from '../../app/context';
-import { formText } from '../../shared/format';
+import { formText } from '../../form-kit/format';
 
 /** Both deadlines for a receipt time, with every day not counted and why. */
 export function DeadlineCalculator() {

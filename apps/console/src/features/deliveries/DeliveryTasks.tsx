@@ -3,7 +3,7 @@ import { CALLBACK_OUTCOMES } from '@cg/contracts';
 import type { DeliveryTask } from '../../api/types';
 import { useConsole } from '../../app/context';
 import { onLinkClick, routeHref, type Route } from '../../app/router';
-import { formatDateTime, formText } from '../../shared/format';
+import { formatDateTime, formText } from '../../form-kit/format';
 import { ActionForm, Choices, Field } from '../case/ActionForm';
 import { useCaseEvents } from '../live-updates/case-events';
 

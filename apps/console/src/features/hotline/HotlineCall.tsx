@@ -3,8 +3,8 @@ import type { HotlineCallRequest } from '@cg/contracts';
 import { ApiError } from '../../api/client';
 import type { FieldProblem } from '../../api/types';
 import { useConsole } from '../../app/context';
-import { FieldError, invalid } from '../../shared/FieldError';
-import { formText } from '../../shared/format';
+import { FieldError, invalid } from '../../form-kit/FieldError';
+import { formText } from '../../form-kit/format';
 
 /** A hotline operator records a call; the case number is read back to the caller at once. */
 export function HotlineCall() {

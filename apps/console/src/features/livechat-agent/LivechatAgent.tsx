@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIVECHAT_DEFAULT_LIMITS, type ChatMessageView } from '@cg/contracts';
 import { useConsole } from '../../app/context';
 import { onLinkClick, routeHref } from '../../app/router';
-import { formatTime, stringField } from '../../shared/format';
+import { formatTime, stringField } from '../../form-kit/format';
 import { agentDesk, useAgentDesk, type AgentDesk, type PendingReply } from './agent-desk';
 
 const CONNECTION_TEXT = { connecting: '○ connecting…', online: '● online', offline: '○ connection lost…' } as const;

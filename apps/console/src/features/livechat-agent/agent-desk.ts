@@ -8,7 +8,7 @@ import {
   type LivechatAck,
   type LivechatError,
 } from '@cg/contracts';
-import { newClientId } from '../../shared/format';
+import { newClientId } from '../../form-kit/format';
 
 const ACK_TIMEOUT_MS = 10_000;
 /** The server budgets events per connection: one typing signal per 2 s is plenty. */

@@ -3,7 +3,7 @@ import { CASE_NUMBER_PATTERN, CASE_STATUSES, CHANNELS, DEFAULT_DEPARTMENTS, TRIA
 import type { CasePage } from '../../api/types';
 import { useConsole } from '../../app/context';
 import { onLinkClick, routeHref, navigate, type Route } from '../../app/router';
-import { formatDateTime, formText } from '../../shared/format';
+import { formatDateTime, formText } from '../../form-kit/format';
 import { CaseDetail } from '../case/CaseDetail';
 import { useCaseEvents } from '../live-updates/case-events';
 import { DeliveryTasks } from '../deliveries/DeliveryTasks';

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../../api/client';
 import type { Session } from '../../app/session';
-import { formText } from '../../shared/format';
+import { formText } from '../../form-kit/format';
 
 /** One sign-in for every member of staff; the screens shown afterwards depend on the role. */
 export function SignIn({ api, onSignedIn }: { api: ApiClient; onSignedIn: (s: Session) => void }) {
