@@ -68,7 +68,7 @@ describe('hotline call notes become routed cases', () => {
     expect(third.body.caseNumber).toBe(first.body.caseNumber);
     await stack.workers!.intake.waitUntilReady();
     await waitFor('intake queue to drain', async () => {
-      const counts = await queueCounts();
+      const counts = await stack.queueCounts('intake');
       return counts.active + counts.waiting === 0;
     });
     expect(await stack.db.cases.count({ idempotencyKey: body.callId })).toBe(1);
@@ -98,13 +98,13 @@ describe('hotline call notes become routed cases', () => {
 
   describe('bad input is refused with a problem naming the field, and nothing is enqueued', () => {
     it('400 for a body without notes', async () => {
-      const before = await queueCounts();
+      const before = await stack.queueCounts('intake');
       const { notes: _n, ...body } = call();
       const res = await stack.api('/api/v1/hotline/calls', { method: 'POST', token: operator, json: body });
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['notes']);
-      expect(await queueCounts()).toEqual(before);
+      expect(await stack.queueCounts('intake')).toEqual(before);
     });
 
     it('400 naming every bad field, nested ones by path', async () => {
@@ -232,25 +232,4 @@ describe('hotline call notes become routed cases', () => {
     expect((await stack.api('/healthz')).body).toEqual({ status: 'ok' });
     expect((await stack.api('/readyz')).body).toEqual({ status: 'ready', checks: { redis: 'up', mongodb: 'up' } });
   });
-
-  async function queueCounts(): Promise<Record<'waiting' | 'active' | 'completed' | 'failed' | 'delayed', number>> {
-    const { Queue } = await import('bullmq');
-    const { Redis } = await import('ioredis');
-    const redis = new Redis(stack.env.REDIS_URL ?? 'redis://127.0.0.1:6390', { maxRetriesPerRequest: null });
-    const q = new Queue('intake', { connection: redis, prefix: stack.env.QUEUE_PREFIX! });
-    try {
-      // BullMQ answers a count (0 when none) for every state asked for.
-      const c = await q.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
-      return {
-        waiting: c.waiting ?? 0,
-        active: c.active ?? 0,
-        completed: c.completed ?? 0,
-        failed: c.failed ?? 0,
-        delayed: c.delayed ?? 0,
-      };
-    } finally {
-      await q.close();
-      redis.disconnect();
-    }
-  }
 });
