@@ -5,6 +5,7 @@ import { CALLBACK_OUTCOMES, CASE_NUMBER_PATTERN } from '@cg/contracts';
 import type { CaseLifecycle, CaseView, Permission, StaffTokenService } from '@cg/core';
 import type { CaseRecord, CaseRepository } from '@cg/db';
 import { HttpProblem, parseRequest } from '../http/problem';
+import { apiDoc } from '../http/api-doc';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 import { staffActor } from '../routes/case-actions.routes';
 import type { AnswerLetters } from './answer-letters';
@@ -78,67 +79,101 @@ export function answerRoutes(deps: {
   const router = Router();
   const guard = (r: keyof typeof ANSWER_ROUTES) => requireStaff(deps.tokens, ANSWER_ROUTES[r].permission);
 
-  router.get(ANSWER_ROUTES.template.path, guard('template'), async (req, res) => {
-    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
-    const c: CaseView = await deps.lifecycle.get(caseNumber, staffActor(currentStaff(req)));
-    const { language, text } = deps.letters.template(c, new Date());
-    res.json({ caseNumber, language, text, reported: c.report !== undefined });
-  });
+  router.get(
+    ANSWER_ROUTES.template.path,
+    apiDoc({ summary: 'The answer’s draft template for the case', params: paramsSchema }),
+    guard('template'),
+    async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const c: CaseView = await deps.lifecycle.get(caseNumber, staffActor(currentStaff(req)));
+      const { language, text } = deps.letters.template(c, new Date());
+      res.json({ caseNumber, language, text, reported: c.report !== undefined });
+    },
+  );
 
-  router.get(ANSWER_ROUTES.letter.path, guard('letter'), async (req, res) => {
-    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
-    const c = await deps.lifecycle.get(caseNumber, staffActor(currentStaff(req)));
-    const letter = c.answer?.letter;
-    const pdf = letter ? await deps.letters.read(letter.sha256) : null;
-    if (!letter || !pdf)
-      throw new HttpProblem(404, 'letter_not_found', 'No signed letter', `case ${caseNumber} has no signed answer letter (yet)`);
-    res
-      .status(200)
-      .type('application/pdf')
-      .set({
-        'Content-Disposition': `attachment; filename="tra-loi-khieu-nai-${caseNumber}.pdf"`,
-        'X-Letter-SHA256': letter.sha256,
-        'Content-Security-Policy': "default-src 'none'; sandbox",
-      })
-      .send(pdf);
-  });
+  router.get(
+    ANSWER_ROUTES.letter.path,
+    apiDoc({
+      summary: 'The signed answer letter',
+      params: paramsSchema,
+      responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
+    }),
+    guard('letter'),
+    async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const c = await deps.lifecycle.get(caseNumber, staffActor(currentStaff(req)));
+      const letter = c.answer?.letter;
+      const pdf = letter ? await deps.letters.read(letter.sha256) : null;
+      if (!letter || !pdf)
+        throw new HttpProblem(404, 'letter_not_found', 'No signed letter', `case ${caseNumber} has no signed answer letter (yet)`);
+      res
+        .status(200)
+        .type('application/pdf')
+        .set({
+          'Content-Disposition': `attachment; filename="tra-loi-khieu-nai-${caseNumber}.pdf"`,
+          'X-Letter-SHA256': letter.sha256,
+          'Content-Security-Policy': "default-src 'none'; sandbox",
+        })
+        .send(pdf);
+    },
+  );
 
-  router.get(ANSWER_ROUTES.callbacks.path, guard('callbacks'), async (_req, res) => {
+  router.get(ANSWER_ROUTES.callbacks.path, apiDoc({ summary: 'The hotline’s callback tasks' }), guard('callbacks'), async (_req, res) => {
     const items = await deps.cases.listByDeliveryStatus('awaiting_callback');
     res.json({ items: items.map(deliveryItem) });
   });
 
-  router.post(ANSWER_ROUTES.callbackOutcome.path, guard('callbackOutcome'), async (req, res) => {
-    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
-    const body = parseRequest(callbackOutcomeSchema, req.body ?? {}, 'body');
-    const clientKey = parseRequest(idempotencyKeySchema, req.get('idempotency-key') ?? undefined, 'body');
-    const result = await deps.lifecycle.delivery(caseNumber, staffActor(currentStaff(req)), {
-      key: `callback:${caseNumber}:${clientKey ?? randomUUID()}`,
-      event: 'callback',
-      outcome: body.outcome,
-      note: body.note,
-    });
-    res.json({ caseNumber, delivery: result.case.answer?.delivery, changed: result.changed });
-  });
+  router.post(
+    ANSWER_ROUTES.callbackOutcome.path,
+    apiDoc({
+      summary: 'Record the outcome of a callback',
+      params: paramsSchema,
+      body: callbackOutcomeSchema,
+      headers: z.object({ 'idempotency-key': idempotencyKeySchema }),
+    }),
+    guard('callbackOutcome'),
+    async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const body = parseRequest(callbackOutcomeSchema, req.body ?? {}, 'body');
+      const clientKey = parseRequest(idempotencyKeySchema, req.get('idempotency-key') ?? undefined, 'body');
+      const result = await deps.lifecycle.delivery(caseNumber, staffActor(currentStaff(req)), {
+        key: `callback:${caseNumber}:${clientKey ?? randomUUID()}`,
+        event: 'callback',
+        outcome: body.outcome,
+        note: body.note,
+      });
+      res.json({ caseNumber, delivery: result.case.answer?.delivery, changed: result.changed });
+    },
+  );
 
-  router.get(ANSWER_ROUTES.outgoingLetters.path, guard('outgoingLetters'), async (_req, res) => {
-    const items = await deps.cases.listByDeliveryStatus('awaiting_mailing');
-    res.json({ items: items.map(deliveryItem) });
-  });
+  router.get(
+    ANSWER_ROUTES.outgoingLetters.path,
+    apiDoc({ summary: 'Signed letters to print and post' }),
+    guard('outgoingLetters'),
+    async (_req, res) => {
+      const items = await deps.cases.listByDeliveryStatus('awaiting_mailing');
+      res.json({ items: items.map(deliveryItem) });
+    },
+  );
 
-  router.post(ANSWER_ROUTES.mailed.path, guard('mailed'), async (req, res) => {
-    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
-    const body = parseRequest(mailedSchema, req.body ?? {}, 'body');
-    const staff = currentStaff(req);
-    const c = await deps.lifecycle.get(caseNumber, staffActor(staff));
-    const result = await deps.lifecycle.delivery(caseNumber, staffActor(staff), {
-      // One mailing per delivery round: a repeated request is a no-op.
-      key: `mailed:${caseNumber}:${c.answer?.delivery?.round ?? 0}`,
-      event: 'mailed',
-      mailedOn: body.mailedOn ?? vnToday(new Date()),
-    });
-    res.json({ caseNumber, delivery: result.case.answer?.delivery, changed: result.changed });
-  });
+  router.post(
+    ANSWER_ROUTES.mailed.path,
+    apiDoc({ summary: 'Record the mailing date of the answer letter', params: paramsSchema, body: mailedSchema }),
+    guard('mailed'),
+    async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const body = parseRequest(mailedSchema, req.body ?? {}, 'body');
+      const staff = currentStaff(req);
+      const c = await deps.lifecycle.get(caseNumber, staffActor(staff));
+      const result = await deps.lifecycle.delivery(caseNumber, staffActor(staff), {
+        // One mailing per delivery round: a repeated request is a no-op.
+        key: `mailed:${caseNumber}:${c.answer?.delivery?.round ?? 0}`,
+        event: 'mailed',
+        mailedOn: body.mailedOn ?? vnToday(new Date()),
+      });
+      res.json({ caseNumber, delivery: result.case.answer?.delivery, changed: result.changed });
+    },
+  );
 
   return router;
 }

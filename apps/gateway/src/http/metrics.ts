@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type { MetricsRegistry } from '@cg/core';
+import { apiDoc } from './api-doc';
 
 /**
  * Latency of every request by express route pattern (`/api/v1/cases/:caseNumber`, never the raw
@@ -42,17 +43,26 @@ export function httpMetrics(metrics: MetricsRegistry): RequestHandler {
 export function metricsRoute(metrics: MetricsRegistry, opts: { token?: string; production: boolean }): Router {
   const router = Router();
   const expected = opts.token ? Buffer.from(`Bearer ${opts.token}`) : undefined;
-  router.get('/metrics', async (req, res, next) => {
-    if (!expected && opts.production) return next();
-    if (expected) {
-      const given = Buffer.from(req.get('authorization') ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('metrics token required\n');
-        return;
+  router.get(
+    '/metrics',
+    apiDoc({
+      summary: 'Prometheus metrics (behind METRICS_TOKEN when set; absent in production without one)',
+      tag: 'operations',
+      auth: 'metrics-token',
+      responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },
+    }),
+    async (req, res, next) => {
+      if (!expected && opts.production) return next();
+      if (expected) {
+        const given = Buffer.from(req.get('authorization') ?? '');
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('metrics token required\n');
+          return;
+        }
       }
-    }
-    const body = await metrics.render();
-    res.type(metrics.contentType).send(body);
-  });
+      const body = await metrics.render();
+      res.type(metrics.contentType).send(body);
+    },
+  );
   return router;
 }

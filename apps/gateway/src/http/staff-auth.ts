@@ -12,7 +12,7 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
 /** Every staff route: a valid bearer token (401) holding the permission (403), checked here on the server. */
 export function requireStaff(tokens: StaffTokenService, permission: Permission): RequestHandler {
-  return (req, _res, next) => {
+  const guard: RequestHandler = (req, _res, next) => {
     const match = BEARER.exec(req.get('authorization') ?? '');
     const principal = match ? tokens.verify(match[1]!) : null;
     if (!principal) {
@@ -33,6 +33,15 @@ export function requireStaff(tokens: StaffTokenService, permission: Permission):
     req.staff = principal;
     next();
   };
+  // The OpenAPI document and the authorization matrix read the permission a route asks for from here.
+  return Object.assign(guard, { [GUARDED_BY]: permission });
+}
+
+const GUARDED_BY = Symbol.for('cg.requiredPermission');
+
+/** The permission a `requireStaff()` guard asks for (undefined for any other handler). */
+export function permissionOf(handler: unknown): Permission | undefined {
+  return typeof handler === 'function' ? (handler as { [GUARDED_BY]?: Permission })[GUARDED_BY] : undefined;
 }
 
 export function currentStaff(req: Request): StaffPrincipal {

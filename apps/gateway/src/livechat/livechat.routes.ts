@@ -7,6 +7,7 @@ import type { Database } from '@cg/db';
 import { toChatMessageView, toConversationSummary, type ConversationLog } from '@cg/livechat';
 import type { RateLimiter } from '@cg/queue';
 import { HttpProblem, parseRequest } from '../http/problem';
+import { apiDoc } from '../http/api-doc';
 import { requireStaff } from '../http/staff-auth';
 import { detectAttachmentType, safeFileName } from './magic-bytes';
 
@@ -75,116 +76,165 @@ export function livechatRoutes(deps: LivechatRouteDeps): Router {
     next();
   };
 
-  router.post('/sessions', async (req, res) => {
-    const verdict = await deps.limiter.hit([{ key: `sessions-ip:${req.ip}`, limit: deps.sessionsPerHourPerIp, windowMs: 3_600_000 }]);
-    if (!verdict.allowed) throw rateLimited(verdict.retryAfterMs, 'new chats from this address');
-    const form = parseRequest(livechatSessionRequestSchema, req.body, 'body');
-    const visitorId = randomUUID();
-    const conversation = await deps.db.conversations.create({
-      visitorId,
-      locale: form.locale,
-      customer: {
-        name: form.name.normalize('NFC'),
-        ...(form.email ? { email: form.email } : {}),
-        ...(form.phone ? { phone: form.phone } : {}),
-        ...(form.domain ? { domain: form.domain } : {}),
-        ...(form.customerId ? { customerId: form.customerId } : {}),
-      },
-      ...(req.get('user-agent') ? { userAgent: req.get('user-agent')!.slice(0, 300) } : {}),
-    });
-    const conversationId = String(conversation._id);
-    await deps.log.init(conversationId);
-    const { token, expiresAt } = deps.visitorTokens.issue({ visitorId, conversationId });
-    const body: LivechatSessionCreated = { token, conversationId, expiresAt: expiresAt.toISOString() };
-    res.status(201).json(body);
-  });
+  router.post(
+    '/sessions',
+    apiDoc({
+      summary: 'Start a chat (pre-chat form): a visitor token',
+      tag: 'livechat',
+      auth: 'public',
+      body: livechatSessionRequestSchema,
+      responses: { 201: 'The conversation and its visitor token' },
+    }),
+    async (req, res) => {
+      const verdict = await deps.limiter.hit([{ key: `sessions-ip:${req.ip}`, limit: deps.sessionsPerHourPerIp, windowMs: 3_600_000 }]);
+      if (!verdict.allowed) throw rateLimited(verdict.retryAfterMs, 'new chats from this address');
+      const form = parseRequest(livechatSessionRequestSchema, req.body, 'body');
+      const visitorId = randomUUID();
+      const conversation = await deps.db.conversations.create({
+        visitorId,
+        locale: form.locale,
+        customer: {
+          name: form.name.normalize('NFC'),
+          ...(form.email ? { email: form.email } : {}),
+          ...(form.phone ? { phone: form.phone } : {}),
+          ...(form.domain ? { domain: form.domain } : {}),
+          ...(form.customerId ? { customerId: form.customerId } : {}),
+        },
+        ...(req.get('user-agent') ? { userAgent: req.get('user-agent')!.slice(0, 300) } : {}),
+      });
+      const conversationId = String(conversation._id);
+      await deps.log.init(conversationId);
+      const { token, expiresAt } = deps.visitorTokens.issue({ visitorId, conversationId });
+      const body: LivechatSessionCreated = { token, conversationId, expiresAt: expiresAt.toISOString() };
+      res.status(201).json(body);
+    },
+  );
 
-  router.post('/attachments', requireVisitor, express.raw({ type: () => true, limit: deps.uploadMaxBytes }), async (req, res) => {
-    const visitor = req.visitor!;
-    const query = parseRequest(uploadQuerySchema, req.query, 'query');
-    const verdict = await deps.limiter.hit([
-      { key: `uploads-v:${visitor.visitorId}`, limit: deps.uploadsPerHourPerVisitor, windowMs: 3_600_000 },
-    ]);
-    if (!verdict.allowed) throw rateLimited(verdict.retryAfterMs, 'uploads');
-    const data: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (data.length === 0) {
-      throw new HttpProblem(400, 'empty_attachment', 'Empty file', 'send the file as the request body', [
-        { field: '(body)', code: 'too_small', message: 'the file is empty' },
+  router.post(
+    '/attachments',
+    apiDoc({
+      summary: 'Upload a chat attachment (visitor)',
+      tag: 'livechat',
+      auth: 'visitor',
+      query: uploadQuerySchema,
+      body: { contentType: 'application/octet-stream', description: 'the file (image or PDF, checked by content)' },
+      responses: { 201: 'Stored: send its reference with a message' },
+    }),
+    requireVisitor,
+    express.raw({ type: () => true, limit: deps.uploadMaxBytes }),
+    async (req, res) => {
+      const visitor = req.visitor!;
+      const query = parseRequest(uploadQuerySchema, req.query, 'query');
+      const verdict = await deps.limiter.hit([
+        { key: `uploads-v:${visitor.visitorId}`, limit: deps.uploadsPerHourPerVisitor, windowMs: 3_600_000 },
       ]);
-    }
-    const type = detectAttachmentType(data);
-    if (!type) {
-      throw new HttpProblem(
-        415,
-        'unsupported_attachment_type',
-        'File type not accepted',
-        'attach an image (PNG, JPEG, GIF, WebP) or a PDF; the type is checked from the file content',
-        [{ field: '(body)', code: 'invalid_type', message: 'not a PNG, JPEG, GIF, WebP or PDF file' }],
-      );
-    }
-    const conversation = await deps.db.conversations.findById(visitor.conversationId);
-    if (!conversation || conversation.visitorId !== visitor.visitorId) throw unauthenticatedVisitor();
-    if (conversation.status !== 'open')
-      throw new HttpProblem(409, 'conversation_ended', 'Conversation ended', 'start a new chat to send files');
-    const ref = await deps.db.chatAttachments.create({
-      conversationId: visitor.conversationId,
-      visitorId: visitor.visitorId,
-      fileName: safeFileName(query.name, type.extension),
-      contentType: type.contentType,
-      size: data.length,
-      sha256: createHash('sha256').update(data).digest('hex'),
-      data,
-    });
-    res.status(201).json(ref);
-  });
+      if (!verdict.allowed) throw rateLimited(verdict.retryAfterMs, 'uploads');
+      const data: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (data.length === 0) {
+        throw new HttpProblem(400, 'empty_attachment', 'Empty file', 'send the file as the request body', [
+          { field: '(body)', code: 'too_small', message: 'the file is empty' },
+        ]);
+      }
+      const type = detectAttachmentType(data);
+      if (!type) {
+        throw new HttpProblem(
+          415,
+          'unsupported_attachment_type',
+          'File type not accepted',
+          'attach an image (PNG, JPEG, GIF, WebP) or a PDF; the type is checked from the file content',
+          [{ field: '(body)', code: 'invalid_type', message: 'not a PNG, JPEG, GIF, WebP or PDF file' }],
+        );
+      }
+      const conversation = await deps.db.conversations.findById(visitor.conversationId);
+      if (!conversation || conversation.visitorId !== visitor.visitorId) throw unauthenticatedVisitor();
+      if (conversation.status !== 'open')
+        throw new HttpProblem(409, 'conversation_ended', 'Conversation ended', 'start a new chat to send files');
+      const ref = await deps.db.chatAttachments.create({
+        conversationId: visitor.conversationId,
+        visitorId: visitor.visitorId,
+        fileName: safeFileName(query.name, type.extension),
+        contentType: type.contentType,
+        size: data.length,
+        sha256: createHash('sha256').update(data).digest('hex'),
+        data,
+      });
+      res.status(201).json(ref);
+    },
+  );
 
-  router.get('/attachments/:id', async (req, res) => {
-    const { id } = parseRequest(idParamsSchema, req.params, 'params');
-    const token = bearer(req);
-    const visitor = token ? deps.visitorTokens.verify(token) : null;
-    const staff = !visitor && token ? deps.staffTokens.verify(token) : null;
-    if (!visitor && !staff) throw unauthenticatedVisitor();
-    if (staff && !hasPermission(staff.role, 'livechat:answer')) {
-      throw new HttpProblem(403, 'forbidden', 'Not allowed for your role', `role ${staff.role} lacks permission livechat:answer`);
-    }
-    const file = await deps.db.chatAttachments.findById(id);
-    // Another conversation's file is answered as missing, so its existence does not leak.
-    if (!file || (visitor && file.conversationId !== visitor.conversationId)) {
-      throw new HttpProblem(404, 'attachment_not_found', 'Attachment not found', `no attachment ${id}`);
-    }
-    res
-      .status(200)
-      .set({
-        'Content-Type': file.contentType,
-        'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
-        'Cache-Control': 'private, no-store',
-        'Content-Security-Policy': "default-src 'none'; sandbox",
-      })
-      .send(Buffer.from(file.data));
-  });
+  router.get(
+    '/attachments/:id',
+    apiDoc({
+      summary: 'Download a chat attachment (its visitor, or staff with livechat:answer)',
+      tag: 'livechat',
+      auth: 'visitor',
+      params: idParamsSchema,
+      responses: { 200: { description: 'The file', contentType: 'application/octet-stream' } },
+    }),
+    async (req, res) => {
+      const { id } = parseRequest(idParamsSchema, req.params, 'params');
+      const token = bearer(req);
+      const visitor = token ? deps.visitorTokens.verify(token) : null;
+      const staff = !visitor && token ? deps.staffTokens.verify(token) : null;
+      if (!visitor && !staff) throw unauthenticatedVisitor();
+      if (staff && !hasPermission(staff.role, 'livechat:answer')) {
+        throw new HttpProblem(403, 'forbidden', 'Not allowed for your role', `role ${staff.role} lacks permission livechat:answer`);
+      }
+      const file = await deps.db.chatAttachments.findById(id);
+      // Another conversation's file is answered as missing, so its existence does not leak.
+      if (!file || (visitor && file.conversationId !== visitor.conversationId)) {
+        throw new HttpProblem(404, 'attachment_not_found', 'Attachment not found', `no attachment ${id}`);
+      }
+      res
+        .status(200)
+        .set({
+          'Content-Type': file.contentType,
+          'Content-Disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+          'Cache-Control': 'private, no-store',
+          'Content-Security-Policy': "default-src 'none'; sandbox",
+        })
+        .send(Buffer.from(file.data));
+    },
+  );
 
   // Staff: a case's chat, and the open conversations (the live view uses the socket instead).
   const canAnswer = requireStaff(deps.staffTokens, 'livechat:answer');
-  router.get('/conversations', canAnswer, async (req, res) => {
-    const query = parseRequest(conversationQuerySchema, req.query, 'query');
-    const items = query.caseNumber
-      ? [await deps.db.conversations.findByCaseNumber(query.caseNumber)].filter((c) => c !== null)
-      : await deps.db.conversations.listOpen(100);
-    res.json({ items: items.map(toConversationSummary) });
-  });
+  router.get(
+    '/conversations',
+    apiDoc({ summary: 'Open conversations, or a case’s chat', tag: 'livechat', query: conversationQuerySchema }),
+    canAnswer,
+    async (req, res) => {
+      const query = parseRequest(conversationQuerySchema, req.query, 'query');
+      const items = query.caseNumber
+        ? [await deps.db.conversations.findByCaseNumber(query.caseNumber)].filter((c) => c !== null)
+        : await deps.db.conversations.listOpen(100);
+      res.json({ items: items.map(toConversationSummary) });
+    },
+  );
 
-  router.get('/conversations/:conversationId/messages', canAnswer, async (req, res) => {
-    const { conversationId } = parseRequest(conversationParamsSchema, req.params, 'params');
-    const { afterSeq, limit } = parseRequest(messagesQuerySchema, req.query, 'query');
-    const conversation = await deps.db.conversations.findById(conversationId);
-    if (!conversation) throw new HttpProblem(404, 'conversation_not_found', 'Conversation not found', `no conversation ${conversationId}`);
-    const messages = await deps.db.conversations.messagesAfter(conversationId, afterSeq, limit);
-    res.json({
-      conversation: toConversationSummary(conversation),
-      messages: messages.map(toChatMessageView),
-      hasMore: messages.length === limit,
-    });
-  });
+  router.get(
+    '/conversations/:conversationId/messages',
+    apiDoc({
+      summary: 'Messages of a conversation after a sequence number',
+      tag: 'livechat',
+      params: conversationParamsSchema,
+      query: messagesQuerySchema,
+    }),
+    canAnswer,
+    async (req, res) => {
+      const { conversationId } = parseRequest(conversationParamsSchema, req.params, 'params');
+      const { afterSeq, limit } = parseRequest(messagesQuerySchema, req.query, 'query');
+      const conversation = await deps.db.conversations.findById(conversationId);
+      if (!conversation)
+        throw new HttpProblem(404, 'conversation_not_found', 'Conversation not found', `no conversation ${conversationId}`);
+      const messages = await deps.db.conversations.messagesAfter(conversationId, afterSeq, limit);
+      res.json({
+        conversation: toConversationSummary(conversation),
+        messages: messages.map(toChatMessageView),
+        hasMore: messages.length === limit,
+      });
+    },
+  );
 
   return router;
 }

@@ -5,6 +5,7 @@ import { hashPassword, verifyPassword, type StaffTokenService } from '@cg/core';
 import type { StaffUserRepository } from '@cg/db';
 import type { RedisRateLimiter } from '@cg/queue';
 import { HttpProblem, parseRequest, sendProblem } from '../http/problem';
+import { apiDoc } from '../http/api-doc';
 import { SharedRateLimitStore } from '../http/shared-rate-limit-store';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 import { sameOriginOnly, type ConsoleSessions } from '../http/console-session';
@@ -63,44 +64,64 @@ export function authRoutes(deps: {
     };
   };
 
-  router.post('/login', loginLimiter, async (req, res) => {
-    const { email, password } = parseRequest(loginSchema, req.body, 'body');
-    const staff = await signIn(email, password);
-    const { token, expiresAt } = deps.tokens.issue(staff);
-    res.json({ token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), staff });
-  });
+  router.post(
+    '/login',
+    apiDoc({ summary: 'Sign in: a staff bearer token (8 h)', auth: 'public', body: loginSchema }),
+    loginLimiter,
+    async (req, res) => {
+      const { email, password } = parseRequest(loginSchema, req.body, 'body');
+      const staff = await signIn(email, password);
+      const { token, expiresAt } = deps.tokens.issue(staff);
+      res.json({ token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), staff });
+    },
+  );
 
-  router.get('/me', requireStaff(deps.tokens, 'cases:read'), (req, res) => {
+  router.get('/me', apiDoc({ summary: 'Who the token belongs to' }), requireStaff(deps.tokens, 'cases:read'), (req, res) => {
     res.json({ staff: currentStaff(req) });
   });
 
   const sessions = deps.sessions;
   if (sessions) {
-    router.post('/session', loginLimiter, async (req, res) => {
-      const body = parseRequest(sessionSchema, req.body ?? {}, 'body');
-      const bearer = BEARER.exec(req.get('authorization') ?? '');
-      const staff = 'email' in body ? await signIn(body.email, body.password) : bearer ? deps.tokens.verify(bearer[1]!) : null;
-      if (!staff) {
-        throw new HttpProblem(
-          401,
-          'unauthenticated',
-          'Sign-in required',
-          'send Authorization: Bearer <token>, or {email, password}',
-          undefined,
-          {
-            'WWW-Authenticate': 'Bearer realm="staff"',
-          },
-        );
-      }
-      const expiresAt = await sessions.open(res, staff);
-      res.status(201).json({ expiresAt: expiresAt.toISOString(), idleTimeoutSeconds: sessions.ttlSeconds, staff });
-    });
+    router.post(
+      '/session',
+      apiDoc({
+        summary: 'Open a console session (HttpOnly cookie) from the bearer token or e-mail and password',
+        description: 'For the server-rendered staff pages (the queue dashboard at /admin/queues).',
+        auth: 'public',
+        body: sessionSchema,
+        responses: { 201: 'Session opened; the cookie is set' },
+      }),
+      loginLimiter,
+      async (req, res) => {
+        const body = parseRequest(sessionSchema, req.body ?? {}, 'body');
+        const bearer = BEARER.exec(req.get('authorization') ?? '');
+        const staff = 'email' in body ? await signIn(body.email, body.password) : bearer ? deps.tokens.verify(bearer[1]!) : null;
+        if (!staff) {
+          throw new HttpProblem(
+            401,
+            'unauthenticated',
+            'Sign-in required',
+            'send Authorization: Bearer <token>, or {email, password}',
+            undefined,
+            {
+              'WWW-Authenticate': 'Bearer realm="staff"',
+            },
+          );
+        }
+        const expiresAt = await sessions.open(res, staff);
+        res.status(201).json({ expiresAt: expiresAt.toISOString(), idleTimeoutSeconds: sessions.ttlSeconds, staff });
+      },
+    );
     // Logout: the session is gone from Redis at once, on every gateway node.
-    router.delete('/session', async (req, res) => {
-      sameOriginOnly(req);
-      await sessions.revoke(req, res);
-      res.status(204).end();
-    });
+    router.delete(
+      '/session',
+      apiDoc({ summary: 'Close the console session (same-origin only)', auth: 'console-session', responses: { 204: 'Closed' } }),
+      async (req, res) => {
+        sameOriginOnly(req);
+        await sessions.revoke(req, res);
+        res.status(204).end();
+      },
+    );
   }
 
   return router;

@@ -13,6 +13,7 @@ import {
 import type { StaffUserRepository } from '@cg/db';
 import { renderJournalReport } from '@cg/letters';
 import { HttpProblem, parseRequest } from '../http/problem';
+import { apiDoc } from '../http/api-doc';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 
 const paramsSchema = z.object({ caseNumber: z.string().toUpperCase().regex(CASE_NUMBER_PATTERN, 'a case number such as KN26-00042') });
@@ -98,6 +99,26 @@ export const CASE_ACTION_ROUTES = {
 } as const satisfies Record<string, Permission>;
 export type CaseActionRoute = keyof typeof CASE_ACTION_ROUTES;
 
+/** What each case action does, in the API document. */
+const ACTION_SUMMARIES: Record<CaseActionRoute, string> = {
+  verify: 'Step 2: confirm the complaint with the customer',
+  claim: 'Step 3: take the case from the department queue',
+  release: 'Step 3: give the case back to the department queue',
+  assign: 'Step 3: give the case to a named member of its department',
+  notes: 'Add an internal note (never sent to the customer)',
+  collaborators: 'Bring other departments in as collaborators',
+  transfer: 'Move the case to another department, with a reason',
+  escalate: 'Ask a supervisor to decide',
+  report: 'Report findings, cause and remedy back to customer support',
+  answer: 'Step 4: draft the answer to the customer',
+  'answer/approve': 'Step 4: sign off the drafted answer',
+  'answer/return': 'Step 4: return the drafted answer with a comment',
+  deliver: 'Step 4: record that the answer reached the customer',
+  'resolve-on-contact': 'Resolve during the contact, with the customer’s agreement',
+  close: 'Step 5: close with root cause and lesson learned',
+  reopen: 'Step 5: reopen: the customer is not satisfied',
+};
+
 /** The lifecycle's actor for a signed-in staff member. */
 export function staffActor(staff: StaffPrincipal): CaseActor {
   return {
@@ -144,11 +165,22 @@ export function caseActionRoutes(deps: {
     schema: S,
     run: (caseNumber: string, actor: CaseActor, body: z.infer<S>, req: Request) => Promise<CaseResult>,
   ) => {
-    router.post(`/:caseNumber/${path}`, requireStaff(deps.tokens, CASE_ACTION_ROUTES[path]), async (req, res) => {
-      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
-      const body = parseRequest(schema, req.body ?? {}, 'body');
-      res.json(view(await run(caseNumber, staffActor(currentStaff(req)), body, req)));
-    });
+    router.post(
+      `/:caseNumber/${path}`,
+      apiDoc({
+        summary: ACTION_SUMMARIES[path],
+        tag: 'case actions',
+        params: paramsSchema,
+        body: schema,
+        responses: { 200: 'The updated case' },
+      }),
+      requireStaff(deps.tokens, CASE_ACTION_ROUTES[path]),
+      async (req, res) => {
+        const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+        const body = parseRequest(schema, req.body ?? {}, 'body');
+        res.json(view(await run(caseNumber, staffActor(currentStaff(req)), body, req)));
+      },
+    );
   };
 
   action('verify', bodies.verify, (n, actor, b) => lifecycle.verify(n, actor, b));
@@ -199,64 +231,87 @@ export function caseActionRoutes(deps: {
   );
 
   /** The handling journal (append-only), oldest first, with what may be done next. */
-  router.get('/:caseNumber/journal', requireStaff(deps.tokens, 'cases:read'), async (req, res) => {
-    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
-    const c = await lifecycle.get(caseNumber, staffActor(currentStaff(req)));
-    res.json({
-      caseNumber: c.caseNumber,
-      status: c.status,
-      allowedActions: allowedActions(c.status),
-      version: c.version,
-      items: c.journal,
-    });
-  });
+  router.get(
+    '/:caseNumber/journal',
+    apiDoc({ summary: 'The handling journal, oldest first, with what may be done next', params: paramsSchema }),
+    requireStaff(deps.tokens, 'cases:read'),
+    async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const c = await lifecycle.get(caseNumber, staffActor(currentStaff(req)));
+      res.json({
+        caseNumber: c.caseNumber,
+        status: c.status,
+        allowedActions: allowedActions(c.status),
+        version: c.version,
+        items: c.journal,
+      });
+    },
+  );
 
   /** The journal as a printable PDF ("nhật ký xử lý"), Vietnamese text with an embedded font. */
-  router.get('/:caseNumber/journal.pdf', requireStaff(deps.tokens, 'cases:read'), async (req, res) => {
-    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
-    const staff = currentStaff(req);
-    const c = await lifecycle.get(caseNumber, staffActor(staff));
-    const pdf = await renderJournalReport({
-      caseNumber: c.caseNumber,
-      channel: c.channel,
-      department: c.department,
-      status: c.status,
-      receivedAt: new Date(c.receivedAt),
-      ...(c.subject ? { subject: c.subject } : {}),
-      ...(c.customer?.name ? { customerName: c.customer.name } : {}),
-      entries: c.journal,
-      generatedAt: new Date(),
-      generatedBy: staff.name,
-    });
-    res
-      .status(200)
-      .type('application/pdf')
-      .set('Content-Disposition', `attachment; filename="nhat-ky-xu-ly-${c.caseNumber}.pdf"`)
-      .send(Buffer.from(pdf));
-  });
+  router.get(
+    '/:caseNumber/journal.pdf',
+    apiDoc({
+      summary: 'The journal as a printable PDF',
+      params: paramsSchema,
+      responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
+    }),
+    requireStaff(deps.tokens, 'cases:read'),
+    async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const staff = currentStaff(req);
+      const c = await lifecycle.get(caseNumber, staffActor(staff));
+      const pdf = await renderJournalReport({
+        caseNumber: c.caseNumber,
+        channel: c.channel,
+        department: c.department,
+        status: c.status,
+        receivedAt: new Date(c.receivedAt),
+        ...(c.subject ? { subject: c.subject } : {}),
+        ...(c.customer?.name ? { customerName: c.customer.name } : {}),
+        entries: c.journal,
+        generatedAt: new Date(),
+        generatedBy: staff.name,
+      });
+      res
+        .status(200)
+        .type('application/pdf')
+        .set('Content-Disposition', `attachment; filename="nhat-ky-xu-ly-${c.caseNumber}.pdf"`)
+        .send(Buffer.from(pdf));
+    },
+  );
 
   /** The journal as CSV (UTF-8 with BOM, for spreadsheets): one row per entry. */
-  router.get('/:caseNumber/journal.csv', requireStaff(deps.tokens, 'cases:read'), async (req, res) => {
-    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
-    const c = await lifecycle.get(caseNumber, staffActor(currentStaff(req)));
-    const rows = [
-      ['at', 'type', 'actor', 'actor_name', 'actor_role', 'message', 'data'],
-      ...c.journal.map((j) => [
-        new Date(j.at).toISOString(),
-        j.type,
-        j.actor.kind,
-        j.actor.name ?? '',
-        j.actor.role ?? '',
-        j.message,
-        j.data ? JSON.stringify(j.data) : '',
-      ]),
-    ];
-    res
-      .status(200)
-      .type('text/csv; charset=utf-8')
-      .set('Content-Disposition', `attachment; filename="nhat-ky-xu-ly-${c.caseNumber}.csv"`)
-      .send('\uFEFF' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n');
-  });
+  router.get(
+    '/:caseNumber/journal.csv',
+    apiDoc({
+      summary: 'The journal as CSV (UTF-8 with BOM)',
+      params: paramsSchema,
+      responses: { 200: { description: 'CSV', contentType: 'text/csv' } },
+    }),
+    requireStaff(deps.tokens, 'cases:read'),
+    async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const c = await lifecycle.get(caseNumber, staffActor(currentStaff(req)));
+      const rows = [
+        ['at', 'type', 'actor', 'actor_name', 'actor_role', 'message', 'data'],
+        ...c.journal.map((j) => [
+          new Date(j.at).toISOString(),
+          j.type,
+          j.actor.kind,
+          j.actor.name ?? '',
+          j.actor.role ?? '',
+          j.message,
+          j.data ? JSON.stringify(j.data) : '',
+        ]),
+      ];
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .set('Content-Disposition', `attachment; filename="nhat-ky-xu-ly-${c.caseNumber}.csv"`)
+        .send('\uFEFF' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n');
+    },
+  );
 
   return router;
 }

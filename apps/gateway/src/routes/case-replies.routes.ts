@@ -7,6 +7,7 @@ import { isVisibleTo, type CaseLifecycle, type StaffPrincipal, type StaffTokenSe
 import type { CaseRecord, Database } from '@cg/db';
 import { signMessageId, staffReplyMail } from '@cg/mail';
 import { HttpProblem, parseRequest } from '../http/problem';
+import { apiDoc } from '../http/api-doc';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 import { staffActor } from './case-actions.routes';
 
@@ -47,140 +48,165 @@ export function caseReplyRoutes(deps: {
     return record;
   };
 
-  router.post('/:caseNumber/replies', requireStaff(deps.tokens, 'cases:reply'), async (req, res) => {
-    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
-    const body = parseRequest(caseReplyRequestSchema, req.body, 'body');
-    const clientKey = parseRequest(idempotencyKeySchema, req.get('idempotency-key') ?? undefined, 'body');
-    const staff = currentStaff(req);
-    const c = await loadCase(caseNumber, staff);
-    const inbound = await deps.db.mailMessages.listForCase(caseNumber);
-    const lastInbound = inbound[inbound.length - 1];
-    const to = lastInbound?.replyTo?.address ?? c.customer?.email;
-    if (!to)
-      throw new HttpProblem(
-        409,
-        'no_customer_email',
-        'The customer has no email address',
-        `case ${caseNumber} was received without an email address; answer on its own channel`,
-      );
-    if (await deps.db.mailAddresses.isUndeliverable(to)) {
-      throw new HttpProblem(
-        409,
-        'address_undeliverable',
-        'The customer address bounced',
-        `mail to ${to} bounced earlier; reach the customer on another channel`,
-      );
-    }
-    // Thread under the whole conversation, newest last.
-    const outbound = await deps.db.mailOutbound.listForCase(caseNumber);
-    const thread = [
-      ...inbound.flatMap((m) => (m.messageId ? [{ at: new Date(m.receivedAt).getTime(), id: m.messageId }] : [])),
-      ...outbound.map((m) => ({ at: new Date(m.createdAt).getTime(), id: m.messageId })),
-    ]
-      .sort((a, b) => a.at - b.at)
-      .map((t) => t.id);
-    const references = [...new Set(thread)].slice(-20);
-    const content = staffReplyMail({
-      caseNumber,
-      ...(c.subject ? { customerSubject: c.subject } : {}),
-      text: body.text.normalize('NFC'),
-      staffName: staff.name,
-    });
-    const { record, created } = await deps.db.mailOutbound.createIfAbsent({
-      kind: 'reply',
-      dedupeKey: `reply:${caseNumber}:${clientKey ?? randomUUID()}`,
-      caseNumber,
-      to,
-      subject: content.subject,
-      text: content.text,
-      messageId: signMessageId(mailConfig().MAIL_MESSAGE_ID_SECRET, mailConfig().MAIL_MESSAGE_ID_DOMAIN, caseNumber),
-      ...(references.length ? { inReplyTo: references[references.length - 1], references } : {}),
-      autoSubmitted: false,
-      createdBy: { staffId: staff.staffId, name: staff.name, role: staff.role },
-    });
-    // Journalled once per outbox row (keyed), also when a retried request finds the row already there.
-    await deps.lifecycle.correspond(caseNumber, staffActor(staff), {
-      key: `email-reply:${String(record._id)}`,
-      to,
-      data: { outboundId: String(record._id), messageId: record.messageId },
-    });
-    res
-      .status(202)
-      .location(`/api/v1/cases/${caseNumber}/emails`)
-      .json({
-        outboundId: String(record._id),
+  router.post(
+    '/:caseNumber/replies',
+    apiDoc({
+      summary: 'Send a written answer by email, threaded under the case’s conversation',
+      params: paramsSchema,
+      body: caseReplyRequestSchema,
+      headers: z.object({ 'idempotency-key': idempotencyKeySchema }),
+      responses: { 202: 'Accepted into the outbox' },
+    }),
+    requireStaff(deps.tokens, 'cases:reply'),
+    async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const body = parseRequest(caseReplyRequestSchema, req.body, 'body');
+      const clientKey = parseRequest(idempotencyKeySchema, req.get('idempotency-key') ?? undefined, 'body');
+      const staff = currentStaff(req);
+      const c = await loadCase(caseNumber, staff);
+      const inbound = await deps.db.mailMessages.listForCase(caseNumber);
+      const lastInbound = inbound[inbound.length - 1];
+      const to = lastInbound?.replyTo?.address ?? c.customer?.email;
+      if (!to)
+        throw new HttpProblem(
+          409,
+          'no_customer_email',
+          'The customer has no email address',
+          `case ${caseNumber} was received without an email address; answer on its own channel`,
+        );
+      if (await deps.db.mailAddresses.isUndeliverable(to)) {
+        throw new HttpProblem(
+          409,
+          'address_undeliverable',
+          'The customer address bounced',
+          `mail to ${to} bounced earlier; reach the customer on another channel`,
+        );
+      }
+      // Thread under the whole conversation, newest last.
+      const outbound = await deps.db.mailOutbound.listForCase(caseNumber);
+      const thread = [
+        ...inbound.flatMap((m) => (m.messageId ? [{ at: new Date(m.receivedAt).getTime(), id: m.messageId }] : [])),
+        ...outbound.map((m) => ({ at: new Date(m.createdAt).getTime(), id: m.messageId })),
+      ]
+        .sort((a, b) => a.at - b.at)
+        .map((t) => t.id);
+      const references = [...new Set(thread)].slice(-20);
+      const content = staffReplyMail({
+        caseNumber,
+        ...(c.subject ? { customerSubject: c.subject } : {}),
+        text: body.text.normalize('NFC'),
+        staffName: staff.name,
+      });
+      const { record, created } = await deps.db.mailOutbound.createIfAbsent({
+        kind: 'reply',
+        dedupeKey: `reply:${caseNumber}:${clientKey ?? randomUUID()}`,
         caseNumber,
         to,
-        subject: record.subject,
-        messageId: record.messageId,
-        inReplyTo: record.inReplyTo,
-        status: record.status,
-        duplicate: !created,
+        subject: content.subject,
+        text: content.text,
+        messageId: signMessageId(mailConfig().MAIL_MESSAGE_ID_SECRET, mailConfig().MAIL_MESSAGE_ID_DOMAIN, caseNumber),
+        ...(references.length ? { inReplyTo: references[references.length - 1], references } : {}),
+        autoSubmitted: false,
+        createdBy: { staffId: staff.staffId, name: staff.name, role: staff.role },
       });
-  });
+      // Journalled once per outbox row (keyed), also when a retried request finds the row already there.
+      await deps.lifecycle.correspond(caseNumber, staffActor(staff), {
+        key: `email-reply:${String(record._id)}`,
+        to,
+        data: { outboundId: String(record._id), messageId: record.messageId },
+      });
+      res
+        .status(202)
+        .location(`/api/v1/cases/${caseNumber}/emails`)
+        .json({
+          outboundId: String(record._id),
+          caseNumber,
+          to,
+          subject: record.subject,
+          messageId: record.messageId,
+          inReplyTo: record.inReplyTo,
+          status: record.status,
+          duplicate: !created,
+        });
+    },
+  );
 
-  router.get('/:caseNumber/emails', canRead, async (req, res) => {
-    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
-    await loadCase(caseNumber, currentStaff(req));
-    const [inbound, outbound] = await Promise.all([
-      deps.db.mailMessages.listForCase(caseNumber),
-      deps.db.mailOutbound.listForCase(caseNumber),
-    ]);
-    const items = [
-      ...inbound.map((m) => ({
-        direction: 'inbound' as const,
-        at: m.receivedAt,
-        storedAt: m.createdAt,
-        messageId: m.messageId,
-        from: m.from,
-        to: m.to,
-        subject: m.subject,
-        text: m.text,
-        safeHtml: m.safeHtml,
-        attachments: (m.attachments ?? []).map((a) => ({ ...a, url: `/api/v1/cases/${caseNumber}/attachments/${a.id}` })),
-        kind: m.kind,
-        disposition: m.disposition,
-        inReplyTo: m.inReplyTo,
-        rawRef: m.rawRef,
-      })),
-      ...outbound.map((m) => ({
-        direction: 'outbound' as const,
-        at: m.sentAt ?? m.createdAt,
-        storedAt: m.createdAt,
-        messageId: m.messageId,
-        to: m.to,
-        subject: m.subject,
-        text: m.text,
-        kind: m.kind,
-        status: m.status,
-        statusReason: m.statusReason,
-        inReplyTo: m.inReplyTo,
-        references: m.references,
-        createdBy: m.createdBy,
-      })),
-    ].sort((a, b) => new Date(a.storedAt).getTime() - new Date(b.storedAt).getTime()); // IMAP dates have 1 s resolution
-    res.json({ caseNumber, items });
-  });
+  router.get(
+    '/:caseNumber/emails',
+    apiDoc({ summary: 'Every inbound and outbound email of the case', params: paramsSchema }),
+    canRead,
+    async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      await loadCase(caseNumber, currentStaff(req));
+      const [inbound, outbound] = await Promise.all([
+        deps.db.mailMessages.listForCase(caseNumber),
+        deps.db.mailOutbound.listForCase(caseNumber),
+      ]);
+      const items = [
+        ...inbound.map((m) => ({
+          direction: 'inbound' as const,
+          at: m.receivedAt,
+          storedAt: m.createdAt,
+          messageId: m.messageId,
+          from: m.from,
+          to: m.to,
+          subject: m.subject,
+          text: m.text,
+          safeHtml: m.safeHtml,
+          attachments: (m.attachments ?? []).map((a) => ({ ...a, url: `/api/v1/cases/${caseNumber}/attachments/${a.id}` })),
+          kind: m.kind,
+          disposition: m.disposition,
+          inReplyTo: m.inReplyTo,
+          rawRef: m.rawRef,
+        })),
+        ...outbound.map((m) => ({
+          direction: 'outbound' as const,
+          at: m.sentAt ?? m.createdAt,
+          storedAt: m.createdAt,
+          messageId: m.messageId,
+          to: m.to,
+          subject: m.subject,
+          text: m.text,
+          kind: m.kind,
+          status: m.status,
+          statusReason: m.statusReason,
+          inReplyTo: m.inReplyTo,
+          references: m.references,
+          createdBy: m.createdBy,
+        })),
+      ].sort((a, b) => new Date(a.storedAt).getTime() - new Date(b.storedAt).getTime()); // IMAP dates have 1 s resolution
+      res.json({ caseNumber, items });
+    },
+  );
 
-  router.get('/:caseNumber/attachments/:attachmentId', canRead, async (req, res) => {
-    const { caseNumber, attachmentId } = parseRequest(attachmentParamsSchema, req.params, 'params');
-    const c = await loadCase(caseNumber, currentStaff(req));
-    const listed = (c.attachments ?? []).some((a) => a.id === attachmentId);
-    const a = listed ? await deps.db.mailAttachments.findById(attachmentId) : null;
-    if (!a)
-      throw new HttpProblem(404, 'attachment_not_found', 'Attachment not found', `case ${caseNumber} has no attachment ${attachmentId}`);
-    res
-      .status(200)
-      .set({
-        // Always a download, never rendered by the browser (customer content).
-        'Content-Type': 'application/octet-stream',
-        'Content-Disposition': `attachment; filename="${a.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(a.fileName)}`,
-        'Content-Security-Policy': "default-src 'none'; sandbox",
-        'X-Attachment-Content-Type': a.contentType,
-        'X-Attachment-SHA256': a.sha256,
-      })
-      .send(a.data);
-  });
+  router.get(
+    '/:caseNumber/attachments/:attachmentId',
+    apiDoc({
+      summary: 'Download an email attachment of the case',
+      params: attachmentParamsSchema,
+      responses: { 200: { description: 'The file', contentType: 'application/octet-stream' } },
+    }),
+    canRead,
+    async (req, res) => {
+      const { caseNumber, attachmentId } = parseRequest(attachmentParamsSchema, req.params, 'params');
+      const c = await loadCase(caseNumber, currentStaff(req));
+      const listed = (c.attachments ?? []).some((a) => a.id === attachmentId);
+      const a = listed ? await deps.db.mailAttachments.findById(attachmentId) : null;
+      if (!a)
+        throw new HttpProblem(404, 'attachment_not_found', 'Attachment not found', `case ${caseNumber} has no attachment ${attachmentId}`);
+      res
+        .status(200)
+        .set({
+          // Always a download, never rendered by the browser (customer content).
+          'Content-Type': 'application/octet-stream',
+          'Content-Disposition': `attachment; filename="${a.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(a.fileName)}`,
+          'Content-Security-Policy': "default-src 'none'; sandbox",
+          'X-Attachment-Content-Type': a.contentType,
+          'X-Attachment-SHA256': a.sha256,
+        })
+        .send(a.data);
+    },
+  );
 
   return router;
 }

@@ -5,6 +5,7 @@ import { DeadlineError } from '@cg/calendar';
 import type { CaseLifecycle, StaffTokenService } from '@cg/core';
 import type { TrainingExampleRepository } from '@cg/db';
 import { HttpProblem, parseRequest } from '../http/problem';
+import { apiDoc } from '../http/api-doc';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 import { staffActor } from './case-actions.routes';
 
@@ -45,53 +46,67 @@ export function caseWorkflowRoutes(deps: {
 }): Router {
   const router = Router();
 
-  router.patch('/:caseNumber/classification', requireStaff(deps.tokens, 'cases:classify'), async (req, res) => {
-    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
-    const body = parseRequest(classificationSchema, req.body, 'body');
-    if (!deps.departments().includes(body.department)) {
-      throw new HttpProblem(400, 'validation_failed', 'Unknown department', undefined, [
-        { field: 'department', code: 'invalid_value', message: `one of ${deps.departments().join(', ')}` },
-      ]);
-    }
-    const staff = currentStaff(req);
-    const { case: updated, changed } = await deps.lifecycle.reclassify(caseNumber, staffActor(staff), {
-      department: body.department,
-      ...(body.note ? { note: body.note } : {}),
-    });
-    if (changed) {
-      const moved = updated.journal.at(-1)?.data as { from?: string } | undefined;
-      await deps.trainingExamples.recordCorrection({
-        caseNumber,
-        text: [updated.subject, updated.bodyText].filter(Boolean).join('\n'),
-        department: body.department,
-        predicted: moved?.from ?? updated.department,
-        correctedBy: staff.email,
-        correctedAt: new Date(),
-      });
-    }
-    res.json({ caseNumber, department: updated.department, status: updated.status, classification: updated.classification });
-  });
-
-  router.post('/:caseNumber/extensions', requireStaff(deps.tokens, 'deadlines:extend'), async (req, res) => {
-    const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
-    const body = parseRequest(extensionSchema, req.body, 'body');
-    const staff = currentStaff(req);
-    try {
-      const { case: updated } = await deps.lifecycle.extend(caseNumber, staffActor(staff), {
-        ...(body.extraWorkingDays !== undefined ? { extraWorkingDays: body.extraWorkingDays } : { newDueDate: body.newDueDate! }),
-        reason: body.reason,
-      });
-      res.json({ caseNumber, deadlines: updated.deadlines });
-    } catch (err) {
-      if (err instanceof DeadlineError) {
-        const field = body.newDueDate !== undefined ? 'newDueDate' : 'extraWorkingDays';
-        throw new HttpProblem(422, err.code.toLowerCase(), 'Extension refused', err.message, [
-          { field, code: err.code, message: err.message },
+  router.patch(
+    '/:caseNumber/classification',
+    apiDoc({
+      summary: 'Correct the case’s department (becomes classifier training data)',
+      params: paramsSchema,
+      body: classificationSchema,
+    }),
+    requireStaff(deps.tokens, 'cases:classify'),
+    async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const body = parseRequest(classificationSchema, req.body, 'body');
+      if (!deps.departments().includes(body.department)) {
+        throw new HttpProblem(400, 'validation_failed', 'Unknown department', undefined, [
+          { field: 'department', code: 'invalid_value', message: `one of ${deps.departments().join(', ')}` },
         ]);
       }
-      throw err;
-    }
-  });
+      const staff = currentStaff(req);
+      const { case: updated, changed } = await deps.lifecycle.reclassify(caseNumber, staffActor(staff), {
+        department: body.department,
+        ...(body.note ? { note: body.note } : {}),
+      });
+      if (changed) {
+        const moved = updated.journal.at(-1)?.data as { from?: string } | undefined;
+        await deps.trainingExamples.recordCorrection({
+          caseNumber,
+          text: [updated.subject, updated.bodyText].filter(Boolean).join('\n'),
+          department: body.department,
+          predicted: moved?.from ?? updated.department,
+          correctedBy: staff.email,
+          correctedAt: new Date(),
+        });
+      }
+      res.json({ caseNumber, department: updated.department, status: updated.status, classification: updated.classification });
+    },
+  );
+
+  router.post(
+    '/:caseNumber/extensions',
+    apiDoc({ summary: 'Extend the target deadline (never past the legal cap)', params: paramsSchema, body: extensionSchema }),
+    requireStaff(deps.tokens, 'deadlines:extend'),
+    async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const body = parseRequest(extensionSchema, req.body, 'body');
+      const staff = currentStaff(req);
+      try {
+        const { case: updated } = await deps.lifecycle.extend(caseNumber, staffActor(staff), {
+          ...(body.extraWorkingDays !== undefined ? { extraWorkingDays: body.extraWorkingDays } : { newDueDate: body.newDueDate! }),
+          reason: body.reason,
+        });
+        res.json({ caseNumber, deadlines: updated.deadlines });
+      } catch (err) {
+        if (err instanceof DeadlineError) {
+          const field = body.newDueDate !== undefined ? 'newDueDate' : 'extraWorkingDays';
+          throw new HttpProblem(422, err.code.toLowerCase(), 'Extension refused', err.message, [
+            { field, code: err.code, message: err.message },
+          ]);
+        }
+        throw err;
+      }
+    },
+  );
 
   return router;
 }

@@ -12,6 +12,7 @@ import {
 } from '@cg/core';
 import { decodeCaseListCursor, type CaseRepository } from '@cg/db';
 import { HttpProblem, parseRequest } from '../http/problem';
+import { apiDoc } from '../http/api-doc';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 
 const listQuerySchema = z
@@ -77,70 +78,80 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
   const router = Router();
   const canRead = requireStaff(deps.tokens, 'cases:read');
 
-  router.get('/', canRead, async (req, res) => {
-    const query = parseRequest(listQuerySchema, req.query, 'query');
-    const staff = currentStaff(req);
-    const scope = departmentScope(staff);
-    if (scope && query.department && query.department !== scope) {
-      throw new HttpProblem(403, 'forbidden', 'Not your department', `department staff may list only ${scope}`);
-    }
-    const { items, nextCursor, total } = await deps.cases.list(
-      {
-        // Department staff: their department's queue and the cases it collaborates on.
-        ...(scope ? { visibleToDepartment: scope } : {}),
-        ...(query.department ? { department: query.department } : {}),
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.channel ? { channel: query.channel } : {}),
-        ...(query.q ? { q: foldForSearch(query.q) } : {}),
-        ...(query.escalated !== undefined ? { escalated: query.escalated } : {}),
-        ...(query.verified !== undefined ? { verified: query.verified } : {}),
-        ...(query.owner ? { ownerId: query.owner === 'me' ? staff.staffId : null } : {}),
-      },
-      {
-        limit: query.pageSize,
-        sort: query.sort,
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-        ...(query.page !== undefined ? { offset: (query.page - 1) * query.pageSize } : {}),
-        count: query.count || query.page !== undefined,
-      },
-    );
-    // { items, pageSize, nextCursor (null on the last page), total (count=true or page) ; page, totalPages (page) }
-    res.json({
-      items: items.map(toCaseSummary),
-      pageSize: query.pageSize,
-      nextCursor,
-      ...(total !== undefined ? { total } : {}),
-      ...(query.page !== undefined && total !== undefined ? { page: query.page, totalPages: Math.ceil(total / query.pageSize) } : {}),
-    });
-  });
-
-  router.get('/:caseNumber', canRead, async (req, res) => {
-    const { caseNumber } = parseRequest(caseNumberParamsSchema, req.params, 'params');
-    const record = await deps.cases.findByCaseNumber(caseNumber);
-    const staff = currentStaff(req);
-    // A case outside the department (and not shared with it) is answered as missing, so its existence does not leak.
-    if (
-      !record ||
-      !isVisibleTo(
+  router.get(
+    '/',
+    apiDoc({ summary: 'List cases (work lists, search, keyset pages)', query: listQuerySchema }),
+    canRead,
+    async (req, res) => {
+      const query = parseRequest(listQuerySchema, req.query, 'query');
+      const staff = currentStaff(req);
+      const scope = departmentScope(staff);
+      if (scope && query.department && query.department !== scope) {
+        throw new HttpProblem(403, 'forbidden', 'Not your department', `department staff may list only ${scope}`);
+      }
+      const { items, nextCursor, total } = await deps.cases.list(
         {
-          kind: 'staff',
-          id: staff.staffId,
-          name: staff.name,
-          role: staff.role,
-          ...(staff.department ? { department: staff.department } : {}),
+          // Department staff: their department's queue and the cases it collaborates on.
+          ...(scope ? { visibleToDepartment: scope } : {}),
+          ...(query.department ? { department: query.department } : {}),
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.channel ? { channel: query.channel } : {}),
+          ...(query.q ? { q: foldForSearch(query.q) } : {}),
+          ...(query.escalated !== undefined ? { escalated: query.escalated } : {}),
+          ...(query.verified !== undefined ? { verified: query.verified } : {}),
+          ...(query.owner ? { ownerId: query.owner === 'me' ? staff.staffId : null } : {}),
         },
-        record,
-      )
-    ) {
-      throw new HttpProblem(
-        404,
-        'case_not_found',
-        'Case not found',
-        `no case ${caseNumber} (it may still be in the intake queue for a second or two)`,
+        {
+          limit: query.pageSize,
+          sort: query.sort,
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+          ...(query.page !== undefined ? { offset: (query.page - 1) * query.pageSize } : {}),
+          count: query.count || query.page !== undefined,
+        },
       );
-    }
-    res.json({ ...toCaseView(record), allowedActions: allowedActions(record.status) });
-  });
+      // { items, pageSize, nextCursor (null on the last page), total (count=true or page) ; page, totalPages (page) }
+      res.json({
+        items: items.map(toCaseSummary),
+        pageSize: query.pageSize,
+        nextCursor,
+        ...(total !== undefined ? { total } : {}),
+        ...(query.page !== undefined && total !== undefined ? { page: query.page, totalPages: Math.ceil(total / query.pageSize) } : {}),
+      });
+    },
+  );
+
+  router.get(
+    '/:caseNumber',
+    apiDoc({ summary: 'One case with what may be done next', params: caseNumberParamsSchema }),
+    canRead,
+    async (req, res) => {
+      const { caseNumber } = parseRequest(caseNumberParamsSchema, req.params, 'params');
+      const record = await deps.cases.findByCaseNumber(caseNumber);
+      const staff = currentStaff(req);
+      // A case outside the department (and not shared with it) is answered as missing, so its existence does not leak.
+      if (
+        !record ||
+        !isVisibleTo(
+          {
+            kind: 'staff',
+            id: staff.staffId,
+            name: staff.name,
+            role: staff.role,
+            ...(staff.department ? { department: staff.department } : {}),
+          },
+          record,
+        )
+      ) {
+        throw new HttpProblem(
+          404,
+          'case_not_found',
+          'Case not found',
+          `no case ${caseNumber} (it may still be in the intake queue for a second or two)`,
+        );
+      }
+      res.json({ ...toCaseView(record), allowedActions: allowedActions(record.status) });
+    },
+  );
 
   return router;
 }

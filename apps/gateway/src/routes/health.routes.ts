@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { readinessReport, type ReadinessCheck } from '@cg/core';
+import { apiDoc } from '../http/api-doc';
 
 export type { ReadinessCheck } from '@cg/core';
 
@@ -9,12 +10,16 @@ export type { ReadinessCheck } from '@cg/core';
  */
 export function healthRoutes(checks: ReadinessCheck[]): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
+  router.get('/healthz', apiDoc({ summary: 'The process is up', tag: 'operations', auth: 'public' }), (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get('/readyz', async (_req, res) => {
-    const report = await readinessReport(checks);
-    res.status(report.status === 'ready' ? 200 : 503).json(report);
-  });
+  router.get(
+    '/readyz',
+    apiDoc({ summary: 'Every dependency answers', tag: 'operations', auth: 'public', responses: { 200: 'Ready', 503: 'Not ready' } }),
+    async (_req, res) => {
+      const report = await readinessReport(checks);
+      res.status(report.status === 'ready' ? 200 : 503).json(report);
+    },
+  );
   return router;
 }

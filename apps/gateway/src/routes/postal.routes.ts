@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { z } from 'zod';
 import {
   POSTAL_TO_VERIFY,
   postalConfirmRequestSchema,
@@ -14,6 +15,7 @@ import { inspectScan, ScanRejected, sha256Of, type FileStore, type ScanLimits } 
 import { IntakeUnavailableError, queueOcrLetter, type IntakePublisher, type OcrQueue } from '@cg/queue';
 import { readMultipartFiles } from '../http/multipart';
 import { HttpProblem, intakeUnavailableProblem, parseRequest, type FieldProblem } from '../http/problem';
+import { apiDoc } from '../http/api-doc';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 
 export interface PostalRouteDeps {
@@ -30,6 +32,9 @@ export interface PostalRouteDeps {
 }
 
 const BASE = '/api/v1/postal/letters';
+/** For the API document: the handlers look letters up by this id (an unknown one is a 404). */
+const letterParams = z.object({ id: z.string().describe('the letter id') });
+const pageParams = letterParams.extend({ page: z.string().regex(/^\d+$/).describe('page number, from 1') });
 
 /**
  * Postal adapter. A clerk uploads scans (stored durably, content-addressed, checked by content);
@@ -40,236 +45,297 @@ const BASE = '/api/v1/postal/letters';
 export function postalRoutes(deps: PostalRouteDeps): Router {
   const router = Router();
 
-  router.post('/letters', requireStaff(deps.tokens, 'postal:upload'), async (req, res) => {
-    const clerk = currentStaff(req);
-    const { files } = await readMultipartFiles(req, { maxFiles: deps.maxFilesPerUpload, maxFileBytes: deps.limits.maxBytes });
-    if (!files.length) {
-      throw new HttpProblem(400, 'no_files', 'No scan attached', 'attach one or more scans in the multipart field "files"', [
-        { field: 'files', code: 'required', message: 'attach at least one PDF, JPEG, PNG or TIFF scan' },
-      ]);
-    }
-    // Every file is checked before any is stored: a batch is taken whole or not at all.
-    const problems: (FieldProblem & { status: number })[] = [];
-    const checked = [];
-    for (const file of files) {
-      try {
-        checked.push({ file, info: await inspectScan(file.bytes, deps.limits) });
-      } catch (err) {
-        if (!(err instanceof ScanRejected)) throw err;
-        problems.push({ field: file.field, code: err.code, message: `${file.fileName}: ${err.message}`, status: err.status });
+  router.post(
+    '/letters',
+    apiDoc({
+      summary: 'Upload scanned letters (one or a batch)',
+      body: { contentType: 'multipart/form-data', description: 'one or more scans (PDF, JPEG, PNG, TIFF) in the field "files"' },
+      responses: { 201: 'Stored; OCR queued' },
+    }),
+    requireStaff(deps.tokens, 'postal:upload'),
+    async (req, res) => {
+      const clerk = currentStaff(req);
+      const { files } = await readMultipartFiles(req, { maxFiles: deps.maxFilesPerUpload, maxFileBytes: deps.limits.maxBytes });
+      if (!files.length) {
+        throw new HttpProblem(400, 'no_files', 'No scan attached', 'attach one or more scans in the multipart field "files"', [
+          { field: 'files', code: 'required', message: 'attach at least one PDF, JPEG, PNG or TIFF scan' },
+        ]);
       }
-    }
-    if (problems.length) {
-      const status = problems.every((p) => p.status === 413) ? 413 : 422;
-      throw new HttpProblem(
-        status,
-        'invalid_scan',
-        problems.length === 1 ? 'Scan refused' : 'Scans refused',
-        `nothing was stored; fix or remove: ${problems.map((p) => p.message).join('; ')}`,
-        problems.map(({ field, code, message }) => ({ field, code, message })),
-      );
-    }
-
-    const results = [];
-    for (const { file, info } of checked) {
-      // Durable before anything points at it, and before the clerk hears "received".
-      const sha256 = await deps.store.put(file.bytes);
-      if (sha256 !== sha256Of(file.bytes)) throw new Error('file store returned another hash');
-      const { letter, created } = await deps.letters.createOrGet({
-        sha256,
-        fileName: file.fileName,
-        contentType: info.contentType,
-        kind: info.kind,
-        size: file.bytes.length,
-        pageCount: info.pages,
-        uploadedBy: { staffId: clerk.staffId, role: clerk.role, ...(clerk.name ? { name: clerk.name } : {}) },
-        uploadedAt: new Date(),
-      });
-      // A letter stuck in `uploaded` (Redis was down last time) is queued again by a repeat upload.
-      if (letter.status === 'uploaded') {
+      // Every file is checked before any is stored: a batch is taken whole or not at all.
+      const problems: (FieldProblem & { status: number })[] = [];
+      const checked = [];
+      for (const file of files) {
         try {
-          await queueOcrLetter(deps.ocrQueue, { letterId: String(letter._id), sha256 });
+          checked.push({ file, info: await inspectScan(file.bytes, deps.limits) });
         } catch (err) {
-          throw new HttpProblem(
-            503,
-            'ocr_queue_unavailable',
-            'Reading the scan could not be queued',
-            `the scan ${file.fileName} is stored (letter ${String(letter._id)}) but its OCR is not queued: upload the same file again shortly (${(err as Error).message})`,
-            undefined,
-            { 'Retry-After': '5' },
-          );
+          if (!(err instanceof ScanRejected)) throw err;
+          problems.push({ field: file.field, code: err.code, message: `${file.fileName}: ${err.message}`, status: err.status });
         }
-        await deps.letters.markQueued(letter._id);
-        letter.status = 'ocr_pending';
       }
-      results.push({ ...letterSummary(letter), field: file.field, duplicate: !created });
-    }
-    res.status(results.some((r) => !r.duplicate) ? 201 : 200).json({ letters: results });
-  });
-
-  router.get('/letters', requireStaff(deps.tokens, 'postal:read'), async (req, res) => {
-    const query = parseRequest(postalListQuerySchema, req.query, 'query');
-    const { items, total } = await deps.letters.list(query);
-    res.json({ items: items.map(letterSummary), total, page: query.page, pageSize: query.pageSize });
-  });
-
-  router.get('/letters/:id', requireStaff(deps.tokens, 'postal:read'), async (req, res) => {
-    res.json(letterView(await findLetter(deps.letters, req.params.id)));
-  });
-
-  router.get('/letters/:id/scan', requireStaff(deps.tokens, 'postal:read'), async (req, res) => {
-    const letter = await findLetter(deps.letters, req.params.id);
-    const stream = await deps.store.stream(letter.sha256);
-    if (!stream) throw new HttpProblem(404, 'scan_missing', 'The scan file is missing from the store', `sha256 ${letter.sha256}`);
-    sendFile(res, stream, letter.contentType, letter.size, letter.fileName, 'attachment');
-  });
-
-  router.get('/letters/:id/pages/:page/image', requireStaff(deps.tokens, 'postal:read'), async (req, res) => {
-    const letter = await findLetter(deps.letters, req.params.id);
-    const n = Number(req.params.page);
-    if (!Number.isInteger(n) || n < 1 || n > letter.pageCount) {
-      throw new HttpProblem(404, 'page_not_found', 'No such page', `the letter has ${letter.pageCount} page(s)`, [
-        { field: 'page', code: 'out_of_range', message: `1 to ${letter.pageCount}` },
-      ]);
-    }
-    const page = letter.ocr?.pages.find((p) => p.page === n);
-    if (!page?.imageSha256) {
-      const pending = letter.status === 'uploaded' || letter.status === 'ocr_pending';
-      throw new HttpProblem(
-        pending ? 409 : 404,
-        pending ? 'not_rendered_yet' : 'page_image_missing',
-        pending ? 'The page is not rendered yet' : 'No image of this page',
-        pending
-          ? 'the OCR job renders the pages; try again when the letter is ocr_done'
-          : (page?.error?.message ?? 'the page could not be rendered'),
-      );
-    }
-    const stream = await deps.store.stream(page.imageSha256);
-    if (!stream) throw new HttpProblem(404, 'page_image_missing', 'No image of this page', 'missing from the store');
-    const size = await deps.store.size(page.imageSha256);
-    sendFile(res, stream, 'image/png', size ?? undefined, `page-${n}.png`, 'inline');
-  });
-
-  router.post('/letters/:id/confirm', requireStaff(deps.tokens, 'postal:verify'), async (req, res) => {
-    const letter = await findLetter(deps.letters, req.params.id);
-    if (letter.status === 'confirmed' && letter.caseNumber) return res.status(200).json(confirmed(letter, letter.caseNumber, true));
-    assertDecidable(letter);
-    const body = parseRequest(postalConfirmRequestSchema, req.body, 'body');
-    const receivedAt = body.receivedAt ? new Date(body.receivedAt) : new Date(letter.receivedAt);
-    if (receivedAt.getTime() > new Date(letter.uploadedAt).getTime() + 60_000 || receivedAt.getTime() < Date.UTC(2000, 0, 1)) {
-      throw new HttpProblem(
-        400,
-        'validation_failed',
-        'Invalid request body',
-        'receivedAt: the date the letter was received cannot be after its upload',
-        [
-          {
-            field: 'receivedAt',
-            code: 'out_of_range',
-            message: `the received stamp or postmark, not after the upload (${new Date(letter.uploadedAt).toISOString()})`,
-          },
-        ],
-      );
-    }
-    const clerk = currentStaff(req);
-    const by = { staffId: clerk.staffId, role: clerk.role, ...(clerk.name ? { name: clerk.name } : {}) };
-    let receipt;
-    try {
-      receipt = await deps.publisher.publish(envelopeOf(letter, body, receivedAt, by));
-    } catch (err) {
-      if (err instanceof IntakeUnavailableError) {
-        throw intakeUnavailableProblem('confirm again: the same letter gets the same case number');
+      if (problems.length) {
+        const status = problems.every((p) => p.status === 413) ? 413 : 422;
+        throw new HttpProblem(
+          status,
+          'invalid_scan',
+          problems.length === 1 ? 'Scan refused' : 'Scans refused',
+          `nothing was stored; fix or remove: ${problems.map((p) => p.message).join('; ')}`,
+          problems.map(({ field, code, message }) => ({ field, code, message })),
+        );
       }
-      throw err;
-    }
-    const fields = Object.fromEntries(Object.entries(body.fields).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    const updated = await deps.letters.markConfirmed(
-      letter._id,
-      {
-        text: body.text.normalize('NFC'),
-        ...(body.subject ? { subject: body.subject } : {}),
-        ...(body.customerRequest ? { customerRequest: body.customerRequest } : {}),
-        fields,
-        by,
+
+      const results = [];
+      for (const { file, info } of checked) {
+        // Durable before anything points at it, and before the clerk hears "received".
+        const sha256 = await deps.store.put(file.bytes);
+        if (sha256 !== sha256Of(file.bytes)) throw new Error('file store returned another hash');
+        const { letter, created } = await deps.letters.createOrGet({
+          sha256,
+          fileName: file.fileName,
+          contentType: info.contentType,
+          kind: info.kind,
+          size: file.bytes.length,
+          pageCount: info.pages,
+          uploadedBy: { staffId: clerk.staffId, role: clerk.role, ...(clerk.name ? { name: clerk.name } : {}) },
+          uploadedAt: new Date(),
+        });
+        // A letter stuck in `uploaded` (Redis was down last time) is queued again by a repeat upload.
+        if (letter.status === 'uploaded') {
+          try {
+            await queueOcrLetter(deps.ocrQueue, { letterId: String(letter._id), sha256 });
+          } catch (err) {
+            throw new HttpProblem(
+              503,
+              'ocr_queue_unavailable',
+              'Reading the scan could not be queued',
+              `the scan ${file.fileName} is stored (letter ${String(letter._id)}) but its OCR is not queued: upload the same file again shortly (${(err as Error).message})`,
+              undefined,
+              { 'Retry-After': '5' },
+            );
+          }
+          await deps.letters.markQueued(letter._id);
+          letter.status = 'ocr_pending';
+        }
+        results.push({ ...letterSummary(letter), field: file.field, duplicate: !created });
+      }
+      res.status(results.some((r) => !r.duplicate) ? 201 : 200).json({ letters: results });
+    },
+  );
+
+  router.get(
+    '/letters',
+    apiDoc({ summary: 'List letters', query: postalListQuerySchema }),
+    requireStaff(deps.tokens, 'postal:read'),
+    async (req, res) => {
+      const query = parseRequest(postalListQuerySchema, req.query, 'query');
+      const { items, total } = await deps.letters.list(query);
+      res.json({ items: items.map(letterSummary), total, page: query.page, pageSize: query.pageSize });
+    },
+  );
+
+  router.get(
+    '/letters/:id',
+    apiDoc({ summary: 'One letter with its recognised text and fields', params: letterParams }),
+    requireStaff(deps.tokens, 'postal:read'),
+    async (req, res) => {
+      res.json(letterView(await findLetter(deps.letters, req.params.id)));
+    },
+  );
+
+  router.get(
+    '/letters/:id/scan',
+    apiDoc({
+      summary: 'Download the scan',
+      params: letterParams,
+      responses: { 200: { description: 'The scan as uploaded', contentType: 'application/octet-stream' } },
+    }),
+    requireStaff(deps.tokens, 'postal:read'),
+    async (req, res) => {
+      const letter = await findLetter(deps.letters, req.params.id);
+      const stream = await deps.store.stream(letter.sha256);
+      if (!stream) throw new HttpProblem(404, 'scan_missing', 'The scan file is missing from the store', `sha256 ${letter.sha256}`);
+      sendFile(res, stream, letter.contentType, letter.size, letter.fileName, 'attachment');
+    },
+  );
+
+  router.get(
+    '/letters/:id/pages/:page/image',
+    apiDoc({
+      summary: 'One page rendered as PNG',
+      params: pageParams,
+      responses: { 200: { description: 'PNG', contentType: 'image/png' } },
+    }),
+    requireStaff(deps.tokens, 'postal:read'),
+    async (req, res) => {
+      const letter = await findLetter(deps.letters, req.params.id);
+      const n = Number(req.params.page);
+      if (!Number.isInteger(n) || n < 1 || n > letter.pageCount) {
+        throw new HttpProblem(404, 'page_not_found', 'No such page', `the letter has ${letter.pageCount} page(s)`, [
+          { field: 'page', code: 'out_of_range', message: `1 to ${letter.pageCount}` },
+        ]);
+      }
+      const page = letter.ocr?.pages.find((p) => p.page === n);
+      if (!page?.imageSha256) {
+        const pending = letter.status === 'uploaded' || letter.status === 'ocr_pending';
+        throw new HttpProblem(
+          pending ? 409 : 404,
+          pending ? 'not_rendered_yet' : 'page_image_missing',
+          pending ? 'The page is not rendered yet' : 'No image of this page',
+          pending
+            ? 'the OCR job renders the pages; try again when the letter is ocr_done'
+            : (page?.error?.message ?? 'the page could not be rendered'),
+        );
+      }
+      const stream = await deps.store.stream(page.imageSha256);
+      if (!stream) throw new HttpProblem(404, 'page_image_missing', 'No image of this page', 'missing from the store');
+      const size = await deps.store.size(page.imageSha256);
+      sendFile(res, stream, 'image/png', size ?? undefined, `page-${n}.png`, 'inline');
+    },
+  );
+
+  router.post(
+    '/letters/:id/confirm',
+    apiDoc({
+      summary: 'Confirm the corrected letter into a case',
+      params: letterParams,
+      body: postalConfirmRequestSchema,
+      responses: { 201: 'Accepted into intake: the case number', 200: 'Already confirmed' },
+    }),
+    requireStaff(deps.tokens, 'postal:verify'),
+    async (req, res) => {
+      const letter = await findLetter(deps.letters, req.params.id);
+      if (letter.status === 'confirmed' && letter.caseNumber) return res.status(200).json(confirmed(letter, letter.caseNumber, true));
+      assertDecidable(letter);
+      const body = parseRequest(postalConfirmRequestSchema, req.body, 'body');
+      const receivedAt = body.receivedAt ? new Date(body.receivedAt) : new Date(letter.receivedAt);
+      if (receivedAt.getTime() > new Date(letter.uploadedAt).getTime() + 60_000 || receivedAt.getTime() < Date.UTC(2000, 0, 1)) {
+        throw new HttpProblem(
+          400,
+          'validation_failed',
+          'Invalid request body',
+          'receivedAt: the date the letter was received cannot be after its upload',
+          [
+            {
+              field: 'receivedAt',
+              code: 'out_of_range',
+              message: `the received stamp or postmark, not after the upload (${new Date(letter.uploadedAt).toISOString()})`,
+            },
+          ],
+        );
+      }
+      const clerk = currentStaff(req);
+      const by = { staffId: clerk.staffId, role: clerk.role, ...(clerk.name ? { name: clerk.name } : {}) };
+      let receipt;
+      try {
+        receipt = await deps.publisher.publish(envelopeOf(letter, body, receivedAt, by));
+      } catch (err) {
+        if (err instanceof IntakeUnavailableError) {
+          throw intakeUnavailableProblem('confirm again: the same letter gets the same case number');
+        }
+        throw err;
+      }
+      const fields = Object.fromEntries(Object.entries(body.fields).filter(([, v]) => v !== undefined)) as Record<string, string>;
+      const updated = await deps.letters.markConfirmed(
+        letter._id,
+        {
+          text: body.text.normalize('NFC'),
+          ...(body.subject ? { subject: body.subject } : {}),
+          ...(body.customerRequest ? { customerRequest: body.customerRequest } : {}),
+          fields,
+          by,
+          at: new Date(),
+        },
+        receipt.caseNumber,
+        receivedAt,
+      );
+      if (!updated) {
+        // Another confirm won the race: its case number is this letter's (same idempotency key, same number).
+        const now = await findLetter(deps.letters, req.params.id);
+        if (now.status === 'confirmed' && now.caseNumber) return res.status(200).json(confirmed(now, now.caseNumber, true));
+        assertDecidable(now);
+      }
+      res
+        .status(201)
+        .location(`/api/v1/cases/${receipt.caseNumber}`)
+        .json(confirmed(updated ?? letter, receipt.caseNumber, receipt.duplicate));
+    },
+  );
+
+  router.get(
+    '/letters/:id/receipt.pdf',
+    apiDoc({
+      summary: 'The receipt slip of a confirmed letter',
+      params: letterParams,
+      responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
+    }),
+    requireStaff(deps.tokens, 'postal:read'),
+    async (req, res) => {
+      const letter = await findLetter(deps.letters, req.params.id);
+      if (letter.status !== 'confirmed' || !letter.caseNumber || !letter.confirmation) {
+        throw new HttpProblem(
+          409,
+          'not_confirmed',
+          'No receipt before confirmation',
+          `status ${letter.status}: the receipt slip exists once the letter is a case`,
+        );
+      }
+      const kase = await deps.cases.findByCaseNumber(letter.caseNumber);
+      const deadlines = kase?.deadlines as { target?: { dueDate?: string }; cap?: { dueDate?: string } } | undefined;
+      if (!kase || !deadlines?.target?.dueDate || !deadlines.cap?.dueDate) {
+        throw new HttpProblem(
+          409,
+          'case_not_ready',
+          'The case is being created',
+          `case ${letter.caseNumber}: try again in a moment`,
+          undefined,
+          { 'Retry-After': '2' },
+        );
+      }
+      const c = letter.confirmation;
+      const f = c.fields ?? {};
+      const summary = c.text.length > 1200 ? `${c.text.slice(0, 1200).replace(/\s+\S*$/, '')} …` : c.text;
+      const pdf = await renderReceiptLetter({
+        language: 'vi',
+        company: deps.company,
+        caseNumber: letter.caseNumber,
+        receivedAt: new Date(kase.receivedAt),
+        channel: 'postal',
+        customer: {
+          name: f.senderName ?? kase.customer?.name ?? 'Quý khách',
+          ...(f.address ? { address: f.address } : {}),
+          ...(f.email ? { email: f.email } : {}),
+          ...(f.phone ? { phone: f.phone } : {}),
+        },
+        complaintSummary: summary,
+        customerRequest: c.customerRequest ?? 'Xem xét và trả lời khiếu nại bằng văn bản.',
+        deadlines: { target: deadlines.target.dueDate, cap: deadlines.cap.dueDate },
+        receivedBy: { name: c.by.name ?? 'Văn thư', title: 'Nhân viên tiếp nhận thư' },
+      });
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', `inline; filename="phieu-tiep-nhan-${letter.caseNumber}.pdf"`);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.send(Buffer.from(pdf));
+    },
+  );
+
+  router.post(
+    '/letters/:id/reject',
+    apiDoc({ summary: 'Reject a letter that is no complaint', params: letterParams, body: postalRejectRequestSchema }),
+    requireStaff(deps.tokens, 'postal:verify'),
+    async (req, res) => {
+      const letter = await findLetter(deps.letters, req.params.id);
+      if (letter.status === 'rejected') return res.json(letterView(letter));
+      assertDecidable(letter);
+      const { reason } = parseRequest(postalRejectRequestSchema, req.body, 'body');
+      const clerk = currentStaff(req);
+      const updated = await deps.letters.markRejected(letter._id, {
+        reason,
+        by: { staffId: clerk.staffId, role: clerk.role, ...(clerk.name ? { name: clerk.name } : {}) },
         at: new Date(),
-      },
-      receipt.caseNumber,
-      receivedAt,
-    );
-    if (!updated) {
-      // Another confirm won the race: its case number is this letter's (same idempotency key, same number).
-      const now = await findLetter(deps.letters, req.params.id);
-      if (now.status === 'confirmed' && now.caseNumber) return res.status(200).json(confirmed(now, now.caseNumber, true));
-      assertDecidable(now);
-    }
-    res
-      .status(201)
-      .location(`/api/v1/cases/${receipt.caseNumber}`)
-      .json(confirmed(updated ?? letter, receipt.caseNumber, receipt.duplicate));
-  });
-
-  router.get('/letters/:id/receipt.pdf', requireStaff(deps.tokens, 'postal:read'), async (req, res) => {
-    const letter = await findLetter(deps.letters, req.params.id);
-    if (letter.status !== 'confirmed' || !letter.caseNumber || !letter.confirmation) {
-      throw new HttpProblem(
-        409,
-        'not_confirmed',
-        'No receipt before confirmation',
-        `status ${letter.status}: the receipt slip exists once the letter is a case`,
-      );
-    }
-    const kase = await deps.cases.findByCaseNumber(letter.caseNumber);
-    const deadlines = kase?.deadlines as { target?: { dueDate?: string }; cap?: { dueDate?: string } } | undefined;
-    if (!kase || !deadlines?.target?.dueDate || !deadlines.cap?.dueDate) {
-      throw new HttpProblem(
-        409,
-        'case_not_ready',
-        'The case is being created',
-        `case ${letter.caseNumber}: try again in a moment`,
-        undefined,
-        { 'Retry-After': '2' },
-      );
-    }
-    const c = letter.confirmation;
-    const f = c.fields ?? {};
-    const summary = c.text.length > 1200 ? `${c.text.slice(0, 1200).replace(/\s+\S*$/, '')} …` : c.text;
-    const pdf = await renderReceiptLetter({
-      language: 'vi',
-      company: deps.company,
-      caseNumber: letter.caseNumber,
-      receivedAt: new Date(kase.receivedAt),
-      channel: 'postal',
-      customer: {
-        name: f.senderName ?? kase.customer?.name ?? 'Quý khách',
-        ...(f.address ? { address: f.address } : {}),
-        ...(f.email ? { email: f.email } : {}),
-        ...(f.phone ? { phone: f.phone } : {}),
-      },
-      complaintSummary: summary,
-      customerRequest: c.customerRequest ?? 'Xem xét và trả lời khiếu nại bằng văn bản.',
-      deadlines: { target: deadlines.target.dueDate, cap: deadlines.cap.dueDate },
-      receivedBy: { name: c.by.name ?? 'Văn thư', title: 'Nhân viên tiếp nhận thư' },
-    });
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `inline; filename="phieu-tiep-nhan-${letter.caseNumber}.pdf"`);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.send(Buffer.from(pdf));
-  });
-
-  router.post('/letters/:id/reject', requireStaff(deps.tokens, 'postal:verify'), async (req, res) => {
-    const letter = await findLetter(deps.letters, req.params.id);
-    if (letter.status === 'rejected') return res.json(letterView(letter));
-    assertDecidable(letter);
-    const { reason } = parseRequest(postalRejectRequestSchema, req.body, 'body');
-    const clerk = currentStaff(req);
-    const updated = await deps.letters.markRejected(letter._id, {
-      reason,
-      by: { staffId: clerk.staffId, role: clerk.role, ...(clerk.name ? { name: clerk.name } : {}) },
-      at: new Date(),
-    });
-    if (!updated) assertDecidable(await findLetter(deps.letters, req.params.id));
-    res.json(letterView(updated ?? letter));
-  });
+      });
+      if (!updated) assertDecidable(await findLetter(deps.letters, req.params.id));
+      res.json(letterView(updated ?? letter));
+    },
+  );
 
   return router;
 }
