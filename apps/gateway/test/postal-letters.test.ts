@@ -44,7 +44,11 @@ describe('postal letters: upload, OCR in the worker, clerk confirms, a case is m
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'cg-postal-test-'));
-    stack = await startTestStack({ env: { POSTAL_STORE_DIR: join(scratch, 'scans'), POSTAL_MAX_PAGES: '5', OCR_PARALLEL_PAGES: '2' } });
+    // An SMTP sink of the stack's own: a letter with an e-mail address gets its receipt slip by mail too.
+    stack = await startTestStack({
+      smtp: true,
+      env: { POSTAL_STORE_DIR: join(scratch, 'scans'), POSTAL_MAX_PAGES: '5', OCR_PARALLEL_PAGES: '2' },
+    });
     clerk = await stack.tokenFor('postal_clerk');
     png = await shortPage(letter.pages[0]!.slice(8, 14));
   });
@@ -115,10 +119,14 @@ describe('postal letters: upload, OCR in the worker, clerk confirms, a case is m
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ caseNumber: first.body.caseNumber, duplicate: true });
 
-    const kase = await waitFor('the postal case', async () => {
-      const r = await stack.api(`/api/v1/cases/${first.body.caseNumber}`, { token: clerk });
-      return r.status === 200 ? r.body : undefined;
-    });
+    const kase = await waitFor(
+      'the postal case',
+      async () => {
+        const r = await stack.api(`/api/v1/cases/${first.body.caseNumber}`, { token: clerk });
+        return r.status === 200 ? r.body : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(kase).toMatchObject({ channel: 'postal', customer: { name: letter.fields.senderName, email: letter.fields.email } });
     expect(kase.idempotencyKey).toMatch(/^[0-9a-f]{64}$/);
     expect(kase.journal[0].actor).toMatchObject({ kind: 'staff', role: 'postal_clerk' });
@@ -133,6 +141,26 @@ describe('postal letters: upload, OCR in the worker, clerk confirms, a case is m
     const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', slip, '-']);
     expect(stdout).toContain(first.body.caseNumber);
     expect(stdout).toContain(letter.fields.senderName);
+
+    // The letter gives an e-mail address: the same slip goes there as a PDF, once, journalled on the case.
+    const mail = await waitFor('the e-mailed receipt', () => stack.smtp.to(letter.fields.email)[0], { timeoutMs: 20_000 });
+    expect(mail.parsed.subject).toContain(first.body.caseNumber);
+    expect(mail.parsed.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(mail.parsed.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      [`phieu-tiep-nhan-${first.body.caseNumber}.pdf`, 'application/pdf'],
+    ]);
+    const mailed = join(scratch, 'mailed-receipt.pdf');
+    await writeFile(mailed, mail.parsed.attachments[0]!.content);
+    const mailedText = (await run('pdftotext', ['-enc', 'UTF-8', mailed, '-'])).stdout;
+    expect(mailedText).toContain(first.body.caseNumber);
+    expect(mailedText).toContain(letter.fields.senderName);
+    const journal = await waitFor('the receipt mail on the case journal', async () => {
+      const r = await stack.api(`/api/v1/cases/${first.body.caseNumber}`, { token: clerk });
+      const entries = r.body.journal as { type: string; data?: { kind?: string } }[];
+      return entries.some((j) => j.type === 'email_sent') ? entries : undefined;
+    });
+    expect(journal.filter((j) => j.type === 'email_sent').map((j) => j.data?.kind)).toEqual(['receipt']);
+    expect(stack.smtp.to(letter.fields.email)).toHaveLength(1);
   });
 
   it('reads a two-page PDF page by page, and the same scan uploaded twice is one letter', async () => {

@@ -2,11 +2,20 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JOB_NAMES, QUEUE_NAMES, type QueueName } from '@cg/contracts';
-import { autoIndexEnabled, deadlinePolicyOf, loadMailOutboundConfig, type MailOutboundConfig, type WorkerConfig } from '@cg/config';
+import {
+  autoIndexEnabled,
+  deadlinePolicyOf,
+  loadLetterhead,
+  loadMailOutboundConfig,
+  type Letterhead,
+  type MailOutboundConfig,
+  type WorkerConfig,
+} from '@cg/config';
 import {
   CalendarProvider,
   CaseLifecycle,
   caseChangedEvent,
+  enteredDepartmentQueue,
   ClassifierProvider,
   DeadlinePlanner,
   firstDeadlineCheck,
@@ -16,13 +25,14 @@ import {
   type RunningHealthServer,
 } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
-import { CaseEventPublisher, createRedisConnection, DeadlineScheduler, pingRedis, RedisCaseLock } from '@cg/queue';
+import { AutoAssignQueue, CaseEventPublisher, createRedisConnection, DeadlineScheduler, pingRedis, RedisCaseLock } from '@cg/queue';
 import { LivechatPoster } from '@cg/livechat';
 import { LocalFileStore } from '@cg/postal';
 import { recordDeadLetters } from './dead-letters';
 import { instrumentWorker, openCaseGauges, queueDepthGauges } from './metrics';
 import { startMailChannel } from './mail';
 import { deadlineCheckHandler } from './jobs/deadline-check.job';
+import { autoAssignHandler } from './jobs/auto-assign.job';
 import { intakeEnvelopeHandler, type IntakeJobDeps } from './jobs/intake-envelope.job';
 import { retrainClassifierHandler } from './jobs/retrain-classifier.job';
 import { ocrLetterHandler } from './jobs/ocr-letter.job';
@@ -44,6 +54,8 @@ export interface RunningWorkers {
 export interface WorkerOverrides extends Partial<Pick<IntakeJobDeps, 'classify' | 'computeDeadlines'>> {
   /** Email channel settings (SMTP, signing secret); default: read from process.env. */
   mail?: MailOutboundConfig;
+  /** The postal receipt slip's letterhead (LETTER_COMPANY_*); default: read from process.env. */
+  letterhead?: Letterhead;
 }
 
 /** Starts every queue processor of the system in this process (scale out by running more processes). */
@@ -76,6 +88,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     if (!deadlines?.target || !deadlines.cap) throw new Error(`case ${caseNumber} has no deadlines`);
     await deadlineScheduler.schedule(caseNumber, firstDeadlineCheck({ target: deadlines.target, cap: deadlines.cap }, calendars.current()));
   };
+  const autoAssign = new AutoAssignQueue(connection, config.QUEUE_PREFIX);
   const caseEvents = new CaseEventPublisher(connection, config.QUEUE_PREFIX, (err) =>
     logger.warn({ err: err.message }, 'case event not published'),
   );
@@ -85,8 +98,15 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     planner,
     settings: lifecycleSettingsFrom(config),
     onDeadlinesChanged: scheduleDeadlineChecks,
-    // New cases and the workers' changes reach the staff consoles on every gateway node.
-    onCommitted: (change) => caseEvents.publish(caseChangedEvent(change, new Date())),
+    // New cases and the workers' changes reach the staff consoles on every gateway node; a case
+    // entering a department queue asks for automatic fair assignment (the job checks the department's setting).
+    onCommitted: (change) => {
+      caseEvents.publish(caseChangedEvent(change, new Date()));
+      if (enteredDepartmentQueue(change))
+        autoAssign
+          .request(change.after.caseNumber, change.after.version)
+          .catch((err: Error) => logger.warn({ caseNumber: change.after.caseNumber, err: err.message }, 'auto-assign not queued'));
+    },
   });
   const classifiers = new ClassifierProvider(db.classifierModels, (err) => logger.error({ err: err.message }, 'classifier reload failed'));
   await classifiers.start(config.CLASSIFIER_REFRESH_SECONDS * 1000);
@@ -95,6 +115,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   const mailConfig = overrides.mail ?? loadMailOutboundConfig(process.env);
   // Answers posted into chats go through the gateways' Redis streams adapter (LivechatPoster).
   const chatPoster = new LivechatPoster(db.conversations, { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  const files = new LocalFileStore(config.POSTAL_STORE_DIR);
   const email = startMailChannel({
     db,
     lifecycle,
@@ -103,7 +124,8 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     config: mailConfig,
     logger,
     // Signed answer letters are in the same content-addressed store as the scans (POSTAL_STORE_DIR).
-    answers: { files: new LocalFileStore(config.POSTAL_STORE_DIR), chat: chatPoster },
+    answers: { files, chat: chatPoster },
+    postal: { files, company: overrides.letterhead ?? loadLetterhead(process.env) },
   });
   addWorker(QUEUE_NAMES.outbound, email.processor, mailConfig.OUTBOUND_CONCURRENCY);
 
@@ -115,10 +137,26 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
       computeDeadlines: overrides.computeDeadlines ?? ((receivedAt) => planner.forReceipt(receivedAt)),
       scheduleDeadlineChecks: ({ caseNumber, deadlines }) => scheduleDeadlineChecks(caseNumber, deadlines),
       attachReply: (envelope) => email.threading.attachReply(envelope),
-      afterCase: (record, envelope) => email.threading.afterCase(record, envelope),
+      afterCase: async (record, envelope) => {
+        await email.threading.afterCase(record, envelope);
+        await email.postalReceipts.afterCase(record, envelope);
+      },
       logger,
     }),
     config.INTAKE_CONCURRENCY,
+  );
+  // Automatic fair assignment: departments in parallel, each one serialised by its lease (counted in one place).
+  addWorker(
+    QUEUE_NAMES.assignment,
+    autoAssignHandler({
+      db,
+      lifecycle,
+      departmentLock: new RedisCaseLock(connection, { prefix: config.QUEUE_PREFIX, ttlMs: 15_000, waitMs: 120_000 }),
+      redis: connection,
+      prefix: config.QUEUE_PREFIX,
+      logger,
+    }),
+    4,
   );
   addWorker(QUEUE_NAMES.deadlines, deadlineCheckHandler({ cases: db.cases, lifecycle, scheduler: deadlineScheduler, logger }), 8);
   // Postal letters: OCR here, never in the gateway; pages in parallel up to OCR_PARALLEL_PAGES per process.
@@ -178,6 +216,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
       await maintenance.close();
       await Promise.all(depthQueues.map((q) => q.close()));
       await deadlineScheduler.close();
+      await autoAssign.close();
       connection.disconnect();
       await db.close();
     },

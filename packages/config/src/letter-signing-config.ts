@@ -42,3 +42,34 @@ export type LetterSigningConfig = z.infer<typeof letterSigningEnvSchema>;
 export function loadLetterSigningConfig(env: NodeJS.ProcessEnv = process.env): LetterSigningConfig {
   return parseEnv(letterSigningEnvSchema, env);
 }
+
+/**
+ * Only the letterhead (LETTER_COMPANY_*, LETTER_CITY), for a process that prints unsigned letters
+ * (the worker's e-mailed postal receipt) and needs no signing certificate.
+ */
+const letterheadEnvSchema = z.object({
+  LETTER_COMPANY_NAME: z.string().min(1).default('Công ty Cổ phần Tenten'),
+  LETTER_COMPANY_ADDRESS: z.string().min(1).default('Hà Nội, Việt Nam'),
+  LETTER_COMPANY_HOTLINE: z.string().min(1).default('024.7108.9999'),
+  LETTER_COMPANY_EMAIL: z.email().default('hotrokhachhang@tenten.vn'),
+  LETTER_CITY: z.string().min(1).default('Hà Nội'),
+});
+
+export interface Letterhead {
+  name: string;
+  address: string;
+  hotline: string;
+  email: string;
+  city: string;
+}
+
+export function loadLetterhead(env: NodeJS.ProcessEnv = process.env): Letterhead {
+  const c = parseEnv(letterheadEnvSchema, env);
+  return {
+    name: c.LETTER_COMPANY_NAME,
+    address: c.LETTER_COMPANY_ADDRESS,
+    hotline: c.LETTER_COMPANY_HOTLINE,
+    email: c.LETTER_COMPANY_EMAIL,
+    city: c.LETTER_CITY,
+  };
+}

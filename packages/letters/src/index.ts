@@ -1,5 +1,6 @@
 export { renderAnswerLetter } from './answer-letter';
 export { renderReceiptLetter } from './receipt-letter';
+export { postalReceiptInput, postalReceiptFileName, type PostalReceiptSource } from './postal-receipt';
 export { renderJournalReport, type JournalReportInput } from './journal-report';
 export { signPdf, readSigningCertificate, LetterSigningError, type SignOptions } from './sign';
 export {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { outboundEmailJobSchema } from '@cg/contracts';
 import type { Database } from '@cg/db';
 import type { CaseLifecycle } from '@cg/core';
+import type { FileStore } from '@cg/postal';
 import { journalMailEvent } from '../mail/case-email-journal';
 import type { Mailer } from '../mail/mailer';
 import type { AddressRateLimiter } from '../mail/address-rate-limit';
@@ -12,6 +13,8 @@ export interface OutboundEmailDeps {
   lifecycle: Pick<CaseLifecycle, 'mailEvent'>;
   mailer: Mailer;
   rateLimiter: AddressRateLimiter;
+  /** Where attached files are, by SHA-256 (the e-mailed postal receipt slip); shared with the gateway. */
+  files: Pick<FileStore, 'get'>;
   logger: Logger;
 }
 
@@ -57,8 +60,18 @@ export function outboundEmailHandler(deps: OutboundEmailDeps) {
       }
     }
 
+    const files = [];
+    for (const a of m.attachments ?? []) {
+      const content = await deps.files.get(a.sha256);
+      if (!content) {
+        const reason = `attachment ${a.fileName} (${a.sha256}) is missing from the file store`;
+        await deps.db.mailOutbound.markStatus(id, 'failed', reason);
+        throw new UnrecoverableError(reason);
+      }
+      files.push({ fileName: a.fileName, contentType: a.contentType, content });
+    }
     try {
-      const info = await deps.mailer.send(m);
+      const info = await deps.mailer.send(m, files);
       await deps.db.mailOutbound.markSent(id, info.response, new Date());
       log.info({ kind: m.kind }, 'email sent');
     } catch (err) {

@@ -2,9 +2,10 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JOB_NAMES } from '@cg/contracts';
-import type { MailOutboundConfig } from '@cg/config';
+import type { Letterhead, MailOutboundConfig } from '@cg/config';
 import type { CaseLifecycle } from '@cg/core';
 import type { Database } from '@cg/db';
+import type { FileStore } from '@cg/postal';
 import { createOutboundQueue, type OutboundQueue } from '@cg/queue';
 import { answerDeliveryHandler, type AnswerDeliveryDeps } from '../jobs/answer-delivery.job';
 import { inboundBounceHandler } from '../jobs/inbound-bounce.job';
@@ -13,6 +14,7 @@ import { AddressRateLimiter } from './address-rate-limit';
 import { Mailer } from './mailer';
 import { PendingMailRelay } from './pending-mail-relay';
 import { QueuedDeliveryRelay } from './queued-delivery-relay';
+import { PostalReceiptMail } from './postal-receipt-mail';
 import { ReplyThreading } from './reply-threading';
 import { TranscriptRelay } from './transcript-relay';
 
@@ -23,6 +25,8 @@ export interface MailChannel {
   /** The processor of the `outbound` queue (dispatches by job name: outgoing mail and inbound bounces). */
   processor: (job: Job<unknown>) => Promise<unknown>;
   threading: ReplyThreading;
+  /** Postal cases: the receipt slip e-mailed when the letter gives an address (intake `afterCase`). */
+  postalReceipts: PostalReceiptMail;
   queue: OutboundQueue;
   relay: PendingMailRelay;
   close(): Promise<void>;
@@ -38,6 +42,8 @@ export function startMailChannel(deps: {
   logger: Logger;
   /** Answer delivery: the signed letters' store and the livechat poster (see answer-delivery.job.ts). */
   answers: Pick<AnswerDeliveryDeps, 'files' | 'chat'>;
+  /** The store shared with the gateway (POSTAL_STORE_DIR) and the letterhead of the postal receipt slip. */
+  postal: { files: Pick<FileStore, 'get' | 'put'>; company: Letterhead };
 }): MailChannel {
   const { db, lifecycle, config, logger } = deps;
   const queue = createOutboundQueue({ connection: deps.connection, prefix: deps.prefix });
@@ -47,6 +53,7 @@ export function startMailChannel(deps: {
     lifecycle,
     mailer,
     rateLimiter: new AddressRateLimiter(deps.connection, deps.prefix, config.MAIL_RATE_LIMIT_PER_HOUR),
+    files: deps.postal.files,
     logger,
   });
   const deliverAnswer = answerDeliveryHandler({
@@ -66,6 +73,15 @@ export function startMailChannel(deps: {
     messageIdSecret: config.MAIL_MESSAGE_ID_SECRET,
     messageIdDomain: config.MAIL_MESSAGE_ID_DOMAIN,
     reopenWindowDays: config.MAIL_REOPEN_WINDOW_DAYS,
+    logger,
+  });
+  const postalReceipts = new PostalReceiptMail({
+    db,
+    queue,
+    files: deps.postal.files,
+    company: deps.postal.company,
+    messageIdSecret: config.MAIL_MESSAGE_ID_SECRET,
+    messageIdDomain: config.MAIL_MESSAGE_ID_DOMAIN,
     logger,
   });
   const relay = new PendingMailRelay(db, queue, config.MAIL_OUTBOX_POLL_MS, logger);
@@ -96,6 +112,7 @@ export function startMailChannel(deps: {
       throw new UnrecoverableError(`unknown outbound job ${job.name}`);
     },
     threading,
+    postalReceipts,
     queue,
     relay,
     async close() {
