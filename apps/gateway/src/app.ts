@@ -11,6 +11,7 @@ import { requireConsoleSession, type ConsoleSessions } from './http/console-sess
 import { httpMetrics, metricsRoute } from './http/metrics';
 import { QUEUE_BOARD_PATH } from './http/queue-board';
 import { notFoundHandler, problemErrorHandler } from './http/problem';
+import { openApiRoutes } from './http/openapi';
 import { caseActionRoutes } from './routes/case-actions.routes';
 import { authRoutes } from './routes/auth.routes';
 import { calendarRoutes } from './routes/calendar.routes';
@@ -129,6 +130,8 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   );
 
   if (deps.answers) app.use('/api/v1', deps.answers);
+  // The API document is read from this app's router: every route above is in it.
+  app.use('/api/v1', openApiRoutes());
   app.use(notFoundHandler);
   app.use(caseProblemHandler);
   app.use(problemErrorHandler(deps.logger));

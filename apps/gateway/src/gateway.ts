@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { autoIndexEnabled, deadlinePolicyOf, type GatewayConfig } from '@cg/config';
 import { Queue } from 'bullmq';
@@ -43,6 +44,8 @@ import { createPostalChannel } from './postal';
 export interface RunningGateway {
   url: string;
   server: Server;
+  /** The express app (tests read its router: the authorization matrix and the API document). */
+  app: Express;
   db: Database;
   /** The one writer of cases after their insert (per-case Redis lease + version check). */
   lifecycle: CaseLifecycle;
@@ -157,6 +160,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   return {
     url,
     server,
+    app,
     db,
     lifecycle,
     livechat,

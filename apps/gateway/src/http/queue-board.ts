@@ -3,6 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { Router } from 'express';
+import { apiDoc } from './api-doc';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
@@ -15,5 +16,9 @@ export function queueBoard(queues: ReadonlyArray<Queue>): Router {
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Complaint queues' } },
   });
-  return serverAdapter.getRouter() as Router;
+  // Documented as one page in the API document (its own XHR routes are Bull Board's).
+  return Object.assign(
+    serverAdapter.getRouter() as Router,
+    apiDoc({ summary: 'Bull Board: the queue dashboard (admins, console session)', tag: 'operations', auth: 'console-session' }),
+  );
 }

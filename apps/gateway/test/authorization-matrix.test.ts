@@ -1,0 +1,228 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
+import { DEFAULT_DEPARTMENTS, STAFF_ROLES, TRIAGE, type StaffRole } from '@cg/contracts';
+import { StaffTokenService, type StaffPrincipal } from '@cg/core';
+import { startTestStack, waitFor, type TestStack } from '@cg/testing';
+import { ROUTE_ACCESS, SOCKET_ACCESS, rolesAllowed, routeKey, type Access } from '../src/http/route-access';
+import { appRoutes, pathParams } from '../src/http/route-inventory';
+
+const SECRET = randomBytes(32).toString('hex');
+const METRICS_TOKEN = randomBytes(16).toString('hex');
+/** A department for the department staff of the walk (a case number that exists nowhere: 404 for the allowed). */
+const DEPT = DEFAULT_DEPARTMENTS.find((d) => d !== TRIAGE)!;
+
+/** Values for path parameters: well-formed, pointing at nothing (the allowed get 400/404/409, never 401/403). */
+const PARAM_VALUES: Record<string, string> = {
+  caseNumber: 'KN99-99999',
+  id: '0'.repeat(24),
+  attachmentId: '0'.repeat(24),
+  conversationId: randomUUID(),
+  page: '1',
+  asset: 'init.js',
+  screen: 'cases',
+};
+
+type Principal = { name: string; role?: StaffRole; visitor?: boolean; headers: Record<string, string> };
+
+/** The same token with its claims changed and the signature kept: a forgery. */
+function tamper(token: string, claims: Record<string, unknown>): string {
+  const [head, body, sig] = token.split('.');
+  const payload = { ...JSON.parse(Buffer.from(body!, 'base64url').toString()), ...claims };
+  return [head, Buffer.from(JSON.stringify(payload)).toString('base64url'), sig].join('.');
+}
+
+/** What a principal may expect from a route: true = allowed (anything but 401/403), false = refused (401/403). */
+function allowed(access: Access, p: Principal): boolean {
+  switch (access.kind) {
+    case 'public':
+      return true;
+    case 'metrics-token':
+      return false; // bearer tokens of people never open /metrics when METRICS_TOKEN is set
+    case 'visitor':
+      return p.visitor === true || (p.role !== undefined && rolesAllowed(access).includes(p.role));
+    case 'console-session':
+      return false; // a bearer token is no console session (walked with cookies below)
+    default:
+      return p.role !== undefined && rolesAllowed(access).includes(p.role);
+  }
+}
+
+describe('authorization matrix: every route and socket namespace, every role and bad token', () => {
+  let stack: TestStack;
+  let principals: Principal[];
+  const tokens = {} as Record<StaffRole, string>;
+  let visitorToken: string;
+
+  const call = (method: string, path: string, headers: Record<string, string>) =>
+    fetch(`${stack.url}${path}`, {
+      method,
+      // Same-origin like the console (the cookie routes check Origin); JSON, so no redirect to a sign-in page.
+      headers: { origin: stack.url, accept: 'application/json', 'content-type': 'application/json', ...headers },
+      ...(method === 'GET' || method === 'HEAD' || method === 'DELETE' ? {} : { body: '{}' }),
+      redirect: 'manual',
+    }).then(async (res) => {
+      await res.arrayBuffer();
+      return res.status;
+    });
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      env: {
+        AUTH_TOKEN_SECRET: SECRET,
+        METRICS_TOKEN,
+        LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+        LIVECHAT_SESSIONS_PER_HOUR_PER_IP: '100000',
+      },
+    });
+    for (const role of STAFF_ROLES) tokens[role] = await stack.tokenFor(role, role === 'department_staff' ? DEPT : undefined);
+    const session = await stack.api('/api/v1/livechat/sessions', { method: 'POST', json: { name: 'Lan', email: 'lan@example.vn' } });
+    visitorToken = (session.body as { token: string }).token;
+    const admin = (await stack.api('/api/v1/auth/me', { token: tokens.admin })).body as { staff: StaffPrincipal };
+    const expired = new StaffTokenService(SECRET, -60).issue(admin.staff).token;
+    const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+    principals = [
+      ...STAFF_ROLES.map((role) => ({ name: role, role, headers: bearer(tokens[role]) })),
+      { name: 'visitor', visitor: true, headers: bearer(visitorToken) },
+      { name: 'no token', headers: {} },
+      { name: 'expired admin token', headers: bearer(expired) },
+      { name: 'cs_agent token forged into admin', headers: bearer(tamper(tokens.cs_agent, { role: 'admin' })) },
+      { name: 'garbage token', headers: bearer('not.a.token') },
+    ];
+  }, 60_000);
+  afterAll(() => stack.close());
+
+  it('the table lists exactly the routes the express router serves', () => {
+    const served = appRoutes(stack.gateway!.app).map((r) => routeKey(r.method, r.path));
+    expect(served.filter((k) => !(k in ROUTE_ACCESS))).toEqual([]);
+    expect(Object.keys(ROUTE_ACCESS).filter((k) => !served.includes(k))).toEqual([]);
+  });
+
+  it('each route guarded by a permission asks for the permission the table says', () => {
+    const wrong = appRoutes(stack.gateway!.app).flatMap((r) => {
+      const access = ROUTE_ACCESS[routeKey(r.method, r.path)];
+      const expected = access && 'permission' in access && access.kind === 'staff' ? access.permission : undefined;
+      return r.permission === expected ? [] : [`${r.method} ${r.path}: guard ${r.permission ?? 'none'}, table ${expected ?? 'none'}`];
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('every route answers every principal as the table says', async () => {
+    const wrong: string[] = [];
+    let calls = 0;
+    for (const route of appRoutes(stack.gateway!.app)) {
+      const access = ROUTE_ACCESS[routeKey(route.method, route.path)];
+      if (!access) continue; // reported by the first test
+      let path = route.path.replace(/\{\/\*(\w+)\}/g, '/:$1');
+      for (const name of pathParams(route.path)) path = path.replace(`:${name}`, PARAM_VALUES[name] ?? 'x');
+      for (const p of principals) {
+        const status = await call(route.method, path, p.headers);
+        calls++;
+        const ok = allowed(access, p);
+        const good = ok ? status !== 401 && status !== 403 && status < 500 : status === 401 || status === 403;
+        // Sign-in failures are 401 and a staff token is never a visitor token: who is not signed in gets 401, never 403.
+        const unauthenticated = !p.role && !p.visitor;
+        if (!good || (!ok && unauthenticated && access.kind !== 'public' && status !== 401)) {
+          wrong.push(`${p.name} ${route.method} ${path}: ${status} (expected ${ok ? 'allowed' : 'refused'})`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(calls).toBeGreaterThan(500);
+  }, 180_000);
+
+  it('the queue dashboard: a console session of an admin only; /metrics: the metrics token only', async () => {
+    for (const role of STAFF_ROLES) {
+      const opened = await fetch(`${stack.url}/api/v1/auth/session`, {
+        method: 'POST',
+        headers: { origin: stack.url, 'content-type': 'application/json', authorization: `Bearer ${tokens[role]}` },
+        body: '{}',
+      });
+      await opened.arrayBuffer();
+      expect(opened.status).toBe(201);
+      const cookie = opened.headers.get('set-cookie')!.split(';')[0]!;
+      const status = await call('GET', '/admin/queues', { cookie });
+      expect([role, status]).toEqual([role, rolesAllowed(ROUTE_ACCESS['GET /admin/queues']!).includes(role) ? 200 : 403]);
+    }
+    expect(await call('GET', '/metrics', { authorization: `Bearer ${METRICS_TOKEN}` })).toBe(200);
+  });
+
+  it('socket namespaces: connect as the table says (livechat visitor and staff, /staff-cases)', async () => {
+    const connects = (namespace: string, token: string | undefined) =>
+      new Promise<boolean>((resolve) => {
+        const socket = io(`${stack.url}${namespace}`, {
+          auth: token ? { token } : {},
+          transports: ['websocket'],
+          forceNew: true,
+          reconnection: false,
+        });
+        const done = (ok: boolean) => {
+          socket.disconnect();
+          resolve(ok);
+        };
+        socket.on('connect', () => done(true));
+        socket.on('connect_error', () => done(false));
+      });
+    const wrong: string[] = [];
+    const expired = new StaffTokenService(SECRET, -60).issue({ staffId: randomUUID(), email: 'a@b.c', name: 'x', role: 'admin' }).token;
+    for (const [namespace, rule] of Object.entries(SOCKET_ACCESS)) {
+      const access = rule.connect as Access;
+      const cases: Array<[string, string | undefined, boolean]> = [
+        ...STAFF_ROLES.map((role): [string, string, boolean] => [
+          role,
+          tokens[role],
+          access.kind === 'staff' && rolesAllowed(access).includes(role),
+        ]),
+        ['visitor', visitorToken, access.kind === 'visitor'],
+        ['no token', undefined, false],
+        ['expired', expired, false],
+        ['forged', tamper(tokens.cs_agent, { role: 'admin' }), false],
+      ];
+      for (const [who, token, expected] of cases) {
+        const ok = await connects(namespace, token);
+        if (ok !== expected) wrong.push(`${who} → ${namespace}: ${ok ? 'connected' : 'refused'}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('department staff get 404 for another department’s case, its journal, emails, attachments and letter; 403 for its chat', async () => {
+    const created = await stack.api('/api/v1/hotline/calls', {
+      method: 'POST',
+      token: tokens.hotline_operator,
+      json: {
+        caller: { name: 'Trần Bình', phone: '0911000111' },
+        notes: 'Hosting báo lỗi 500, website không truy cập được.',
+        callId: `c-${randomUUID()}`,
+      },
+    });
+    expect(created.status).toBe(202);
+    const caseNumber = (created.body as { caseNumber: string }).caseNumber;
+    const record = await waitFor('the case', () => stack.db.cases.findByCaseNumber(caseNumber), { timeoutMs: 20_000 });
+    const own = record.department;
+    const other = DEFAULT_DEPARTMENTS.find((d) => d !== TRIAGE && d !== own)!;
+    const outsider = await stack.tokenFor('department_staff', other);
+    const base = `/api/v1/cases/${caseNumber}`;
+    const reads = [
+      base,
+      `${base}/journal`,
+      `${base}/journal.pdf`,
+      `${base}/journal.csv`,
+      `${base}/emails`,
+      `${base}/attachments/${'0'.repeat(24)}`,
+      `${base}/answer/letter.pdf`,
+    ];
+    const statuses = async (token: string) => Promise.all(reads.map(async (path) => [path, (await stack.api(path, { token })).status]));
+    expect(await statuses(outsider)).toEqual(reads.map((path) => [path, 404]));
+    expect((await stack.api(`${base}/notes`, { method: 'POST', token: outsider, json: { text: 'not mine' } })).status).toBe(404);
+    expect((await stack.api(`/api/v1/cases?department=${own}`, { token: outsider })).status).toBe(403);
+    const listed = (await stack.api('/api/v1/cases?pageSize=100', { token: outsider })).body as { items: Array<{ caseNumber: string }> };
+    expect(listed.items.map((c) => c.caseNumber)).not.toContain(caseNumber);
+    expect((await stack.api(`/api/v1/livechat/conversations?caseNumber=${caseNumber}`, { token: outsider })).status).toBe(403);
+    // The control: the case's own department reads it (so the 404s above are the scoping, not a broken case).
+    if (own !== TRIAGE) {
+      const insider = await stack.tokenFor('department_staff', own);
+      const mine = await statuses(insider);
+      expect(mine.slice(0, 5)).toEqual(reads.slice(0, 5).map((path) => [path, 200]));
+    }
+  }, 60_000);
+});
