@@ -13,6 +13,7 @@ import type {
   FieldProblem,
   LoginResponse,
 } from './types';
+import { createPostalApi } from './postal';
 
 /** A refused request: the problem's title, detail and every bad field, ready to show. */
 export class ApiError extends Error {
@@ -123,6 +124,9 @@ export function createApiClient(opts: ApiClientOptions) {
 
     deadline: (receivedAt: string) =>
       request<DeadlineAnswer>('GET', `/api/v1/calendar/deadline?receivedAt=${encodeURIComponent(receivedAt)}`),
+
+    /** Postal letters: upload, the letters to verify, confirm or reject (api/postal.ts). */
+    postal: createPostalApi({ request, download, token: opts.token, onUnauthorized: opts.onUnauthorized }),
 
     /** A chat attachment, as a blob to save (staff only). */
     chatAttachment: (id: string) => download(`/api/v1/livechat/attachments/${encodeURIComponent(id)}`),

@@ -5,6 +5,7 @@ import { CaseQueues } from '../features/queues/CaseQueues';
 import { DeadlineCalculator } from '../features/deadline/DeadlineCalculator';
 import { HotlineCall } from '../features/hotline/HotlineCall';
 import { LivechatAgent } from '../features/livechat-agent/LivechatAgent';
+import { PostalLetters } from '../features/postal/PostalLetters';
 import { disconnectAgentDesk, useAgentDesk } from '../features/livechat-agent/agent-desk';
 import { connectCaseEvents, disconnectCaseEvents } from '../features/live-updates/case-events';
 import { SignIn } from '../features/sign-in/SignIn';
@@ -24,6 +25,7 @@ const TABS: Tab[] = [
   { route: { screen: 'hotline' }, label: 'Log a hotline call', id: 'tab-call', permission: 'hotline:log-call' },
   { route: { screen: 'livechat' }, label: 'Livechat', id: 'tab-livechat', permission: 'livechat:answer' },
   { route: { screen: 'deadline' }, label: 'Deadline calculator', id: 'tab-deadline', permission: 'cases:read' },
+  { route: { screen: 'postal' }, label: 'Postal letters', id: 'tab-postal', permission: 'postal:read' },
 ];
 
 /** The staff console: one sign-in, then the screens the signed-in role may use. */
@@ -142,6 +144,8 @@ function Screens({ route }: { route: Route }) {
           <HotlineCall />
         ) : route.screen === 'deadline' ? (
           <DeadlineCalculator />
+        ) : route.screen === 'postal' ? (
+          <PostalLetters route={route} />
         ) : (
           <LivechatAgent />
         )}

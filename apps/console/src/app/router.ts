@@ -11,7 +11,8 @@ export type Route =
   | { screen: 'cases'; caseNumber?: string; list?: WorkListId; filters?: CaseFilters }
   | { screen: 'hotline' }
   | { screen: 'deadline' }
-  | { screen: 'livechat' };
+  | { screen: 'livechat' }
+  | { screen: 'postal'; letterId?: string };
 
 export const CONSOLE_BASE = '/console/';
 
@@ -32,6 +33,7 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (first === 'hotline') return { screen: 'hotline' };
   if (first === 'deadline') return { screen: 'deadline' };
   if (first === 'livechat') return { screen: 'livechat' };
+  if (first === 'postal') return { screen: 'postal', ...(second ? { letterId: decodeURIComponent(second) } : {}) };
   return { screen: 'cases' };
 }
 
@@ -42,6 +44,8 @@ export function routeHref(route: Route): string {
       const search = route.list ? new URLSearchParams({ list: route.list }) : route.filters ? filtersToSearch(route.filters) : undefined;
       return search && search.size ? `${path}?${search.toString()}` : path;
     }
+    case 'postal':
+      return `${CONSOLE_BASE}postal${route.letterId ? `/${encodeURIComponent(route.letterId)}` : ''}`;
     default:
       return `${CONSOLE_BASE}${route.screen}`;
   }
