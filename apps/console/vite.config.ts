@@ -3,8 +3,9 @@ import { defineConfig } from 'vite';
 import { fromHere, sharedAliases } from './vite.shared.ts';
 
 /**
- * Two pages: the staff console (Preact, served at /console/) and the customer chat page (plain
- * TypeScript, served at /chat). Hashed assets go to dist/assets (served at /assets/); public/
+ * Three pages: the staff console (Preact, served at /console/), the customer chat page (plain
+ * TypeScript, served at /chat) and the satisfaction survey (plain TypeScript, served at
+ * /survey/:token). Hashed assets go to dist/assets (served at /assets/); public/
  * (the widget demo page) is copied as is. The widget loader is a separate classic-script build:
  * vite.widget.config.ts.
  */
@@ -24,6 +25,7 @@ export default defineConfig({
       input: {
         console: fromHere('src/console/index.html'),
         chat: fromHere('src/chat/index.html'),
+        survey: fromHere('src/survey/index.html'),
       },
     },
   },

@@ -54,6 +54,8 @@ export interface GatewayAppDeps {
   sessions?: ConsoleSessions;
   /** Bull Board's router (http/queue-board.ts), mounted at /admin/queues for admins with a console session. */
   queueBoard?: express.Router;
+  /** Step 5's satisfaction survey (surveys/survey.routes.ts): its page, its API and the staff's link route (full paths). */
+  surveys?: (sessions?: ConsoleSessions) => express.Router;
 }
 
 /** The HTTP surface: routes only translate and authorize; domain rules live in packages and workers. */
@@ -84,6 +86,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     app.use(QUEUE_BOARD_PATH, requireConsoleSession(deps.sessions, 'queues:manage'), deps.queueBoard);
   }
   app.use(consoleRoutes());
+  if (deps.surveys) app.use(deps.surveys(deps.sessions));
   if (deps.livechat) {
     app.use('/api/v1/livechat', deps.livechat.routes);
     app.use(deps.livechat.pages); // sets its own CSP for the chat and agent pages

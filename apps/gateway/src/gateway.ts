@@ -14,6 +14,7 @@ import {
   firstDeadlineCheck,
   lifecycleSettingsFrom,
   SignedTokens,
+  SurveyTokenService,
   StaffTokenService,
   VisitorTokenService,
   MetricsRegistry,
@@ -40,6 +41,8 @@ import { queueBoard } from './http/queue-board';
 import { attachStaffCaseEvents } from './case-events/staff-case-events';
 import { createLivechat, type Livechat } from './livechat';
 import { createPostalChannel } from './postal';
+import { lifecycleWithSurveyInvites } from './surveys/survey-invites';
+import { surveyRoutes } from './surveys/survey.routes';
 
 export interface RunningGateway {
   url: string;
@@ -101,6 +104,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   // Step 4: signed letters live beside the scans (content-addressed); deliveries go to the outbound queue.
   const answerLetters = new AnswerLetters(config.letters, postal.store);
   const outboundQueue = createOutboundQueue({ connection: redis, prefix: config.QUEUE_PREFIX, failFast: true });
+  // Step 5: the satisfaction survey's links (audience case-survey), valid SURVEY_TTL_DAYS from the closing.
+  const surveyTokens = new SurveyTokenService(signer, config.SURVEY_TTL_DAYS * 86_400);
+  // Links name the public URL; without PUBLIC_URL, this node's own address once it listens.
+  let publicUrl = config.PUBLIC_URL ?? 'http://localhost';
   const metrics = new MetricsRegistry();
   // Read-only handles for Bull Board (it reads, retries, cleans and promotes through them).
   const boardQueues = Object.values(QUEUE_NAMES).map((name) => new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX }));
@@ -119,13 +126,26 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     calendars,
     planner,
     // Approve renders and signs the letter; deliver queues the delivery (answers/answer-desk.ts).
-    lifecycle: lifecycleWithAnswerDelivery(lifecycle, {
-      letters: answerLetters,
-      staffUsers: db.staffUsers,
-      queue: outboundQueue,
-      retry: { attempts: config.ANSWER_DELIVERY_ATTEMPTS, backoffMs: config.ANSWER_DELIVERY_BACKOFF_MS },
-      logger,
-    }),
+    // Close queues the survey invitation of that closing (surveys/survey-invites.ts).
+    lifecycle: lifecycleWithSurveyInvites(
+      lifecycleWithAnswerDelivery(lifecycle, {
+        letters: answerLetters,
+        staffUsers: db.staffUsers,
+        queue: outboundQueue,
+        retry: { attempts: config.ANSWER_DELIVERY_ATTEMPTS, backoffMs: config.ANSWER_DELIVERY_BACKOFF_MS },
+        logger,
+      }),
+      { surveys: surveyTokens, queue: outboundQueue, publicUrl: () => publicUrl, logger },
+    ),
+    surveys: (sessions) =>
+      surveyRoutes({
+        surveys: surveyTokens,
+        cases: db.cases,
+        lifecycle,
+        tokens: staffTokens,
+        publicUrl: () => publicUrl,
+        ...(sessions ? { sessions } : {}),
+      }),
     answers: answerRoutes({ lifecycle, cases: db.cases, letters: answerLetters, tokens: staffTokens }),
     deadlineScheduler,
     departments: () => DEFAULT_DEPARTMENTS,
@@ -156,6 +176,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   );
   const { port } = server.address() as AddressInfo;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
+  publicUrl = url;
 
   return {
     url,

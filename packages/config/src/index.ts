@@ -5,3 +5,4 @@ export * from './mail-poller-config';
 export * from './mail-outbound-config';
 export * from './letter-signing-config';
 export * from './postal-config';
+export * from './survey-config';

@@ -10,3 +10,4 @@ export * from './livechat-texts';
 export * from './mail';
 export * from './postal';
 export * from './case-events';
+export * from './survey';

@@ -8,6 +8,20 @@ export type OutboundEmailJob = z.infer<typeof outboundEmailJobSchema>;
 export const answerDeliveryJobSchema = z.object({ caseNumber: z.string().min(1).max(40), round: z.number().int().min(0) }).strict();
 export type AnswerDeliveryJob = z.infer<typeof answerDeliveryJobSchema>;
 
+/**
+ * Outbound queue, job `survey-invite`: send a closed case's satisfaction survey link on its channel
+ * (issue 9, step 5), once per closing round. The gateway signs the link when the case closes.
+ */
+export const surveyInviteJobSchema = z
+  .object({
+    caseNumber: z.string().min(1).max(40),
+    round: z.number().int().min(0),
+    url: z.url().max(4000),
+    expiresAt: z.iso.datetime(),
+  })
+  .strict();
+export type SurveyInviteJob = z.infer<typeof surveyInviteJobSchema>;
+
 /** Outbound queue, job `inbound-bounce`: a delivery report the poller stored in `mail_messages`. */
 export const inboundBounceJobSchema = z.object({ mailbox: z.string().min(1).max(100), messageKey: z.string().min(1).max(500) }).strict();
 export type InboundBounceJob = z.infer<typeof inboundBounceJobSchema>;
@@ -25,6 +39,9 @@ export const caseReplyRequestSchema = z
   .strict();
 export type CaseReplyRequest = z.infer<typeof caseReplyRequestSchema>;
 
-/** `answer`: the case's formal answer (step 4), with the signed letter attached when written. */
-export const OUTBOUND_KINDS = ['receipt', 'reply', 'notice', 'transcript', 'answer'] as const;
+/**
+ * `answer`: the case's formal answer (step 4), with the signed letter attached when written;
+ * `survey`: the satisfaction survey link after the case closed (step 5).
+ */
+export const OUTBOUND_KINDS = ['receipt', 'reply', 'notice', 'transcript', 'answer', 'survey'] as const;
 export type OutboundKind = (typeof OUTBOUND_KINDS)[number];

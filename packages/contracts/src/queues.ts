@@ -33,4 +33,6 @@ export const JOB_NAMES = {
   ocrLetter: 'ocr-letter',
   /** Outbound queue: deliver a case's answer on its channel (email, livechat, callback task, print queue). */
   answerDelivery: 'answer-delivery',
+  /** Outbound queue: send a closed case's satisfaction survey link on its channel (once per closing). */
+  surveyInvite: 'survey-invite',
 } as const;

@@ -78,6 +78,36 @@ export function oversizeNoticeMail(input: { subject?: string; size: number; limi
   };
 }
 
+/** The satisfaction survey link after a case closed (issue 9, step 5): one per closing, single use. */
+export function surveyInviteMail(input: { caseNumber: string; customerName?: string; url: string; expiresAt: Date }): MailContent {
+  // The link's last day in Vietnam (UTC+7, no daylight saving).
+  const until = vnDate(new Date(input.expiresAt.getTime() + 7 * 3600_000).toISOString().slice(0, 10));
+  return {
+    subject: subjectWithCaseNumber(input.caseNumber, 'Khảo sát mức độ hài lòng / How did we do?'),
+    text: [
+      `Kính gửi ${input.customerName ?? 'Quý khách'},`,
+      '',
+      `Khiếu nại ${input.caseNumber} của Quý khách đã được giải quyết. Quý khách vui lòng dành một phút cho biết mức độ hài lòng (1–5) tại:`,
+      '',
+      `  ${input.url}`,
+      '',
+      `Liên kết dùng được một lần, đến hết ngày ${until}. Nếu chưa hài lòng với kết quả, Quý khách có thể gọi tổng đài để mở lại khiếu nại.`,
+      '',
+      '----------------------------------------',
+      '',
+      `Dear ${input.customerName ?? 'Customer'},`,
+      '',
+      `Your complaint ${input.caseNumber} has been resolved. Please take a minute to tell us how satisfied you are (1–5):`,
+      '',
+      `  ${input.url}`,
+      '',
+      `The link can be used once, until the end of ${until}. If you are not satisfied with the outcome, call our hotline to reopen the complaint.`,
+      '',
+      'Đây là thư tự động / This is an automatic message.',
+    ].join('\n'),
+  };
+}
+
 function vnDate(isoDate: string): string {
   const [y, m, d] = isoDate.split('-');
   return y && m && d ? `${d}/${m}/${y}` : isoDate;

@@ -9,6 +9,7 @@ import type { FileStore } from '@cg/postal';
 import { createOutboundQueue, type OutboundQueue } from '@cg/queue';
 import { answerDeliveryHandler, type AnswerDeliveryDeps } from '../jobs/answer-delivery.job';
 import { inboundBounceHandler } from '../jobs/inbound-bounce.job';
+import { surveyInviteHandler } from '../jobs/survey-invite.job';
 import { outboundEmailHandler } from '../jobs/outbound-email.job';
 import { AddressRateLimiter } from './address-rate-limit';
 import { Mailer } from './mailer';
@@ -65,6 +66,15 @@ export function startMailChannel(deps: {
     messageIdDomain: config.MAIL_MESSAGE_ID_DOMAIN,
     logger,
   });
+  // Step 5: the survey link after a close, on the case's channel (the gateway queues it).
+  const inviteToSurvey = surveyInviteHandler({
+    db,
+    queue,
+    ...(deps.answers.chat ? { chat: deps.answers.chat } : {}),
+    messageIdSecret: config.MAIL_MESSAGE_ID_SECRET,
+    messageIdDomain: config.MAIL_MESSAGE_ID_DOMAIN,
+    logger,
+  });
   const bounce = inboundBounceHandler({ db, lifecycle, messageIdSecret: config.MAIL_MESSAGE_ID_SECRET, logger });
   const threading = new ReplyThreading({
     db,
@@ -109,6 +119,7 @@ export function startMailChannel(deps: {
       if (job.name === JOB_NAMES.outboundEmail) return send(job);
       if (job.name === JOB_NAMES.inboundBounce) return bounce(job);
       if (job.name === JOB_NAMES.answerDelivery) return deliverAnswer(job);
+      if (job.name === JOB_NAMES.surveyInvite) return inviteToSurvey(job);
       throw new UnrecoverableError(`unknown outbound job ${job.name}`);
     },
     threading,

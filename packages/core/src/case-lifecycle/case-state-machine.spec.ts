@@ -380,6 +380,14 @@ describe('case state machine: rules beyond the state', () => {
     expect(refusal(() => decide(sampleCase(C), customer, { action: 'survey', input: { rating: 6 } }, { now }))).toMatchObject({
       field: 'rating',
     });
+    // A link of an earlier closing (the case was reopened and closed again since) is void.
+    const reclosed = sampleCase(C, { reopenCount: 1 });
+    expect(refusal(() => decide(reclosed, customer, { action: 'survey', input: { rating: 5, round: 0 } }, { now }))).toBeInstanceOf(
+      TransitionRefused,
+    );
+    expect(decide(reclosed, customer, { action: 'survey', input: { rating: 5, round: 1 } }, { now }).set.surveys).toEqual([
+      expect.objectContaining({ rating: 5, afterReopen: 1 }),
+    ]);
   });
 
   it('transfer and collaborate name real changes', () => {

@@ -218,7 +218,8 @@ export interface CaseActionInputs {
     /** The caller's phone or email, checked against the case's customer (required from hotline operators). */
     contact?: { phone?: string; email?: string };
   };
-  survey: { rating: number; comment?: string };
+  /** `round`: the closing the survey link was made for (its reopenCount); a link of an earlier closing is refused. */
+  survey: { rating: number; comment?: string; round?: number };
   deadline_check: { kind: DeadlineCheckKind; dueDate: string };
   customer_message: {
     /** Idempotency: a message already journalled under this key is not joined again. */
@@ -902,6 +903,8 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
   survey(c, actor, input, ctx) {
     if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5)
       throw new CaseInputInvalid('rating', 'a whole number from 1 to 5');
+    if (input.round !== undefined && input.round !== c.reopenCount)
+      throw refuse(c, 'survey', 'this survey link is for an earlier closing; the case was reopened since');
     if (c.surveys.some((s) => s.afterReopen === c.reopenCount))
       throw refuse(c, 'survey', 'the survey for this closing was already answered');
     const comment = input.comment?.trim();
@@ -1050,7 +1053,14 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
 
   mail_event(c, actor, input, ctx) {
     if (hasJournalKey(c, input.key)) return NOOP;
-    const what = input.kind === 'receipt' ? 'Receipt (phiếu tiếp nhận)' : input.kind === 'reply' ? 'Written answer' : 'Notice';
+    const what =
+      input.kind === 'receipt'
+        ? 'Receipt (phiếu tiếp nhận)'
+        : input.kind === 'reply'
+          ? 'Written answer'
+          : input.kind === 'survey'
+            ? 'Satisfaction survey link'
+            : 'Notice';
     const message =
       input.event === 'sent'
         ? `${what} sent by email to ${input.to}.`

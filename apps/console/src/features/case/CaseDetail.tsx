@@ -5,6 +5,7 @@ import { formatDateTime, percent } from '../../form-kit/format';
 import { useCaseEvents } from '../live-updates/case-events';
 import { CaseActions } from './CaseActions';
 import { CaseJournal } from './CaseJournal';
+import { SurveyLink } from './SurveyLink';
 
 /** One case: who, what, classification, both deadlines with the days not counted, the journal. */
 export function CaseDetail({ caseNumber, onChanged }: { caseNumber: string; onChanged: () => void }) {
@@ -137,6 +138,7 @@ export function CaseDetail({ caseNumber, onChanged }: { caseNumber: string; onCh
           <pre class="body">{c.answer.text}</pre>
         </section>
       )}
+      {c.status === 'closed' && <SurveyLink caseNumber={c.caseNumber} version={c.version ?? 0} />}
       <CaseActions key={`${c.status}-${c.version ?? 0}`} c={c} onDone={refresh} />
       <CaseJournal c={c} />
     </article>
