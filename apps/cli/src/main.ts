@@ -5,7 +5,7 @@ import { createRedisConnection } from '@cg/queue';
 import { deadlineCommand, loadSchedule } from './commands/calendar';
 import { classifyCommand, evaluateCommand, retrainCommand, trainCommand } from './commands/classifier';
 import { redriveDeadLetter } from './commands/dead-letters';
-import { addStaffUser, seedDemoAccounts, UsageError, type AddStaffUserInput } from './commands/staff-users';
+import { addStaffUser, seedDemoAccounts, setStaffUserActive, UsageError, type AddStaffUserInput } from './commands/staff-users';
 import { postalOcr } from './commands/postal';
 import { reindexCases } from './commands/cases';
 
@@ -35,6 +35,32 @@ program
     const user = await withDatabase((db) => addStaffUser(db, opts));
     console.log(JSON.stringify({ created: { id: String(user._id), email: user.email, role: user.role, department: user.department } }));
   });
+
+for (const [command, active] of [
+  ['user:disable', false],
+  ['user:enable', true],
+] as const) {
+  program
+    .command(command)
+    .description(
+      active
+        ? 'enable a disabled staff account (it signs in again)'
+        : 'disable a staff account: its tokens stop working and its sockets are dropped on their next event',
+    )
+    .requiredOption('--email <email>')
+    .action(async (opts: { email: string }) => {
+      const env = parseEnv(commonEnvSchema, process.env);
+      const redis = createRedisConnection(env.REDIS_URL, 'worker');
+      try {
+        const user = await withDatabase((db) => setStaffUserActive(db, redis, env.QUEUE_PREFIX, opts.email, active));
+        console.log(
+          JSON.stringify({ [active ? 'enabled' : 'disabled']: { id: user.id, email: user.email, role: user.role, active: user.active } }),
+        );
+      } finally {
+        redis.disconnect();
+      }
+    });
+}
 
 program
   .command('demo:seed')

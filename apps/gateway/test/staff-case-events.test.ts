@@ -121,7 +121,10 @@ describe('live case updates for staff (/staff-cases)', () => {
   it('drops a socket whose token expired, at the next event, and tells it why', async () => {
     const shortLived = new StaffTokenService(SECRET, 1);
     const role: StaffRole = 'cs_agent';
-    const { token } = shortLived.issue({ staffId: 'short-lived', email: 'short.lived@test.local', name: 'Short Lived', role });
+    // A real account (every token's account is checked: enabled, same token version); only the token is short-lived.
+    await stack.tokenFor(role);
+    const account = await stack.db.staffUsers.findAccountByEmail(`${role}.all@test.local`);
+    const { token } = shortLived.issue({ staffId: account!.id, email: account!.email, name: account!.name, role });
     const l = listen(stack.url, token);
     await connected(l);
     publisher.publish(event('KN26-90003', ['domain']));

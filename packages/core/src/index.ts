@@ -5,3 +5,5 @@ export * from './deadlines';
 export * from './classification';
 export * from './runtime';
 export * from './case-lifecycle';
+export * from './records';
+export * from './staff-accounts';

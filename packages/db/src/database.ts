@@ -17,6 +17,8 @@ import { MailOutboundRepository } from './mail-outbound';
 import { MailQuarantineRepository } from './mail-quarantine';
 import { MailTombstoneRepository } from './mail-tombstones';
 import { PostalLetterRepository } from './postal-letters';
+import { DepartmentSettingsRepository } from './department-settings';
+import { RootCauseRepository } from './root-causes';
 
 /** Every repository of the system of record, on one connection. */
 export interface Database {
@@ -38,6 +40,10 @@ export interface Database {
   mailOutbound: MailOutboundRepository;
   mailAddresses: MailAddressRepository;
   postalLetters: PostalLetterRepository;
+  /** Per-department settings (automatic fair assignment, cap per person): `settingsOf(department)`. */
+  departmentSettings: DepartmentSettingsRepository;
+  /** The root-cause categories cases are closed with (admin-managed). */
+  rootCauses: RootCauseRepository;
   close(): Promise<void>;
 }
 
@@ -62,6 +68,8 @@ export async function openDatabase(uri: string, opts: { autoIndex: boolean }): P
     mailOutbound: new MailOutboundRepository(connection),
     mailAddresses: new MailAddressRepository(connection),
     postalLetters: new PostalLetterRepository(connection),
+    departmentSettings: new DepartmentSettingsRepository(connection),
+    rootCauses: new RootCauseRepository(connection),
     close: () => connection.close(),
   };
   if (opts.autoIndex) {

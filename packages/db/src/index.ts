@@ -17,3 +17,5 @@ export * from './mail-outbound';
 export * from './mail-addresses';
 export * from './classifier-models';
 export * from './postal-letters';
+export * from './department-settings';
+export * from './root-causes';

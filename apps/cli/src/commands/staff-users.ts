@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_DEPARTMENTS, DEPARTMENT_CODE_PATTERN, STAFF_ROLES, type StaffRole } from '@cg/contracts';
-import { hashPassword, PASSWORD_MIN_LENGTH } from '@cg/core';
+import type { Redis } from 'ioredis';
+import { hashPassword, PASSWORD_MIN_LENGTH, StaffAccounts, type StaffAccount } from '@cg/core';
 import type { Database } from '@cg/db';
+import { RedisCaseLock } from '@cg/queue';
 
 export class UsageError extends Error {
   readonly code = 'USAGE';
@@ -61,4 +63,27 @@ export async function seedDemoAccounts(db: Database, nodeEnv: string): Promise<D
     await addStaffUser(db, { ...a, name: `Demo ${a.role.replace(/_/g, ' ')}` });
   }
   return accounts;
+}
+
+/**
+ * Disables (or enables) an account through StaffAccounts, the one writer of accounts: under the
+ * account's lease, bumping its token version, so every token it holds stops working (at once on
+ * the gateway, after at most the gateways' few-second account cache) and its sockets are dropped
+ * on their next event.
+ */
+export async function setStaffUserActive(
+  db: Database,
+  redis: Redis,
+  queuePrefix: string,
+  email: string,
+  active: boolean,
+): Promise<StaffAccount> {
+  const accounts = new StaffAccounts({
+    store: db.staffUsers,
+    lock: new RedisCaseLock(redis, { prefix: `${queuePrefix}:admin` }),
+    departments: () => DEFAULT_DEPARTMENTS,
+  });
+  const account = await db.staffUsers.findAccountByEmail(email);
+  if (!account) throw new UsageError(`--email: no staff account ${email}`);
+  return active ? accounts.setActive(account.id, true) : accounts.disableByEmail(email);
 }

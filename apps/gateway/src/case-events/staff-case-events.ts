@@ -38,22 +38,32 @@ export function attachStaffCaseEvents(io: Server, deps: StaffCaseEventsDeps): { 
   // event is already on every node: deliver it here, at once.
   const toThisSocket = (socket: CaseSocket) => nsp.local.to(socket.id);
 
-  /** The socket's token is still good (else it is told and dropped). */
-  const stillValid = (socket: CaseSocket): boolean => {
+  /**
+   * The socket's token is still good: not expired, and its account still enabled with the same
+   * token version (an admin disabled it, changed its role or department, reset its password);
+   * else it is told and dropped. A failed account read keeps the socket but delivers nothing now.
+   */
+  const stillValid = async (socket: CaseSocket): Promise<boolean> => {
     const principal = deps.tokens.verify(socket.data.token);
-    if (principal && hasPermission(principal.role, 'cases:read')) return true;
-    toThisSocket(socket).emit(CASE_EVENTS.unauthorized, { code: 'unauthenticated', message: 'your sign-in expired; sign in again' });
+    const current = principal ? await deps.tokens.isCurrent(principal).catch(() => null) : false;
+    if (current === null) return false;
+    if (principal && current && hasPermission(principal.role, 'cases:read')) return true;
+    if (!sockets.has(socket)) return false; // told already
+    toThisSocket(socket).emit(CASE_EVENTS.unauthorized, {
+      code: 'unauthenticated',
+      message: principal ? 'your sign-in was revoked (account disabled or changed); sign in again' : 'your sign-in expired; sign in again',
+    });
     // Leaves the namespace after the message above is sent (closing the transport at once could drop it).
     socket.disconnect();
     sockets.delete(socket);
     return false;
   };
 
-  nsp.use((socket, next) => {
+  nsp.use(async (socket, next) => {
     const offered = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const token = typeof offered === 'string' ? offered : '';
-    const principal = deps.tokens.verify(token);
     const fail = (code: string, message: string) => next(Object.assign(new Error(message), { data: { code, message } }));
+    const principal = await deps.tokens.verifyCurrent(token).catch(() => null);
     if (!principal) return fail('unauthenticated', 'sign in first (POST /api/v1/auth/login) and connect with auth.token');
     if (!hasPermission(principal.role, 'cases:read')) return fail('forbidden', `role ${principal.role} lacks permission cases:read`);
     socket.data.staff = principal;
@@ -65,17 +75,19 @@ export function attachStaffCaseEvents(io: Server, deps: StaffCaseEventsDeps): { 
     sockets.add(socket);
     // Nothing is asked of this namespace yet; any event still proves the token is alive.
     socket.use((_packet, next) => {
-      if (stillValid(socket)) next();
+      void stillValid(socket).then((ok) => ok && next());
     });
     socket.on('disconnect', () => sockets.delete(socket));
   });
 
-  const recheck = setInterval(() => sockets.forEach(stillValid), deps.recheckMs ?? 30_000);
+  const recheck = setInterval(() => sockets.forEach((s) => void stillValid(s)), deps.recheckMs ?? 30_000);
   recheck.unref();
 
   const subscription = subscribeCaseEvents(deps.redisUrl, deps.prefix, (event) => {
     for (const socket of sockets) {
-      if (maySee(socket.data.staff, event) && stillValid(socket)) toThisSocket(socket).emit(CASE_EVENTS.changed, event);
+      // Checks of one user share one read (and the cache), so events keep their order per socket.
+      if (maySee(socket.data.staff, event))
+        void stillValid(socket).then((ok) => ok && toThisSocket(socket).emit(CASE_EVENTS.changed, event));
     }
   });
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
-import { hasPermission, type Permission, type StaffPrincipal } from '@cg/core';
+import { hasPermission, type Permission, type StaffAccountCheck, type StaffPrincipal } from '@cg/core';
 import { HttpProblem } from './problem';
 
 export const CONSOLE_SESSION_COOKIE = 'cg_console_session';
@@ -18,6 +18,8 @@ export class ConsoleSessions {
     readonly ttlSeconds: number,
     /** Secure cookie outside development (browsers accept it on http://localhost too). */
     private readonly secure: boolean,
+    /** The account is still enabled and unchanged (token version): a revoked account's session ends with its tokens. */
+    private readonly accountCheck?: StaffAccountCheck,
   ) {}
 
   private key(id: string): string {
@@ -42,7 +44,12 @@ export class ConsoleSessions {
     const id = sessionIdOf(req);
     if (!id) return null;
     const stored = await this.redis.getex(this.key(id), 'EX', this.ttlSeconds);
-    return stored ? (JSON.parse(stored) as StaffPrincipal) : null;
+    const staff = stored ? (JSON.parse(stored) as StaffPrincipal) : null;
+    if (staff && this.accountCheck && !(await this.accountCheck(staff))) {
+      await this.redis.del(this.key(id));
+      return null;
+    }
+    return staff;
   }
 
   async revoke(req: Request, res: Response): Promise<void> {

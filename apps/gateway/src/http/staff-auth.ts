@@ -12,20 +12,13 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
 /** Every staff route: a valid bearer token (401) holding the permission (403), checked here on the server. */
 export function requireStaff(tokens: StaffTokenService, permission: Permission): RequestHandler {
-  const guard: RequestHandler = (req, _res, next) => {
+  const guard: RequestHandler = async (req, _res, next) => {
     const match = BEARER.exec(req.get('authorization') ?? '');
     const principal = match ? tokens.verify(match[1]!) : null;
-    if (!principal) {
-      throw new HttpProblem(
-        401,
-        'unauthenticated',
-        'Sign-in required',
-        'send a valid staff token: Authorization: Bearer <token> (POST /api/v1/auth/login)',
-        undefined,
-        {
-          'WWW-Authenticate': 'Bearer realm="staff"',
-        },
-      );
+    if (!principal) throw unauthenticated('send a valid staff token: Authorization: Bearer <token> (POST /api/v1/auth/login)');
+    // The account may have been disabled or changed (role, department, password) since the token was issued.
+    if (!(await tokens.isCurrent(principal))) {
+      throw unauthenticated('this sign-in was revoked (account disabled or changed by an admin): sign in again');
     }
     if (!hasPermission(principal.role, permission)) {
       throw new HttpProblem(403, 'forbidden', 'Not allowed for your role', `role ${principal.role} lacks permission ${permission}`);
@@ -42,6 +35,10 @@ const GUARDED_BY = Symbol.for('cg.requiredPermission');
 /** The permission a `requireStaff()` guard asks for (undefined for any other handler). */
 export function permissionOf(handler: unknown): Permission | undefined {
   return typeof handler === 'function' ? (handler as { [GUARDED_BY]?: Permission })[GUARDED_BY] : undefined;
+}
+
+function unauthenticated(detail: string): HttpProblem {
+  return new HttpProblem(401, 'unauthenticated', 'Sign-in required', detail, undefined, { 'WWW-Authenticate': 'Bearer realm="staff"' });
 }
 
 export function currentStaff(req: Request): StaffPrincipal {

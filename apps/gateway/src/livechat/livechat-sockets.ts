@@ -60,6 +60,41 @@ type VisitorSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap
 /** What the staff namespace's handshake middleware stores on a connection before `connection` fires. */
 interface StaffSocketData extends GuardedSocketData {
   staff: StaffPrincipal;
+  token: string;
+}
+
+/**
+ * Every event an agent's socket sends re-checks its token: not expired, and the account still
+ * enabled with the token's version (an admin disabled it, changed its role or department, reset
+ * its password). Otherwise the event is refused and the socket disconnected.
+ */
+function recheckStaffToken(
+  socket: Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, StaffSocketData>,
+  tokens: StaffTokenService,
+): void {
+  socket.use((packet, next) => {
+    const principal = tokens.verify(socket.data.token);
+    void (principal ? tokens.isCurrent(principal) : Promise.resolve(false)).then(
+      (current) => {
+        if (current && principal && hasPermission(principal.role, 'livechat:answer')) return next();
+        const error = { code: 'unauthenticated' as const, message: 'your sign-in expired or was revoked; sign in again', retryable: false };
+        const ack = ackOf(packet);
+        if (ack) ack({ ok: false, error });
+        else socket.emit(LIVECHAT_EVENTS.error, { event: String(packet[0]), ...error });
+        socket.disconnect();
+      },
+      () => {
+        const ack = ackOf(packet);
+        const error = {
+          code: 'storage_unavailable' as const,
+          message: 'could not check your sign-in; try again',
+          retryable: true,
+          retryAfterMs: 2000,
+        };
+        if (ack) ack({ ok: false, error });
+      },
+    );
+  });
 }
 
 /** Per-connection event budget: over it, the event is dropped with a `livechat:error`. */
@@ -252,13 +287,15 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
 export function setUpStaffNamespace(io: Server, deps: LivechatSocketDeps): Namespace {
   const nsp = io.of(LIVECHAT_NAMESPACES.staff) as Namespace<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, StaffSocketData>;
 
-  nsp.use((socket, next) => {
-    const principal = deps.staffTokens.verify(String(socket.handshake.auth?.token ?? ''));
+  nsp.use(async (socket, next) => {
+    const token = String(socket.handshake.auth?.token ?? '');
+    const principal = await deps.staffTokens.verifyCurrent(token).catch(() => null);
     if (!principal) return next(connectError('unauthenticated', 'sign in first (POST /api/v1/auth/login) and connect with auth.token'));
     if (!hasPermission(principal.role, 'livechat:answer')) {
       return next(connectError('forbidden', `role ${principal.role} lacks permission livechat:answer`));
     }
     socket.data.staff = principal;
+    socket.data.token = token;
     next();
   });
 
@@ -267,6 +304,7 @@ export function setUpStaffNamespace(io: Server, deps: LivechatSocketDeps): Names
     void socket.join(livechatRooms.agents);
     void deps.presence.add(socket.id);
     limitEvents(socket);
+    recheckStaffToken(socket, deps.staffTokens);
     const opts = (event: string) => ({ event, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error });
 
     socket.on(

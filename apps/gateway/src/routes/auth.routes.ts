@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { hashPassword, verifyPassword, type StaffTokenService } from '@cg/core';
+import { hashPassword, verifyPassword, type StaffAccounts, type StaffTokenService } from '@cg/core';
 import type { StaffUserRepository } from '@cg/db';
 import type { RedisRateLimiter } from '@cg/queue';
 import { HttpProblem, parseRequest, sendProblem } from '../http/problem';
@@ -18,6 +18,8 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 export function authRoutes(deps: {
   staffUsers: StaffUserRepository;
   tokens: StaffTokenService;
+  /** Records the sign-in under the account's lease (absent: written directly, as before). */
+  accounts?: Pick<StaffAccounts, 'recordLogin'>;
   login: { limiter: RedisRateLimiter; perMinute: number };
   /** Browser sessions for server-rendered pages (Bull Board); absent: no session routes. */
   sessions?: ConsoleSessions;
@@ -54,13 +56,16 @@ export function authRoutes(deps: {
         'check the e-mail and password; accounts are created by an admin',
       );
     }
-    await deps.staffUsers.recordLogin(user._id, new Date());
+    if (deps.accounts) await deps.accounts.recordLogin(String(user._id), new Date());
+    else await deps.staffUsers.recordLogin(user._id, new Date());
     return {
       staffId: String(user._id),
       email: user.email,
       name: user.displayName,
       role: user.role,
       ...(user.department ? { department: user.department } : {}),
+      // Tokens carry it; a later disable, role or department change or password reset revokes them.
+      ...(user.tokenVersion ? { tokenVersion: user.tokenVersion } : {}),
     };
   };
 
@@ -95,7 +100,8 @@ export function authRoutes(deps: {
       async (req, res) => {
         const body = parseRequest(sessionSchema, req.body ?? {}, 'body');
         const bearer = BEARER.exec(req.get('authorization') ?? '');
-        const staff = 'email' in body ? await signIn(body.email, body.password) : bearer ? deps.tokens.verify(bearer[1]!) : null;
+        const staff =
+          'email' in body ? await signIn(body.email, body.password) : bearer ? await deps.tokens.verifyCurrent(bearer[1]!) : null;
         if (!staff) {
           throw new HttpProblem(
             401,

@@ -1,6 +1,13 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { CASE_NUMBER_PATTERN, DEPARTMENT_CODE_PATTERN, PRIORITIES, TRIAGE, VERIFICATION_METHODS, DEFAULT_ROOT_CAUSES } from '@cg/contracts';
+import {
+  CASE_NUMBER_PATTERN,
+  DEPARTMENT_CODE_PATTERN,
+  PRIORITIES,
+  TRIAGE,
+  VERIFICATION_METHODS,
+  ROOT_CAUSE_CODE_PATTERN,
+} from '@cg/contracts';
 import {
   allowedActions,
   type CaseActor,
@@ -59,7 +66,8 @@ const bodies = {
   resolveOnContact: z.object({ note: text(2000, 'what was agreed with the customer') }).strict(),
   close: z
     .object({
-      rootCause: z.enum(DEFAULT_ROOT_CAUSES),
+      /** A code of the admin-managed list (GET /api/v1/root-causes); checked against its active entries. */
+      rootCause: z.string().regex(ROOT_CAUSE_CODE_PATTERN, 'a root-cause code such as billing_error'),
       lessonLearned: text(5000, 'the lesson learned'),
       customerAccepted: z.boolean({ error: 'say whether the customer accepted the outcome (true or false)' }),
     })
@@ -146,6 +154,8 @@ export function caseActionRoutes(deps: {
   tokens: StaffTokenService;
   staffUsers: Pick<StaffUserRepository, 'findByEmail'>;
   departments: () => readonly string[];
+  /** The admin-managed root-cause list: close accepts its active categories only (absent: any code). */
+  rootCauses?: { isActive(code: string): Promise<boolean>; activeCodes(): Promise<string[]> };
 }): Router {
   const router = Router();
   const { lifecycle } = deps;
@@ -219,7 +229,15 @@ export function caseActionRoutes(deps: {
   action('answer/return', bodies.return, (n, actor, b) => lifecycle.return(n, actor, b));
   action('deliver', bodies.deliver, (n, actor, b) => lifecycle.deliver(n, actor, b));
   action('resolve-on-contact', bodies.resolveOnContact, (n, actor, b) => lifecycle.resolveOnContact(n, actor, b));
-  action('close', bodies.close, (n, actor, b) => lifecycle.close(n, actor, b));
+  action('close', bodies.close, async (n, actor, b) => {
+    if (deps.rootCauses && !(await deps.rootCauses.isActive(b.rootCause))) {
+      const active = await deps.rootCauses.activeCodes();
+      throw new HttpProblem(400, 'validation_failed', 'Unknown or retired root cause', 'Fix these fields: rootCause', [
+        { field: 'rootCause', code: 'invalid_value', message: `one of the active root causes: ${active.join(', ')}` },
+      ]);
+    }
+    return lifecycle.close(n, actor, b);
+  });
   action('reopen', bodies.reopen, (n, actor, b) =>
     lifecycle.reopen(n, actor, {
       reason: b.reason,

@@ -13,7 +13,12 @@ export const PERMISSIONS = {
   /** Postal: list letters, read one, its page images and the scan (customer support sees a case's scan). */
   'postal:read': ['postal_clerk', 'cs_agent', 'supervisor'],
   'cases:read': ['hotline_operator', 'postal_clerk', 'cs_agent', 'department_staff', 'supervisor'],
+  /** Staff accounts: create, change role/department/title, disable/enable, reset passwords. Admins only. */
   'staff:manage': [],
+  /** Per-department settings (automatic fair assignment on/off, cap of open cases per person). Admins only. */
+  'departments:manage': [],
+  /** The root-cause categories cases are closed with (add, relabel, retire). Admins only. */
+  'root-causes:manage': [],
   /** The queue dashboard (Bull Board at /admin/queues): read, retry, clean and promote jobs. Admins only. */
   'queues:manage': [],
   /** Correct a case's department (the correction becomes classifier training data). */

@@ -14,6 +14,11 @@ export const staffUserSchema = new Schema(
     title: String,
     active: { type: Boolean, default: true },
     lastLoginAt: Date,
+    /** Bumped when earlier tokens must stop working (disabled, role or department changed, password reset). */
+    tokenVersion: { type: Number, default: 0 },
+    /** Write version and the id of the write that made it (StaffAccounts writes under a lease; see updateSerialised). */
+    version: { type: Number, default: 0 },
+    writeId: String,
   },
   { timestamps: true, collection: 'staff_users' },
 );
