@@ -20,6 +20,9 @@ const PARAM_VALUES: Record<string, string> = {
   page: '1',
   asset: 'init.js',
   screen: 'cases',
+  token: 'no-such-survey-token',
+  department: DEPT,
+  code: 'no_such_cause',
 };
 
 type Principal = { name: string; role?: StaffRole; visitor?: boolean; headers: Record<string, string> };
@@ -36,6 +39,8 @@ function allowed(access: Access, p: Principal): boolean {
   switch (access.kind) {
     case 'public':
       return true;
+    case 'customer':
+      return p.role === undefined; // anyone but a signed-in staff member
     case 'metrics-token':
       return false; // bearer tokens of people never open /metrics when METRICS_TOKEN is set
     case 'visitor':

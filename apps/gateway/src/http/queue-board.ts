@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { Router } from 'express';
+import { Router } from 'express';
 import { apiDoc } from './api-doc';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
@@ -16,9 +16,11 @@ export function queueBoard(queues: ReadonlyArray<Queue>): Router {
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Complaint queues' } },
   });
-  // Documented as one page in the API document (its own XHR routes are Bull Board's).
+  // Bull Board's router is an express sub-app (which the router stack hides behind a wrapper): a
+  // router around it is documented as one page in the API document (its own XHR routes are Bull Board's).
+  const board = Router().use(serverAdapter.getRouter() as Router);
   return Object.assign(
-    serverAdapter.getRouter() as Router,
+    board,
     apiDoc({ summary: 'Bull Board: the queue dashboard (admins, console session)', tag: 'operations', auth: 'console-session' }),
   );
 }

@@ -9,7 +9,8 @@ import { hasPermission, type Permission } from '@cg/core';
  * - `visitor`: the livechat visitor token of the conversation — or, when `permission` is given,
  *   also a staff token holding it;
  * - `console-session`: the HttpOnly console cookie of a role holding the permission;
- * - `metrics-token`: the METRICS_TOKEN bearer (open in development when none is set).
+ * - `metrics-token`: the METRICS_TOKEN bearer (open in development when none is set);
+ * - `customer`: anyone holding the link's token, but never a signed-in staff member (403).
  * `departmentScoped`: department staff get 404 for another department's case behind it.
  */
 export type Access =
@@ -18,7 +19,8 @@ export type Access =
   | { kind: 'any-staff' }
   | { kind: 'visitor'; permission?: Permission }
   | { kind: 'console-session'; permission: Permission }
-  | { kind: 'metrics-token' };
+  | { kind: 'metrics-token' }
+  | { kind: 'customer' };
 
 const open: Access = { kind: 'public' };
 const staff = (permission: Permission): Access => ({ kind: 'staff', permission });
@@ -99,17 +101,46 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/v1/cases/:caseNumber/resolve-on-contact': ofCase('cases:resolve-on-contact'),
   'POST /api/v1/cases/:caseNumber/close': ofCase('cases:close'),
   'POST /api/v1/cases/:caseNumber/reopen': ofCase('cases:reopen'),
+  'POST /api/v1/cases/:caseNumber/deliver-again': ofCase('cases:deliver'),
   'PATCH /api/v1/cases/:caseNumber/classification': ofCase('cases:classify'),
   'POST /api/v1/cases/:caseNumber/extensions': ofCase('deadlines:extend'),
   'POST /api/v1/cases/:caseNumber/replies': ofCase('cases:reply'),
+  'POST /api/v1/cases/:caseNumber/reply-address': ofCase('cases:reply'),
+  'POST /api/v1/cases/:caseNumber/merge': ofCase('cases:merge'),
+  'GET /api/v1/cases/:caseNumber/possible-duplicates': ofCase('cases:merge'),
+  'POST /api/v1/cases/:caseNumber/notes/attachments': ofCase('cases:note'),
+  'GET /api/v1/cases/:caseNumber/notes/attachments/:attachmentId': ofCase('cases:read'),
+  'GET /api/v1/staff/me/availability': staff('assignment:availability'),
+  'PUT /api/v1/staff/me/availability': staff('assignment:availability'),
 
   // Step 4: answers and their delivery
   'GET /api/v1/cases/:caseNumber/answer/template': ofCase('cases:draft'),
   'GET /api/v1/cases/:caseNumber/answer/letter.pdf': ofCase('cases:read'),
   'GET /api/v1/callbacks': staff('callbacks:handle'),
+  'GET /api/v1/deliveries/failed': staff('cases:deliver'),
   'POST /api/v1/cases/:caseNumber/callback-outcome': ofCase('callbacks:handle'),
   'GET /api/v1/postal/outgoing': staff('postal:mail'),
   'POST /api/v1/cases/:caseNumber/mailed': ofCase('postal:mail'),
+
+  // Step 5: the satisfaction survey (the token in the link is the customer's credential)
+  'GET /survey/:token': open,
+  'GET /api/v1/surveys/:token': { kind: 'customer' },
+  'POST /api/v1/surveys/:token': { kind: 'customer' },
+  'GET /api/v1/cases/:caseNumber/survey-link': ofCase('cases:read'),
+
+  // Administration (admins only) and the lists every role reads
+  'GET /api/v1/root-causes': staff('cases:read'),
+  'GET /api/v1/admin/staff': staff('staff:manage'),
+  'POST /api/v1/admin/staff': staff('staff:manage'),
+  'PATCH /api/v1/admin/staff/:id': staff('staff:manage'),
+  'POST /api/v1/admin/staff/:id/disable': staff('staff:manage'),
+  'POST /api/v1/admin/staff/:id/enable': staff('staff:manage'),
+  'POST /api/v1/admin/staff/:id/password': staff('staff:manage'),
+  'GET /api/v1/admin/departments': staff('departments:manage'),
+  'PUT /api/v1/admin/departments/:department': staff('departments:manage'),
+  'GET /api/v1/admin/root-causes': staff('root-causes:manage'),
+  'POST /api/v1/admin/root-causes': staff('root-causes:manage'),
+  'PATCH /api/v1/admin/root-causes/:code': staff('root-causes:manage'),
 
   // Calendar
   'GET /api/v1/calendar/deadline': staff('cases:read'),
@@ -162,6 +193,7 @@ export function rolesAllowed(access: Access): StaffRole[] {
     case 'visitor':
       return access.permission ? STAFF_ROLES.filter((role) => hasPermission(role, access.permission!)) : [];
     case 'metrics-token':
+    case 'customer':
       return [];
   }
 }
