@@ -146,7 +146,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
         publicUrl: () => publicUrl,
         ...(sessions ? { sessions } : {}),
       }),
-    answers: answerRoutes({ lifecycle, cases: db.cases, letters: answerLetters, tokens: staffTokens }),
+    answers: answerRoutes({ lifecycle, cases: db.cases, mailOutbound: db.mailOutbound, letters: answerLetters, tokens: staffTokens }),
     deadlineScheduler,
     departments: () => DEFAULT_DEPARTMENTS,
     publisher: new IntakePublisher(queue, allocator, config.INTAKE_TIMEOUT_MS),

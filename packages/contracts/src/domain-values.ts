@@ -70,6 +70,13 @@ export const CASE_ACTIONS = [
    * (a person must handle it), the operator's callback outcome, the letter's mailing date.
    */
   'delivery',
+  /** A delivery that failed for good, requested again by a person (a new attempt of the same round). */
+  'redeliver',
+  /**
+   * A staff member confirms where replies go: the customer's address stays, or becomes one they
+   * confirmed. A joined email from another sender, or failing authentication, only flags the case.
+   */
+  'confirm_reply_address',
 ] as const;
 
 /** The answer's delivery on its channel, tracked after `deliver` (the case is `answered` from the request). */

@@ -5,7 +5,14 @@ export const outboundEmailJobSchema = z.object({ outboundId: z.string().regex(/^
 export type OutboundEmailJob = z.infer<typeof outboundEmailJobSchema>;
 
 /** Outbound queue, job `answer-delivery`: deliver the answer of one case, for one round (reopenCount). */
-export const answerDeliveryJobSchema = z.object({ caseNumber: z.string().min(1).max(40), round: z.number().int().min(0) }).strict();
+export const answerDeliveryJobSchema = z
+  .object({
+    caseNumber: z.string().min(1).max(40),
+    round: z.number().int().min(0),
+    /** 0 for the first delivery of the round; each "deliver again" after a failure is the next attempt (its own job). */
+    attempt: z.number().int().min(0).optional(),
+  })
+  .strict();
 export type AnswerDeliveryJob = z.infer<typeof answerDeliveryJobSchema>;
 
 /**
@@ -45,3 +52,20 @@ export type CaseReplyRequest = z.infer<typeof caseReplyRequestSchema>;
  */
 export const OUTBOUND_KINDS = ['receipt', 'reply', 'notice', 'transcript', 'answer', 'survey'] as const;
 export type OutboundKind = (typeof OUTBOUND_KINDS)[number];
+
+/**
+ * POST /api/v1/cases/:caseNumber/reply-address: a staff member confirms where replies go. With
+ * `email`, the customer's address becomes that one (they confirmed it with the customer); without,
+ * the address stays. Either way the case's open sender flags are marked reviewed.
+ */
+export const replyAddressRequestSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().email('an email address').max(320).optional(),
+    note: z.string().trim().min(1, 'say how the address was confirmed (or why the flag is harmless)').max(2000),
+  })
+  .strict();
+export type ReplyAddressRequest = z.infer<typeof replyAddressRequestSchema>;
+
+/** Why a joined email was flagged for a person: its sender is not the case's customer, or it failed authentication. */
+export const SENDER_ALERT_REASONS = ['sender_not_customer', 'authentication_failed'] as const;
+export type SenderAlertReason = (typeof SENDER_ALERT_REASONS)[number];

@@ -6,3 +6,4 @@ export * from './message-ids';
 export * from './parse-email';
 export * from './quoted-replies';
 export * from './templates';
+export * from './authentication-results';

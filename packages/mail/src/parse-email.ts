@@ -66,6 +66,8 @@ const KEPT_HEADERS = [
   'x-loop',
   'x-failed-recipients',
   'content-type',
+  // The topmost one (the first header line: our receiving server prepends it): readAuthenticationResults.
+  'authentication-results',
 ];
 
 const nfc = (s: string | undefined) => (s === undefined ? undefined : s.normalize('NFC'));
@@ -123,7 +125,7 @@ export async function parseEmail(source: Buffer): Promise<ParsedEmail> {
   const headers: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
     const v = rawHeaders.get(name);
-    if (v !== undefined) headers[name] = v.slice(0, 500);
+    if (v !== undefined) headers[name] = v.slice(0, name === 'authentication-results' ? 4000 : 500);
   }
   return {
     ...(messageId ? { messageId } : {}),

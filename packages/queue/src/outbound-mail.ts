@@ -43,6 +43,7 @@ export async function queueAnswerDelivery(
     ...DEFAULT_JOB_OPTIONS,
     attempts: retry.attempts,
     backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
-    jobId: safeJobId('answer', job.caseNumber, String(job.round)),
+    // Each "deliver again" after a failure is a new attempt with its own job (the failed one stays failed).
+    jobId: safeJobId('answer', job.caseNumber, String(job.round), ...(job.attempt ? [String(job.attempt)] : [])),
   });
 }

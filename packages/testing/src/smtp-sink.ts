@@ -14,6 +14,8 @@ export class SmtpSink {
   readonly messages: CapturedMail[] = [];
   refuse = false;
   refusals = 0;
+  /** Recipients refused for good (550, "no such user"), whatever `refuse` says. */
+  readonly rejectRecipients = new Set<string>();
   private constructor(
     private readonly server: SMTPServer,
     readonly port: number,
@@ -27,6 +29,10 @@ export class SmtpSink {
       async onMessage({ raw, envelopeTo }) {
         // Deliveries come only after start() returned the sink (a client needs the port first).
         const self = started.sink!;
+        if (envelopeTo.some((to) => self.rejectRecipients.has(to))) {
+          self.refusals++;
+          throw Object.assign(new Error('mailbox unavailable: no such user'), { responseCode: 550 });
+        }
         if (self.refuse) {
           self.refusals++;
           throw Object.assign(new Error('try again later'), { responseCode: 451 });

@@ -63,8 +63,7 @@ export function lifecycleWithAnswerDelivery(
       if (err instanceof TransitionRefused && err.state === 'answered') {
         const c = await lifecycle.get(caseNumber, actor).catch(() => undefined);
         const d = c?.answer?.delivery;
-        if (d?.status === 'queued')
-          await queueAnswerDelivery(deps.queue, { caseNumber, round: d.round }, deps.retry).catch(() => undefined);
+        if (d?.status === 'queued') await queueAnswerDelivery(deps.queue, deliveryJob(caseNumber, d), deps.retry).catch(() => undefined);
       }
       throw err;
     }
@@ -86,5 +85,41 @@ export function lifecycleWithAnswerDelivery(
     return result;
   };
 
-  return Object.assign(Object.create(lifecycle) as CaseLifecycle, { approve, deliver });
+  /** "Deliver again" after a failure: the lifecycle records the new attempt, then its own job is queued. */
+  const redeliver: CaseLifecycle['redeliver'] = async (caseNumber, actor, input) => {
+    let result: CaseResult;
+    try {
+      result = await lifecycle.redeliver(caseNumber, actor, input);
+    } catch (err) {
+      // Asked again after a 503 below: the attempt is recorded and still queued — queue it again (same jobId).
+      if (err instanceof TransitionRefused) {
+        const d = (await lifecycle.get(caseNumber, actor).catch(() => undefined))?.answer?.delivery;
+        if (d?.status === 'queued') await queueAnswerDelivery(deps.queue, deliveryJob(caseNumber, d), deps.retry).catch(() => undefined);
+      }
+      throw err;
+    }
+    const d = result.case.answer?.delivery;
+    if (result.changed && d) {
+      try {
+        await queueAnswerDelivery(deps.queue, deliveryJob(caseNumber, d), deps.retry);
+      } catch (err) {
+        deps.logger.error({ caseNumber, err: (err as Error).message }, 'delivery requested again but its job could not be queued');
+        throw new HttpProblem(
+          503,
+          'delivery_not_queued',
+          'The new delivery is recorded but could not be queued',
+          `queueing the delivery of case ${caseNumber} failed (${(err as Error).message}); the worker's relay queues it shortly, or try again.`,
+          undefined,
+          { 'Retry-After': '5' },
+        );
+      }
+    }
+    return result;
+  };
+
+  return Object.assign(Object.create(lifecycle) as CaseLifecycle, { approve, deliver, redeliver });
+}
+
+function deliveryJob(caseNumber: string, d: { round: number; attempt?: number }) {
+  return { caseNumber, round: d.round, ...(d.attempt ? { attempt: d.attempt } : {}) };
 }

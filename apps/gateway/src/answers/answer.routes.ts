@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { CALLBACK_OUTCOMES, CASE_NUMBER_PATTERN } from '@cg/contracts';
 import type { CaseLifecycle, CaseView, Permission, StaffTokenService } from '@cg/core';
-import type { CaseRecord, CaseRepository } from '@cg/db';
+import type { CaseRecord, CaseRepository, MailOutboundRepository } from '@cg/db';
 import { HttpProblem, parseRequest } from '../http/problem';
 import { apiDoc } from '../http/api-doc';
 import { currentStaff, requireStaff } from '../http/staff-auth';
@@ -41,6 +41,7 @@ export const ANSWER_ROUTES = {
   callbackOutcome: { method: 'POST', path: '/cases/:caseNumber/callback-outcome', permission: 'callbacks:handle' },
   outgoingLetters: { method: 'GET', path: '/postal/outgoing', permission: 'postal:mail' },
   mailed: { method: 'POST', path: '/cases/:caseNumber/mailed', permission: 'postal:mail' },
+  failedDeliveries: { method: 'GET', path: '/deliveries/failed', permission: 'cases:deliver' },
 } as const satisfies Record<string, { method: 'GET' | 'POST'; path: string; permission: Permission }>;
 
 /** Today in Vietnam, YYYY-MM-DD (the mailing date when the clerk gives none). */
@@ -73,6 +74,8 @@ function deliveryItem(c: CaseRecord) {
 export function answerRoutes(deps: {
   lifecycle: Pick<CaseLifecycle, 'get' | 'delivery'>;
   cases: Pick<CaseRepository, 'listByDeliveryStatus'>;
+  /** Failed mail (staff replies, receipts, answers) for the failures list (absent: answers only). */
+  mailOutbound?: Pick<MailOutboundRepository, 'listFailed'>;
   letters: AnswerLetters;
   tokens: StaffTokenService;
 }): Router {
@@ -172,6 +175,30 @@ export function answerRoutes(deps: {
         mailedOn: body.mailedOn ?? vnToday(new Date()),
       });
       res.json({ caseNumber, delivery: result.case.answer?.delivery, changed: result.changed });
+    },
+  );
+
+  router.get(
+    ANSWER_ROUTES.failedDeliveries.path,
+    apiDoc({ summary: 'What failed for good and waits for a person: answer deliveries and emails' }),
+    guard('failedDeliveries'),
+    async (_req, res) => {
+      const [answers, mail] = await Promise.all([deps.cases.listByDeliveryStatus('failed'), deps.mailOutbound?.listFailed() ?? []]);
+      res.json({
+        // "Deliver again": POST /api/v1/cases/:caseNumber/deliver-again.
+        answers: answers.map((c) => ({ ...deliveryItem(c), via: c.answer?.delivery?.via, reason: c.answer?.delivery?.reason })),
+        mail: mail.map((m) => ({
+          outboundId: String(m._id),
+          caseNumber: m.caseNumber,
+          kind: m.kind,
+          to: m.to,
+          subject: m.subject,
+          reason: m.statusReason,
+          attempts: m.attempts,
+          createdAt: m.createdAt,
+          failedAt: m.updatedAt,
+        })),
+      });
     },
   );
 

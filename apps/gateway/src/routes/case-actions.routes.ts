@@ -64,6 +64,10 @@ const bodies = {
     .object({ via: z.enum(['email', 'livechat', 'hotline', 'postal']).optional(), note: z.string().trim().max(2000).optional() })
     .strict(),
   resolveOnContact: z.object({ note: text(2000, 'what was agreed with the customer') }).strict(),
+  /** After a delivery failed for good: the same channel, or another one (the signed letter by post, a callback…). */
+  redeliver: z
+    .object({ via: z.enum(['email', 'livechat', 'hotline', 'postal']).optional(), note: z.string().trim().max(2000).optional() })
+    .strict(),
   close: z
     .object({
       /** A code of the admin-managed list (GET /api/v1/root-causes); checked against its active entries. */
@@ -101,6 +105,7 @@ export const CASE_ACTION_ROUTES = {
   'answer/approve': 'cases:approve',
   'answer/return': 'cases:approve',
   deliver: 'cases:deliver',
+  'deliver-again': 'cases:deliver',
   'resolve-on-contact': 'cases:resolve-on-contact',
   close: 'cases:close',
   reopen: 'cases:reopen',
@@ -122,6 +127,7 @@ const ACTION_SUMMARIES: Record<CaseActionRoute, string> = {
   'answer/approve': 'Step 4: sign off the drafted answer',
   'answer/return': 'Step 4: return the drafted answer with a comment',
   deliver: 'Step 4: record that the answer reached the customer',
+  'deliver-again': 'Step 4: request the delivery again after it failed for good',
   'resolve-on-contact': 'Resolve during the contact, with the customer’s agreement',
   close: 'Step 5: close with root cause and lesson learned',
   reopen: 'Step 5: reopen: the customer is not satisfied',
@@ -228,6 +234,7 @@ export function caseActionRoutes(deps: {
   action('answer/approve', bodies.approve, (n, actor, b) => lifecycle.approve(n, actor, b));
   action('answer/return', bodies.return, (n, actor, b) => lifecycle.return(n, actor, b));
   action('deliver', bodies.deliver, (n, actor, b) => lifecycle.deliver(n, actor, b));
+  action('deliver-again', bodies.redeliver, (n, actor, b) => lifecycle.redeliver(n, actor, b));
   action('resolve-on-contact', bodies.resolveOnContact, (n, actor, b) => lifecycle.resolveOnContact(n, actor, b));
   action('close', bodies.close, async (n, actor, b) => {
     if (deps.rootCauses && !(await deps.rootCauses.isActive(b.rootCause))) {

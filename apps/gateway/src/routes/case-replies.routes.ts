@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { CASE_NUMBER_PATTERN, caseReplyRequestSchema } from '@cg/contracts';
+import { CASE_NUMBER_PATTERN, caseReplyRequestSchema, replyAddressRequestSchema } from '@cg/contracts';
 import type { GatewayConfig } from '@cg/config';
 import { isVisibleTo, type CaseLifecycle, type StaffPrincipal, type StaffTokenService } from '@cg/core';
 import type { CaseRecord, Database } from '@cg/db';
@@ -20,16 +20,21 @@ const idempotencyKeySchema = z
 
 /**
  * The email side of a case for staff:
- * - POST /:caseNumber/replies — a written answer by email, threaded under the conversation
- *   (In-Reply-To, References, case number in the subject). It is written to the outbox in
- *   MongoDB and answered 202; the worker's relay queues and sends it (with retries).
+ * - POST /:caseNumber/replies — staff correspondence by email (a question, an update; not the
+ *   formal answer), threaded under the conversation (In-Reply-To, References, case number in the
+ *   subject), always to the case's customer address. Refused (409) while it would get round the
+ *   sign-off of a written answer (reply-gate.ts in @cg/core). It is written to the outbox in
+ *   MongoDB and answered 202; the worker's relay queues and sends it (with retries). An
+ *   `Idempotency-Key` makes a retried request the same reply.
+ * - POST /:caseNumber/reply-address — a staff member confirms where replies go (the address
+ *   stays, or changes to one confirmed with the customer) and reviews the case's sender flags.
  * - GET /:caseNumber/emails — the conversation: every inbound and outbound email of the case.
  * - GET /:caseNumber/attachments/:attachmentId — an attachment's content, as a download.
  */
 export function caseReplyRoutes(deps: {
   db: Database;
-  /** Journals the queued answer on the case. */
-  lifecycle: Pick<CaseLifecycle, 'correspond'>;
+  /** Checks the reply against the sign-off rule and journals it; confirms reply addresses. */
+  lifecycle: Pick<CaseLifecycle, 'correspond' | 'confirmReplyAddress'>;
   tokens: StaffTokenService;
   /** Read with the gateway's configuration at start; a gateway without email settings still starts. */
   mail: GatewayConfig['mail'];
@@ -64,9 +69,21 @@ export function caseReplyRoutes(deps: {
       const clientKey = parseRequest(idempotencyKeySchema, req.get('idempotency-key') ?? undefined, 'body');
       const staff = currentStaff(req);
       const c = await loadCase(caseNumber, staff);
-      const inbound = await deps.db.mailMessages.listForCase(caseNumber);
-      const lastInbound = inbound[inbound.length - 1];
-      const to = lastInbound?.replyTo?.address ?? c.customer?.email;
+      const text = body.text.normalize('NFC');
+      // The same Idempotency-Key is the same reply: answered again, never sent twice.
+      const dedupeKey = `reply:${caseNumber}:${clientKey ?? randomUUID()}`;
+      const content = staffReplyMail({ caseNumber, ...(c.subject ? { customerSubject: c.subject } : {}), text, staffName: staff.name });
+      const earlier = clientKey ? await deps.db.mailOutbound.findByDedupeKey(dedupeKey) : null;
+      if (earlier && earlier.text !== content.text)
+        throw new HttpProblem(
+          422,
+          'idempotency_key_reused',
+          'Idempotency-Key already used for another reply',
+          `the key ${clientKey} was used for a different text on case ${caseNumber}; use a new key for a new reply`,
+        );
+      // Always the customer's address from intake (or one a staff member confirmed: POST …/reply-address),
+      // never the From or Reply-To of a later mail, which anyone can write (see reply-threading.ts).
+      const to = earlier?.to ?? c.customer?.email;
       if (!to)
         throw new HttpProblem(
           409,
@@ -74,7 +91,7 @@ export function caseReplyRoutes(deps: {
           'The customer has no email address',
           `case ${caseNumber} was received without an email address; answer on its own channel`,
         );
-      if (await deps.db.mailAddresses.isUndeliverable(to)) {
+      if (!earlier && (await deps.db.mailAddresses.isUndeliverable(to))) {
         throw new HttpProblem(
           409,
           'address_undeliverable',
@@ -82,6 +99,19 @@ export function caseReplyRoutes(deps: {
           `mail to ${to} bounced earlier; reach the customer on another channel`,
         );
       }
+      const messageId =
+        earlier?.messageId ?? signMessageId(mailConfig().MAIL_MESSAGE_ID_SECRET, mailConfig().MAIL_MESSAGE_ID_DOMAIN, caseNumber);
+      // The lifecycle first: under the case's lease it refuses (409) a reply that would get round the
+      // supervisor's sign-off of a written answer, and journals the reply once per key. Only then is
+      // the outbox row written (a crash in between leaves a journal line and no mail: the client's
+      // retry with the same key writes the row).
+      await deps.lifecycle.correspond(caseNumber, staffActor(staff), {
+        key: `email-reply:${dedupeKey}`,
+        to,
+        text,
+        data: { dedupeKey, messageId },
+      });
+      const inbound = await deps.db.mailMessages.listForCase(caseNumber);
       // Thread under the whole conversation, newest last.
       const outbound = await deps.db.mailOutbound.listForCase(caseNumber);
       const thread = [
@@ -91,29 +121,17 @@ export function caseReplyRoutes(deps: {
         .sort((a, b) => a.at - b.at)
         .map((t) => t.id);
       const references = [...new Set(thread)].slice(-20);
-      const content = staffReplyMail({
-        caseNumber,
-        ...(c.subject ? { customerSubject: c.subject } : {}),
-        text: body.text.normalize('NFC'),
-        staffName: staff.name,
-      });
       const { record, created } = await deps.db.mailOutbound.createIfAbsent({
         kind: 'reply',
-        dedupeKey: `reply:${caseNumber}:${clientKey ?? randomUUID()}`,
+        dedupeKey,
         caseNumber,
         to,
         subject: content.subject,
         text: content.text,
-        messageId: signMessageId(mailConfig().MAIL_MESSAGE_ID_SECRET, mailConfig().MAIL_MESSAGE_ID_DOMAIN, caseNumber),
+        messageId,
         ...(references.length ? { inReplyTo: references[references.length - 1], references } : {}),
         autoSubmitted: false,
         createdBy: { staffId: staff.staffId, name: staff.name, role: staff.role },
-      });
-      // Journalled once per outbox row (keyed), also when a retried request finds the row already there.
-      await deps.lifecycle.correspond(caseNumber, staffActor(staff), {
-        key: `email-reply:${String(record._id)}`,
-        to,
-        data: { outboundId: String(record._id), messageId: record.messageId },
       });
       res
         .status(202)
@@ -128,6 +146,25 @@ export function caseReplyRoutes(deps: {
           status: record.status,
           duplicate: !created,
         });
+    },
+  );
+
+  router.post(
+    '/:caseNumber/reply-address',
+    apiDoc({
+      summary: 'Confirm where replies go (keep the customer’s address or change it) and review flagged emails',
+      params: paramsSchema,
+      body: replyAddressRequestSchema,
+    }),
+    requireStaff(deps.tokens, 'cases:reply'),
+    async (req, res) => {
+      const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const body = parseRequest(replyAddressRequestSchema, req.body ?? {}, 'body');
+      const result = await deps.lifecycle.confirmReplyAddress(caseNumber, staffActor(currentStaff(req)), {
+        note: body.note,
+        ...(body.email ? { email: body.email } : {}),
+      });
+      res.json({ caseNumber, customer: result.case.customer, senderAlerts: result.case.senderAlerts ?? [] });
     },
   );
 

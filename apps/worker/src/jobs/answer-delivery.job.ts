@@ -47,22 +47,26 @@ export function answerDeliveryHandler(deps: AnswerDeliveryDeps) {
     if (!parsed.success)
       throw new UnrecoverableError(`invalid answer-delivery job: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     const { caseNumber, round } = parsed.data;
+    const attempt = parsed.data.attempt ?? 0;
     const c = await deps.db.cases.findByCaseNumber(caseNumber);
     const delivery = c?.answer?.delivery;
-    // A later round (reopened and answered again) or a delivery already settled: nothing to do.
-    if (!c || !c.answer || !delivery || delivery.round !== round || delivery.status !== 'queued') {
+    // A later round (reopened and answered again), a later attempt ("deliver again") or a delivery
+    // already settled: nothing to do.
+    if (!c || !c.answer || !delivery || delivery.round !== round || (delivery.attempt ?? 0) !== attempt || delivery.status !== 'queued') {
       return { caseNumber, outcome: 'nothing-to-do' };
     }
     // The server rule, again at the last moment: nothing written leaves before a supervisor's sign-off.
     if (c.answer.written && !c.answer.approvedAt) {
       throw new UnrecoverableError(`case ${caseNumber}: written answer not approved; not sent`);
     }
-    const key = (what: string) => `answer-${what}:${caseNumber}:${round}`;
+    // Attempt 0 keeps the keys it always had; each "deliver again" journals and sends under its own.
+    const tag = attempt ? `${round}.${attempt}` : `${round}`;
+    const key = (what: string) => `answer-${what}:${caseNumber}:${tag}`;
     const record = (input: Omit<CaseActionInputs['delivery'], 'key'> & { key: string }) => journal(deps.lifecycle, caseNumber, input);
     try {
       switch (delivery.via) {
         case 'email': {
-          const to = await sendAnswerEmail(deps, c, round);
+          const to = await sendAnswerEmail(deps, c, tag);
           await record({ key: key('sent'), event: 'sent', to });
           return { caseNumber, outcome: 'sent' };
         }
@@ -74,7 +78,7 @@ export function answerDeliveryHandler(deps: AnswerDeliveryDeps) {
             text: c.answer.text,
             sender: { kind: 'agent', name: c.answer.approvedBy?.name ?? c.answer.draftedBy.name },
           });
-          const to = c.customer?.email ? await sendAnswerEmail(deps, c, round) : undefined;
+          const to = c.customer?.email ? await sendAnswerEmail(deps, c, tag) : undefined;
           await record({ key: key('sent'), event: 'sent', ...(to ? { to } : {}) });
           return { caseNumber, outcome: 'sent' };
         }
@@ -88,10 +92,13 @@ export function answerDeliveryHandler(deps: AnswerDeliveryDeps) {
       }
     } catch (err) {
       const last = err instanceof DeliveryImpossible || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      deps.logger.warn({ caseNumber, round, attempt: job.attemptsMade + 1, last, err: (err as Error).message }, 'answer delivery failed');
+      deps.logger.warn(
+        { caseNumber, round, deliveryAttempt: attempt, try: job.attemptsMade + 1, last, err: (err as Error).message },
+        'answer delivery failed',
+      );
       if (!last) throw err;
       await deps.db.mailOutbound
-        .findByDedupeKey(`answer:${caseNumber}:${round}`)
+        .findByDedupeKey(`answer:${caseNumber}:${tag}`)
         .then((row) =>
           row && row.status !== 'sent' ? deps.db.mailOutbound.markStatus(String(row._id), 'failed', (err as Error).message) : undefined,
         )
@@ -107,7 +114,7 @@ export function answerDeliveryHandler(deps: AnswerDeliveryDeps) {
  * attached when written. The outbox row (status `direct`) is written once per round and sent by
  * this job alone; it is the conversation's record of the answer.
  */
-async function sendAnswerEmail(deps: AnswerDeliveryDeps, c: CaseRecord, round: number): Promise<string> {
+async function sendAnswerEmail(deps: AnswerDeliveryDeps, c: CaseRecord, tag: string): Promise<string> {
   const answer = c.answer!;
   const to = c.customer?.email;
   if (!to) throw new DeliveryImpossible('the case has no customer email address');
@@ -135,7 +142,7 @@ async function sendAnswerEmail(deps: AnswerDeliveryDeps, c: CaseRecord, round: n
   const { record } = await deps.db.mailOutbound.createIfAbsent(
     {
       kind: 'answer',
-      dedupeKey: `answer:${c.caseNumber}:${round}`,
+      dedupeKey: `answer:${c.caseNumber}:${tag}`,
       caseNumber: c.caseNumber,
       to,
       subject: content.subject,

@@ -5,6 +5,7 @@ import type { Database } from '@cg/db';
 import type { CaseLifecycle } from '@cg/core';
 import type { FileStore } from '@cg/postal';
 import { journalMailEvent } from '../mail/case-email-journal';
+import { isPermanentSmtpFailure, settleFailedMail } from '../mail/failed-mail';
 import type { Mailer } from '../mail/mailer';
 import type { AddressRateLimiter } from '../mail/address-rate-limit';
 
@@ -20,7 +21,7 @@ export interface OutboundEmailDeps {
 
 export interface OutboundEmailResult {
   outboundId: string;
-  status: 'sent' | 'suppressed' | 'bounced' | 'already-sent';
+  status: 'sent' | 'suppressed' | 'bounced' | 'already-sent' | 'failed';
 }
 
 /**
@@ -38,7 +39,7 @@ export function outboundEmailHandler(deps: OutboundEmailDeps) {
     // Outbound rows carry the case number, the key that ties this mail to the complaint's other log lines.
     const log = deps.logger.child({ outboundId: id, ...(m.caseNumber ? { caseNumber: m.caseNumber } : {}) });
     if (m.status === 'sent') return { outboundId: id, status: 'already-sent' };
-    if (m.status === 'suppressed' || m.status === 'bounced') return { outboundId: id, status: m.status };
+    if (m.status === 'suppressed' || m.status === 'bounced' || m.status === 'failed') return { outboundId: id, status: m.status };
 
     if (m.autoSubmitted) {
       let reason: string | undefined;
@@ -76,6 +77,17 @@ export function outboundEmailHandler(deps: OutboundEmailDeps) {
       log.info({ kind: m.kind }, 'email sent');
     } catch (err) {
       await deps.db.mailOutbound.recordAttempt(id, (err as Error).message).catch(() => undefined);
+      // The last attempt, or a permanent refusal (5xx): a final status and a person told, so the row
+      // never stays `pending` (the relay walks pending rows; failed ones must leave them).
+      const permanent = isPermanentSmtpFailure(err);
+      if (permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        await settleFailedMail(
+          deps,
+          m,
+          `${permanent ? 'refused for good' : `gave up after ${job.attemptsMade + 1} attempts`}: ${(err as Error).message}`,
+        );
+        throw new UnrecoverableError(`email ${id} failed for good: ${(err as Error).message}`);
+      }
       throw err;
     }
     if (m.caseNumber) {

@@ -94,7 +94,7 @@ export function startMailChannel(deps: {
     messageIdDomain: config.MAIL_MESSAGE_ID_DOMAIN,
     logger,
   });
-  const relay = new PendingMailRelay(db, queue, config.MAIL_OUTBOX_POLL_MS, logger);
+  const relay = new PendingMailRelay(db, queue, config.MAIL_OUTBOX_POLL_MS, logger, lifecycle);
   relay.start();
   // Deliveries the gateway recorded but could not queue (Redis refused, a crash): every 15 outbox polls.
   const deliveries = new QueuedDeliveryRelay(

@@ -33,7 +33,8 @@ export class QueuedDeliveryRelay {
       for (const c of cases) {
         const d = c.answer?.delivery;
         if (!d || new Date(d.requestedAt).getTime() > before) continue;
-        await queueAnswerDelivery(this.queue, { caseNumber: c.caseNumber, round: d.round }, this.retry);
+        const job = { caseNumber: c.caseNumber, round: d.round, ...(d.attempt ? { attempt: d.attempt } : {}) };
+        await queueAnswerDelivery(this.queue, job, this.retry);
         queued++;
       }
       return queued;

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { CASE_NUMBER_PATTERN, type IntakeEnvelope } from '@cg/contracts';
+import { CASE_NUMBER_PATTERN, type IntakeEnvelope, type SenderAlertReason } from '@cg/contracts';
 import { TransitionRefused, type CaseActor, type CaseLifecycle, type StoredCase } from '@cg/core';
 import type { Database } from '@cg/db';
 import { queueOutboundMail, type OutboundQueue } from '@cg/queue';
-import { caseNumbersInSubject, receiptMail, signMessageId, verifyMessageId } from '@cg/mail';
+import { caseNumbersInSubject, readAuthenticationResults, receiptMail, signMessageId, verifyMessageId } from '@cg/mail';
 
 export interface ReplyThreadingDeps {
   db: Database;
@@ -83,6 +83,24 @@ export class ReplyThreading {
       reopen = true;
     }
     const customer: CaseActor = { kind: 'customer', ...(envelope.customer.name ? { name: envelope.customer.name } : {}) };
+    // Our signed Message-IDs are on every message of the thread and a From address is easy to
+    // forge: a joined mail from someone who is not the case's customer, or that failed the
+    // receiving server's checks, joins the case flagged for a person. It never decides where
+    // replies go (always the case's customer address, changed only by staff).
+    const sender = mail.from.address.toLowerCase();
+    const auth = readAuthenticationResults((mail.headers as Record<string, string> | undefined)?.['authentication-results'], sender);
+    const reasons: SenderAlertReason[] = [];
+    if (sender !== target.customer?.email?.toLowerCase()) reasons.push('sender_not_customer');
+    if (auth.verdict === 'fail') reasons.push('authentication_failed');
+    const senderAlert = reasons.length
+      ? {
+          from: sender,
+          ...(mail.replyTo?.address ? { replyTo: mail.replyTo.address } : {}),
+          reasons,
+          authentication: { spf: auth.spf, dkim: auth.dkim, dmarc: auth.dmarc, verdict: auth.verdict },
+        }
+      : undefined;
+    if (senderAlert) this.deps.logger.warn({ caseNumber: target.caseNumber, from: sender, reasons }, 'joined email flagged for review');
     if (reopen) {
       try {
         // A new target from now, and new deadline checks (the lifecycle's onDeadlinesChanged).
@@ -106,6 +124,7 @@ export class ReplyThreading {
         attachments: envelope.attachments.map((a) => a.id),
       },
       attachments: envelope.attachments,
+      ...(senderAlert ? { senderAlert } : {}),
     });
     const status = joined.case.status;
     await db.mailMessages.setDisposition(envelope.idempotencyKey, target.caseNumber, reopen ? 'reopened' : 'attached');

@@ -1,4 +1,13 @@
-import type { AnswerDeliveryStatus, CaseStatus, Channel, IntakeEnvelope, Priority, StaffRole, VerificationMethod } from '@cg/contracts';
+import type {
+  AnswerDeliveryStatus,
+  CaseStatus,
+  Channel,
+  IntakeEnvelope,
+  Priority,
+  SenderAlertReason,
+  StaffRole,
+  VerificationMethod,
+} from '@cg/contracts';
 import { OPEN_STATUSES } from '@cg/contracts';
 import type { CaseDeadlines } from '../deadlines/case-deadlines';
 import { searchTermsOf } from '../text/search-text';
@@ -123,6 +132,8 @@ export interface AnswerDelivery {
   requestedAt: Date;
   /** The round (reopenCount) it belongs to: one delivery job per round. */
   round: number;
+  /** 0 for the first delivery of the round; each "deliver again" after a failure is the next attempt (its own job). */
+  attempt?: number;
   updatedAt: Date;
   /** Why it failed for good (a person must reach the customer), or the last callback attempt's note. */
   reason?: string;
@@ -131,6 +142,24 @@ export interface AnswerDelivery {
   /** Postal: the day the clerk posted the letter (YYYY-MM-DD). */
   mailedOn?: string;
   callbackAttempts?: number;
+}
+
+/**
+ * A joined email a person must look at: its sender is not the case's customer, or its
+ * Authentication-Results failed. It never changes where replies go (the customer's address does,
+ * until a staff member confirms a change: `confirm_reply_address`, which marks the alerts reviewed).
+ */
+export interface SenderAlert {
+  /** The joined message's journal key (`email:<idempotency key>`). */
+  key: string;
+  at: Date;
+  from: string;
+  replyTo?: string;
+  reasons: SenderAlertReason[];
+  /** The receiving server's verdicts (absent results are `unknown`, not a failure). */
+  authentication?: { spf: string; dkim: string; dmarc: string; verdict: 'pass' | 'fail' | 'unknown' };
+  reviewedBy?: StaffRef;
+  reviewedAt?: Date;
 }
 
 export interface CaseRootCause {
@@ -202,6 +231,8 @@ export interface CaseData {
   surveys: CaseSurvey[];
   answeredAt?: Date;
   closedAt?: Date;
+  /** Joined emails flagged for a person (sender not the customer, failed authentication); see SenderAlert. */
+  senderAlerts?: SenderAlert[];
 }
 
 /** A stored case: the data plus what the database adds. */

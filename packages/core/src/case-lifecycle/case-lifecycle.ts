@@ -156,6 +156,10 @@ export class CaseLifecycle {
   mailEvent = this.simple('mail_event');
   /** What the answer's channel did with it (sent, task, failed, callback outcome, mailed). */
   delivery = this.simple('delivery');
+  /** A failed delivery requested again by a person (a new attempt: the caller queues its job). */
+  redeliver = this.simple('redeliver');
+  /** Staff confirm where replies go (the customer's address, or a changed one) and review sender flags. */
+  confirmReplyAddress = this.simple('confirm_reply_address');
 
   /** A supervisor extends the target (never past the cap: the planner throws DeadlineError). */
   async extend(caseNumber: string, actor: CaseActor, input: ExtendInput): Promise<CaseResult> {

@@ -53,6 +53,8 @@ const EXPECTED: Record<CaseCommandAction, { from: CaseStatus[]; to: CaseStatus |
   correspond: { from: ALL, to: SAME, journal: 'email_reply_queued' },
   mail_event: { from: ALL, to: SAME, journal: 'email_sent' },
   delivery: { from: [A, C], to: SAME, journal: 'answer_sent' },
+  redeliver: { from: [A, C], to: SAME, journal: 'answer_redelivery_requested' },
+  confirm_reply_address: { from: ALL, to: SAME, journal: 'reply_address_confirmed' },
 };
 
 const now = new Date('2026-03-10T03:00:00Z');
@@ -127,6 +129,12 @@ function sampleCase(status: CaseStatus, over: Partial<CaseData> = {}): CaseData 
   };
 }
 
+/** The case with its delivery marked failed for good (what `redeliver` follows). */
+function failedDelivery(c: CaseData): CaseData {
+  if (!c.answer?.delivery) return c;
+  return { ...c, answer: { ...c.answer, delivery: { ...c.answer.delivery, status: 'failed', reason: '451 try again later' } } };
+}
+
 /** A command for each action, and who fires it in the table test. */
 const SAMPLE: { [K in CaseCommandAction]: { actor: CaseActor; command: CaseCommand } } = {
   verify: { actor: agent, command: { action: 'verify', input: { how: 'call', customerRequest: 'khôi phục website' } } },
@@ -165,7 +173,15 @@ const SAMPLE: { [K in CaseCommandAction]: { actor: CaseActor; command: CaseComma
     actor: customer,
     command: { action: 'customer_message', input: { key: 'email:m2', channel: 'email', at: now, matchedBy: 'signed Message-ID' } },
   },
-  correspond: { actor: agent, command: { action: 'correspond', input: { key: 'email-reply:1', to: 'lan@example.vn' } } },
+  correspond: {
+    actor: agent,
+    command: { action: 'correspond', input: { key: 'email-reply:1', to: 'lan@example.vn', text: 'Xin quý khách cho biết tên miền.' } },
+  },
+  redeliver: { actor: agent, command: { action: 'redeliver', input: { note: 'khách đã cập nhật địa chỉ' } } },
+  confirm_reply_address: {
+    actor: agent,
+    command: { action: 'confirm_reply_address', input: { email: 'lan.moi@example.vn', note: 'xác nhận qua điện thoại' } },
+  },
   delivery: { actor: system, command: { action: 'delivery', input: { key: 'answer-sent:1', event: 'sent', to: 'lan@example.vn' } } },
   mail_event: {
     actor: system,
@@ -191,7 +207,16 @@ describe('case state machine: every (state, action) pair', () => {
   it.each(pairs)('%s + %s → allowed: %s', (state, action, allowed) => {
     const { actor, command } = SAMPLE[action];
     // Resolving on contact is for hotline and livechat cases; everything else uses an email case.
-    const c = sampleCase(state, action === 'resolve_on_contact' ? { channel: 'hotline' } : {});
+    // An email reply is correspondence: the sample one is to a case whose answer needs no sign-off
+    // (the sign-off rule of replies is tested on its own); a redelivery follows a failed delivery.
+    const c =
+      action === 'resolve_on_contact'
+        ? sampleCase(state, { channel: 'hotline' })
+        : action === 'correspond'
+          ? sampleCase(state, { channel: 'hotline', answer: undefined })
+          : action === 'redeliver'
+            ? failedDelivery(sampleCase(state))
+            : sampleCase(state);
     if (!allowed) {
       let err: unknown;
       try {

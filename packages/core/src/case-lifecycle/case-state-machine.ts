@@ -23,9 +23,11 @@ import type {
   CaseEscalation,
   JournalActor,
   JournalEntry,
+  SenderAlert,
   StaffRef,
 } from './case-data';
 import { CaseInputInvalid, CaseNotFound, NotPermitted, TransitionRefused } from './case-errors';
+import { replyWithholdsSignOff } from './reply-gate';
 
 /**
  * The case's state machine, written once: for every action, the states it may be fired from,
@@ -146,10 +148,15 @@ export const CASE_TRANSITIONS: Record<CaseAction, TransitionRule> = {
     from: ALL.filter((s) => s !== 'closed'),
     to: 'unchanged',
     firedBy: { customer: true, system: true },
-    journal: ['customer_email', 'customer_chat'],
+    journal: ['customer_email', 'customer_chat', 'email_sender_flagged'],
   },
   correspond: { from: ALL, to: 'unchanged', firedBy: { permission: 'cases:reply' }, journal: ['email_reply_queued'] },
-  mail_event: { from: ALL, to: 'unchanged', firedBy: { system: true }, journal: ['email_sent', 'email_suppressed', 'email_bounced'] },
+  mail_event: {
+    from: ALL,
+    to: 'unchanged',
+    firedBy: { system: true },
+    journal: ['email_sent', 'email_suppressed', 'email_bounced', 'email_failed'],
+  },
   // Answer delivery (issue 9, step 4): `deliver` answers the case and requests the delivery; this
   // records what the channel did with it. The delivery job (system) reports sent / task / failed;
   // operators record callback outcomes and clerks the mailing date (permission cases:deliver).
@@ -158,6 +165,20 @@ export const CASE_TRANSITIONS: Record<CaseAction, TransitionRule> = {
     to: 'unchanged',
     firedBy: { system: true, permission: 'cases:deliver' },
     journal: ['answer_sent', 'answer_delivery_task', 'answer_delivery_failed', 'callback_outcome', 'letter_mailed'],
+  },
+  // A delivery that failed for good is requested again by a person (a new attempt, its own job).
+  redeliver: {
+    from: ['answered', 'closed'],
+    to: 'unchanged',
+    firedBy: { permission: 'cases:deliver' },
+    journal: ['answer_redelivery_requested'],
+  },
+  // Where replies go: the customer's address from intake, changed only when staff confirm it here.
+  confirm_reply_address: {
+    from: ALL,
+    to: 'unchanged',
+    firedBy: { permission: 'cases:reply' },
+    journal: ['reply_address_confirmed'],
   },
 };
 
@@ -187,7 +208,7 @@ export function isVisibleTo(actor: CaseActor, c: Pick<CaseData, 'department' | '
 // ─── Inputs ────────────────────────────────────────────────────────────────────────────────
 
 export type DeadlineCheckKind = 'target_due_soon' | 'target_breached' | 'cap_breached';
-export type MailEvent = 'sent' | 'suppressed' | 'bounced';
+export type MailEvent = 'sent' | 'suppressed' | 'bounced' | 'failed';
 
 export interface CaseActionInputs {
   verify: { how: VerificationMethod; customerRequest?: string; priority?: Priority; note?: string };
@@ -230,8 +251,14 @@ export interface CaseActionInputs {
     matchedBy?: string;
     data?: Record<string, unknown>;
     attachments?: CaseData['attachments'];
+    /** The joined email's sender is not the customer, or it failed authentication: flag it for a person. */
+    senderAlert?: Omit<SenderAlert, 'key' | 'at' | 'reviewedBy' | 'reviewedAt'>;
   };
-  correspond: { key: string; to: string; data?: Record<string, unknown> };
+  /** `text`: what is sent, checked against the unapproved written answer (replyWithholdsSignOff). */
+  correspond: { key: string; to: string; text: string; data?: Record<string, unknown> };
+  redeliver: { via?: Channel; note?: string };
+  /** `email` absent: the address stays; either way the open sender alerts are marked reviewed. */
+  confirm_reply_address: { email?: string; note: string };
   delivery: {
     /** Idempotency: an event already journalled under this key is not recorded again. */
     key: string;
@@ -956,6 +983,7 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
     if (hasJournalKey(c, input.key)) return NOOP;
     const n = input.attachments?.length ?? 0;
     const how = input.channel === 'email' ? 'by email' : input.channel === 'livechat' ? 'in the chat' : `via ${input.channel}`;
+    if (input.senderAlert) return flaggedMessage(c, actor, input, ctx, how, n, input.senderAlert);
     return change(
       c,
       actor,
@@ -973,9 +1001,12 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
 
   correspond(c, actor, input, ctx) {
     if (hasJournalKey(c, input.key)) return NOOP;
+    // Correspondence is no way around sign-off: see reply-gate.ts.
+    const withheld = replyWithholdsSignOff(c, isWritten(c, ctx.settings) || c.answer?.written === true, input.text ?? '');
+    if (withheld) throw refuse(c, 'correspond', withheld);
     return change(c, actor, ctx, {
       type: 'email_reply_queued',
-      message: `Written answer to ${input.to} queued for sending by email.`,
+      message: `Email reply to ${input.to} queued for sending (correspondence, not the formal answer).`,
       data: { ...(input.data ?? {}), key: input.key },
     });
   },
@@ -1066,7 +1097,9 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
         ? `${what} sent by email to ${input.to}.`
         : input.event === 'suppressed'
           ? `The ${input.kind} to ${input.to} was not sent: ${input.reason ?? 'suppressed'}.`
-          : `Our ${input.kind} to ${input.to} bounced (${input.reason ?? 'delivery failed'}); the address is marked undeliverable. Reach the customer on another channel.`;
+          : input.event === 'failed'
+            ? `Our ${input.kind} to ${input.to} could not be sent after every retry (${input.reason ?? 'delivery failed'}): a person must reach the customer or send it again.`
+            : `Our ${input.kind} to ${input.to} bounced (${input.reason ?? 'delivery failed'}); the address is marked undeliverable. Reach the customer on another channel.`;
     return change(c, actor, ctx, {
       ...(input.at ? { at: input.at } : {}),
       type: `email_${input.event}`,
@@ -1074,7 +1107,110 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
       data: { ...(input.data ?? {}), key: input.key },
     });
   },
+
+  redeliver(c, actor, input, ctx) {
+    const answer = c.answer;
+    const current = answer?.delivery;
+    if (!answer || !current) throw refuse(c, 'redeliver', 'no delivery of an answer was requested');
+    if (current.status !== 'failed')
+      throw refuse(c, 'redeliver', `only a failed delivery is requested again; this one is ${current.status}`);
+    // The sign-off rule holds for every attempt.
+    if ((answer.written || isWritten(c, ctx.settings)) && !answer.approvedAt)
+      throw refuse(c, 'redeliver', 'a written answer needs a supervisor’s sign-off first');
+    const via: Channel = input.via ?? current.via;
+    if (via === 'postal' && !answer.letter) throw new CaseInputInvalid('via', 'there is no signed letter to post: choose another channel');
+    const note = input.note?.trim();
+    const attempt = (current.attempt ?? 0) + 1;
+    const delivery: AnswerDelivery = { status: 'queued', via, requestedAt: ctx.now, round: current.round, attempt, updatedAt: ctx.now };
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'answer_redelivery_requested',
+        message: `Delivery of the answer requested again via ${via} (attempt ${attempt + 1}; the last one failed: ${current.reason ?? 'unknown'})${note ? `: ${note}` : ''}.`,
+        data: { via, attempt, previous: { via: current.via, reason: current.reason }, ...(note ? { note } : {}) },
+      },
+      { answer: { ...answer, delivery } },
+    );
+  },
+
+  confirm_reply_address(c, actor, input, ctx) {
+    const note = requireText('note', input.note, 'how the address was confirmed');
+    const email = input.email?.trim().toLowerCase();
+    if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new CaseInputInvalid('email', 'an email address');
+    const previous = c.customer?.email;
+    const by = staffRef(actor);
+    const open = (c.senderAlerts ?? []).filter((a) => !a.reviewedAt).length;
+    const alerts = (c.senderAlerts ?? []).map((a) => (a.reviewedAt ? a : { ...a, reviewedBy: by, reviewedAt: ctx.now }));
+    const changed = email !== undefined && email !== previous?.toLowerCase();
+    const what = changed
+      ? `Replies now go to ${email} (was ${previous ?? 'none'}), confirmed by ${by.name}`
+      : `Replies keep going to ${previous ?? 'no address'}`;
+    return change(
+      c,
+      actor,
+      ctx,
+      {
+        type: 'reply_address_confirmed',
+        message: `${what}${open ? `; ${open} flagged email(s) reviewed` : ''}: ${note}`,
+        data: { note, ...(changed ? { email, previous: previous ?? null } : {}), reviewedAlerts: open },
+      },
+      { ...(changed ? { customer: { ...c.customer, email } } : {}), ...(c.senderAlerts ? { senderAlerts: alerts } : {}) },
+    );
+  },
 };
+
+/**
+ * A joined email that a person must look at: the message is journalled as usual, plus an
+ * `email_sender_flagged` entry, and the alert is kept on the case until staff review it. Where
+ * replies go does not change (the customer's address from intake; see confirm_reply_address).
+ */
+function flaggedMessage(
+  c: CaseData,
+  actor: CaseActor,
+  input: CaseActionInputs['customer_message'],
+  ctx: { now: Date },
+  how: string,
+  attachments: number,
+  alert: NonNullable<CaseActionInputs['customer_message']['senderAlert']>,
+): CaseChange {
+  const joined = change(
+    c,
+    actor,
+    ctx,
+    {
+      at: input.at,
+      type: input.channel === 'email' ? 'customer_email' : 'customer_chat',
+      message: `An email joined the case ${how}${input.matchedBy ? ` (matched by ${input.matchedBy})` : ''}${attachments ? ` with ${attachments} attachment(s)` : ''}; its sender is flagged for review.`,
+      data: { ...(input.data ?? {}), key: input.key },
+    },
+    { senderAlerts: [...(c.senderAlerts ?? []), { ...alert, key: input.key, at: ctx.now }] },
+    { appendAttachments: input.attachments ?? [] },
+  );
+  const auth = alert.authentication;
+  const why = alert.reasons
+    .map((r) =>
+      r === 'sender_not_customer'
+        ? `the sender ${alert.from} is not the case’s customer (${c.customer?.email ?? 'no address on the case'})`
+        : `it failed authentication (SPF ${auth?.spf ?? 'unknown'}, DKIM ${auth?.dkim ?? 'unknown'}, DMARC ${auth?.dmarc ?? 'unknown'})`,
+    )
+    .join('; ');
+  joined.journal.push({
+    at: ctx.now,
+    actor: SYSTEM,
+    type: 'email_sender_flagged',
+    message: `Check this email before trusting it: ${why}. Replies still go to ${c.customer?.email ?? 'no address'}; a staff member confirms any change.`,
+    data: {
+      key: `${input.key}:flag`,
+      from: alert.from,
+      reasons: alert.reasons,
+      ...(alert.replyTo ? { replyTo: alert.replyTo } : {}),
+      ...(auth ? { authentication: auth } : {}),
+    },
+  });
+  return joined;
+}
 
 function letterLine(letter: AnswerLetterRef): string {
   return `Letter rendered and signed (${letter.certificate === 'company' ? 'company certificate' : 'DEVELOPMENT certificate, not valid for customers'}; SHA-256 ${letter.sha256.slice(0, 16)}…).`;

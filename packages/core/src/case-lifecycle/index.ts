@@ -4,3 +4,4 @@ export * from './case-state-machine';
 export * from './case-lifecycle';
 export * from './case-events';
 export * from './case-reindex';
+export * from './reply-gate';

@@ -124,6 +124,8 @@ export const caseSchema = new Schema(
     rootCause: { type: Schema.Types.Mixed },
     reopenCount: { type: Number, default: 0 },
     surveys: { type: [Schema.Types.Mixed], default: [] },
+    /** Joined emails flagged for a person (sender not the customer, failed authentication): @cg/core SenderAlert. */
+    senderAlerts: { type: [Schema.Types.Mixed], default: undefined },
     /** Folded (no diacritics, lowercase) text for `q` searches; FerretDB has no text indexes. */
     searchText: { type: String, required: true },
     /** Derived by @cg/core's caseListKeys on every write: `owner:<id>` / `none` while open, `done` after. */

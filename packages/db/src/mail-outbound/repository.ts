@@ -36,12 +36,35 @@ export class MailOutboundRepository extends repositoryOf<MailOutboundDocument>('
     return this.model.findOne({ messageId }).lean<MailOutboundRecord>().exec();
   }
 
-  /** Rows not settled yet (not sent, suppressed or bounced), oldest first: the relay (re-)queues them. */
-  async pending(olderThanMs: number, limit: number): Promise<MailOutboundRecord[]> {
+  /**
+   * Rows not settled yet (not sent, suppressed, bounced or failed), oldest first: the relay
+   * (re-)queues them. `from`: the page starting at that creation time (inclusive; the relay skips
+   * the ids it has just seen), so the relay walks every pending row, not only the oldest page.
+   */
+  async pending(olderThanMs: number, limit: number, from?: Date): Promise<MailOutboundRecord[]> {
+    const createdAt = { $lte: new Date(Date.now() - olderThanMs), ...(from ? { $gte: from } : {}) };
     return this.model
-      .find({ status: 'pending', createdAt: { $lte: new Date(Date.now() - olderThanMs) } })
-      .sort({ createdAt: 1 })
+      .find({ status: 'pending', createdAt })
+      .sort({ createdAt: 1, _id: 1 })
       .limit(limit)
+      .lean<MailOutboundRecord[]>()
+      .exec();
+  }
+
+  /** Sending failed for good: the final status (only rows not settled otherwise). */
+  async markFailed(id: string, reason: string): Promise<void> {
+    await this.model
+      .updateOne({ _id: id, status: { $in: ['pending', 'queued', 'direct'] } }, { $set: { status: 'failed', statusReason: reason } })
+      .exec();
+  }
+
+  /** Mail that failed for good, newest first (the console's Deliveries: failures). */
+  async listFailed(limit = 200): Promise<MailOutboundRecord[]> {
+    return this.model
+      .find({ status: 'failed' })
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .select({ html: 0 })
       .lean<MailOutboundRecord[]>()
       .exec();
   }
