@@ -22,6 +22,7 @@ import { caseRoutes } from './routes/cases.routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
 import { hotlineRoutes } from './routes/hotline.routes';
 import { postalRoutes } from './routes/postal.routes';
+import { CaseReports, reportRoutes } from './reports/reports.routes';
 import type { PostalChannel } from './postal';
 import type { Livechat } from './livechat';
 
@@ -133,6 +134,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   );
 
   if (deps.answers) app.use('/api/v1', deps.answers);
+  app.use('/api/v1/reports', reportRoutes({ reports: new CaseReports(deps.db.cases), tokens: deps.tokens }));
   // The API document is read from this app's router: every route above is in it.
   app.use('/api/v1', openApiRoutes());
   app.use(notFoundHandler);

@@ -11,3 +11,4 @@ export * from './mail';
 export * from './postal';
 export * from './case-events';
 export * from './survey';
+export * from './reports';

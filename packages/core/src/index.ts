@@ -7,3 +7,4 @@ export * from './runtime';
 export * from './case-lifecycle';
 export * from './records';
 export * from './staff-accounts';
+export * from './reports';

@@ -1,5 +1,6 @@
 import type { HotlineCallAccepted, HotlineCallRequest } from '@cg/contracts';
 import type { CaseAction, CaseStatus } from '@cg/contracts';
+import type { CaseReportView, ReportTable } from '@cg/contracts';
 import type {
   AnswerTemplate,
   CallbackOutcomeBody,
@@ -124,6 +125,11 @@ export function createApiClient(opts: ApiClientOptions) {
 
     deadline: (receivedAt: string) =>
       request<DeadlineAnswer>('GET', `/api/v1/calendar/deadline?receivedAt=${encodeURIComponent(receivedAt)}`),
+
+    /** The reports of the cases received from `from` to `to` (Vietnam days), and each table as CSV (supervisors, admins). */
+    report: (from: string, to: string) => request<CaseReportView>('GET', `/api/v1/reports?${new URLSearchParams({ from, to }).toString()}`),
+    reportCsv: (table: ReportTable, from: string, to: string) =>
+      download(`/api/v1/reports/${table}.csv?${new URLSearchParams({ from, to }).toString()}`),
 
     /** Postal letters: upload, the letters to verify, confirm or reject (api/postal.ts). */
     postal: createPostalApi({ request, download, token: opts.token, onUnauthorized: opts.onUnauthorized }),

@@ -6,6 +6,7 @@ import { DeadlineCalculator } from '../features/deadline/DeadlineCalculator';
 import { HotlineCall } from '../features/hotline/HotlineCall';
 import { LivechatAgent } from '../features/livechat-agent/LivechatAgent';
 import { PostalLetters } from '../features/postal/PostalLetters';
+import { LazyReports } from '../features/reports/LazyReports';
 import { disconnectAgentDesk, useAgentDesk } from '../features/livechat-agent/agent-desk';
 import { connectCaseEvents, disconnectCaseEvents } from '../features/live-updates/case-events';
 import { SignIn } from '../features/sign-in/SignIn';
@@ -26,6 +27,7 @@ const TABS: Tab[] = [
   { route: { screen: 'livechat' }, label: 'Livechat', id: 'tab-livechat', permission: 'livechat:answer' },
   { route: { screen: 'deadline' }, label: 'Deadline calculator', id: 'tab-deadline', permission: 'cases:read' },
   { route: { screen: 'postal' }, label: 'Postal letters', id: 'tab-postal', permission: 'postal:read' },
+  { route: { screen: 'reports' }, label: 'Reports', id: 'tab-reports', permission: 'reports:read' },
 ];
 
 /** The staff console: one sign-in, then the screens the signed-in role may use. */
@@ -144,6 +146,8 @@ function Screens({ route }: { route: Route }) {
           <HotlineCall />
         ) : route.screen === 'deadline' ? (
           <DeadlineCalculator />
+        ) : route.screen === 'reports' ? (
+          <LazyReports />
         ) : route.screen === 'postal' ? (
           <PostalLetters route={route} />
         ) : (

@@ -12,7 +12,8 @@ export type Route =
   | { screen: 'hotline' }
   | { screen: 'deadline' }
   | { screen: 'livechat' }
-  | { screen: 'postal'; letterId?: string };
+  | { screen: 'postal'; letterId?: string }
+  | { screen: 'reports' };
 
 export const CONSOLE_BASE = '/console/';
 
@@ -33,6 +34,7 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (first === 'hotline') return { screen: 'hotline' };
   if (first === 'deadline') return { screen: 'deadline' };
   if (first === 'livechat') return { screen: 'livechat' };
+  if (first === 'reports') return { screen: 'reports' };
   if (first === 'postal') return { screen: 'postal', ...(second ? { letterId: decodeURIComponent(second) } : {}) };
   return { screen: 'cases' };
 }

@@ -61,6 +61,8 @@ export const PERMISSIONS = {
   'postal:mail': ['postal_clerk', 'supervisor'],
   /** Step 5: close with root cause and lesson learned. */
   'cases:close': ['cs_agent', 'supervisor'],
+  /** The reports (volumes, deadlines kept, breaches, time to answer, open cases by age, root causes, satisfaction) and their CSVs. */
+  'reports:read': ['supervisor'],
   /** Step 5: the customer is not satisfied and comes back. */
   'cases:reopen': ['hotline_operator', 'cs_agent', 'supervisor'],
 } as const satisfies Record<string, readonly StaffRole[]>;

@@ -10,6 +10,7 @@ import type {
 } from '@cg/contracts';
 import { OPEN_STATUSES } from '@cg/contracts';
 import type { CaseDeadlines } from '../deadlines/case-deadlines';
+import { CASE_REPORT_FACT_FIELDS, type CaseReportFacts } from '../reports/report-facts';
 import { searchTermsOf } from '../text/search-text';
 
 /**
@@ -180,7 +181,8 @@ export interface CaseSurvey {
   afterReopen: number;
 }
 
-export interface CaseData {
+/** `Partial<CaseReportFacts>`: the reports' small top-level facts (reports/report-facts.ts), stored with every write. */
+export interface CaseData extends Partial<CaseReportFacts> {
   caseNumber: string;
   channel: Channel;
   idempotencyKey: string;
@@ -307,8 +309,8 @@ export type CaseSummaryView = Pick<
   'caseNumber' | 'status' | 'channel' | 'department' | 'priority' | 'customer' | 'subject' | 'receivedAt' | 'escalated' | 'owner'
 > & { deadlines: Pick<CaseDeadlines, 'target' | 'cap'> | undefined; collaborators: string[] };
 
-/** The whole case as staff see it (everything but the search text and the derived list keys). */
-export type CaseView = Omit<StoredCase, 'searchText' | 'searchTerms' | 'openOwnerKey' | 'receivedWeek'>;
+/** The whole case as staff see it (everything but the search text, the derived list keys and the reports' facts). */
+export type CaseView = Omit<StoredCase, 'searchText' | 'searchTerms' | 'openOwnerKey' | 'receivedWeek' | keyof CaseReportFacts>;
 
 export function toCaseSummary(c: Pick<StoredCase, keyof CaseSummaryView | 'deadlines'>): CaseSummaryView {
   return {
@@ -329,6 +331,7 @@ export function toCaseSummary(c: Pick<StoredCase, keyof CaseSummaryView | 'deadl
 
 export function toCaseView(c: StoredCase): CaseView {
   const { searchText: _omit, searchTerms: _terms, openOwnerKey: _key, receivedWeek: _week, ...rest } = withCaseDefaults(c);
+  for (const fact of CASE_REPORT_FACT_FIELDS) delete (rest as Partial<CaseReportFacts>)[fact];
   delete (rest as { _id?: unknown })._id;
   delete (rest as { __v?: unknown }).__v;
   return rest;

@@ -3,6 +3,7 @@ import type { CaseAction, IntakeEnvelope } from '@cg/contracts';
 import type { CaseDeadlines, DeadlinePlanner } from '../deadlines/case-deadlines';
 import type { CaseClassification } from '../intake/case-from-envelope';
 import { buildCaseFromEnvelope } from '../intake/case-from-envelope';
+import { caseReportFacts } from '../reports/report-facts';
 import {
   caseListKeys,
   toCaseView,
@@ -215,7 +216,8 @@ export class CaseLifecycle {
         const next: Partial<CaseData> = { ...current, ...change.set };
         for (const field of change.unset) delete next[field];
         const updated = await this.deps.store.updateIfVersion(caseNumber, current.version, {
-          set: { ...change.set, ...caseListKeys(next as CaseData), version: current.version + 1 },
+          // …and so do the reports' facts (reports/report-facts.ts).
+          set: { ...change.set, ...caseListKeys(next as CaseData), ...caseReportFacts(next), version: current.version + 1 },
           unset: change.unset,
           pushJournal: entries,
           pushAttachments: change.appendAttachments,

@@ -1,9 +1,10 @@
+import { caseReportFacts, sameReportFacts } from '../reports/report-facts';
 import { caseListKeys, withCaseDefaults } from './case-data';
 import { CaseConflict, CaseLockUnavailable, CaseNotFound } from './case-errors';
 import type { CaseLock, CaseStore } from './case-lifecycle';
 
 /**
- * Brings one case's derived list keys (`caseListKeys`) up to date: the backfill of cases stored
+ * Brings one case's derived list keys (`caseListKeys`) and report facts (`caseReportFacts`) up to date: the backfill of cases stored
  * before the keys existed (`npm run cli -- cases:reindex`). Every CaseLifecycle write keeps them
  * right afterwards. Same protocol as the lifecycle's writes — the case's lease, then a write
  * conditioned on its version — and no journal entry (nothing happened to the complaint).
@@ -22,13 +23,15 @@ export async function reindexCase(deps: { store: CaseStore; lock: CaseLock }, ca
     if (!stored) throw new CaseNotFound(caseNumber);
     const current = withCaseDefaults(stored);
     const keys = caseListKeys(current);
+    const facts = caseReportFacts(current);
     const unchanged =
+      sameReportFacts(current, facts) &&
       current.openOwnerKey === keys.openOwnerKey &&
       current.receivedWeek === keys.receivedWeek &&
       (current.searchTerms ?? []).join(' ') === keys.searchTerms.join(' ');
     if (unchanged || !lease.isHeld()) return false;
     const updated = await deps.store.updateIfVersion(caseNumber, current.version, {
-      set: { ...keys, version: current.version + 1 },
+      set: { ...keys, ...facts, version: current.version + 1 },
       unset: [],
       pushJournal: [],
       pushAttachments: [],

@@ -1,6 +1,7 @@
 import type { IntakeEnvelope } from '@cg/contracts';
 import type { CaseDeadlines } from '../deadlines/case-deadlines';
 import { caseListKeys, newCaseDefaults, type CaseData } from '../case-lifecycle/case-data';
+import { caseReportFacts } from '../reports/report-facts';
 import { decideReceipt, type ReceiptClassification } from '../case-lifecycle/case-state-machine';
 
 /** What the classifier decided for one complaint. */
@@ -50,5 +51,5 @@ export function buildCaseFromEnvelope(
     ...(receipt.closedAt ? { closedAt: receipt.closedAt, answeredAt: receipt.closedAt } : {}),
   };
   // The list keys are derived from the fields above, like on every later write (CaseLifecycle).
-  return { ...doc, ...caseListKeys(doc) };
+  return { ...doc, ...caseListKeys(doc), ...caseReportFacts(doc) };
 }

@@ -1,6 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import type { AnswerDeliveryStatus, Channel } from '@cg/contracts';
-import type { CaseData, CaseStore, CaseUpdate, StoredCase } from '@cg/core';
+import { CASE_REPORT_ROW_FIELDS, type CaseData, type CaseReportRow, type CaseStore, type CaseUpdate, type StoredCase } from '@cg/core';
 import { isDuplicateKeyError } from '../connection';
 import { caseSchema } from './schema';
 import { encodeCaseListCursor, sortOf, toCaseListQuery, type CaseListCursor, type CaseListFilter, type CaseListSort } from './list-query';
@@ -160,11 +160,34 @@ export class CaseRepository implements CaseStore {
     };
   }
 
-  /** Cases stored before the derived list keys existed (their `cli cases:reindex` backfill), a batch at a time. */
+  /**
+   * The reports' rows of the cases received in these ISO weeks (`receivedWeek`), streamed: the
+   * top-level fields a report reads (@cg/core CASE_REPORT_ROW_FIELDS), never the case with its
+   * journal. One query per week, filtered by equality: the only filter FerretDB v1 pushes down to
+   * PostgreSQL (a `receivedAt` range would be evaluated in Go over every case); the caller trims
+   * the edge weeks to the exact range. Cases without `receivedWeek` (stored before it, not yet
+   * reindexed) are not found.
+   */
+  async *reportRows(weeks: readonly string[]): AsyncGenerator<CaseReportRow> {
+    const projection = Object.fromEntries([['_id', 0], ...CASE_REPORT_ROW_FIELDS.map((f) => [f, 1])]);
+    for (const week of weeks) {
+      const cursor = this.model.collection.find({ receivedWeek: week }, { projection, batchSize: 2000 });
+      for await (const row of cursor) yield row as unknown as CaseReportRow;
+    }
+  }
+
+  /** Cases stored before the derived list keys or the reports' facts existed (their `cli cases:reindex` backfill), a batch at a time. */
   async caseNumbersWithoutListKeys(limit: number): Promise<string[]> {
     const rows = await this.model
       .find(
-        { $or: [{ openOwnerKey: { $exists: false } }, { searchTerms: { $exists: false } }, { receivedWeek: { $exists: false } }] },
+        {
+          $or: [
+            { openOwnerKey: { $exists: false } },
+            { searchTerms: { $exists: false } },
+            { receivedWeek: { $exists: false } },
+            { surveyRatings: { $exists: false } }, // the reports' facts (caseReportFacts)
+          ],
+        },
         { caseNumber: 1 },
       )
       .limit(limit)

@@ -134,6 +134,14 @@ export const caseSchema = new Schema(
     searchTerms: { type: [String], default: undefined },
     /** ISO week of receipt in Vietnam (caseListKeys), grouped by the reports. */
     receivedWeek: String,
+    /** The reports' facts (@cg/core caseReportFacts), set by every write: top-level so a report reads them alone. */
+    targetDueAt: Date,
+    capDueAt: Date,
+    firstAnsweredAt: Date,
+    answeredWithinTarget: Boolean,
+    answeredWithinCap: Boolean,
+    rootCauseCategory: String,
+    surveyRatings: { type: [Number], default: undefined },
     journal: { type: [journalEntrySchema], default: [] },
     answeredAt: Date,
     closedAt: Date,
@@ -159,3 +167,5 @@ caseSchema.index({ collaborators: 1 });
 // and the unclaimed queue, most urgent first, and the search's inverted index.
 caseSchema.index({ openOwnerKey: 1, 'deadlines.target.dueAt': 1, _id: 1 });
 caseSchema.index({ searchTerms: 1 });
+// The reports: the cases of one ISO week of receipt (an equality FerretDB v1 pushes down; one query per week).
+caseSchema.index({ receivedWeek: 1 });

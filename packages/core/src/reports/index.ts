@@ -1,0 +1,2 @@
+export * from './report-facts';
+export * from './case-report';
