@@ -107,6 +107,7 @@ function renderForm(view: SurveyFormView): void {
   const until = new Date(view.expiresAt).toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
   $('sv-valid').textContent = texts.validUntil(until);
   $('sv-submit').textContent = texts.submit;
+  ratings.addEventListener('change', () => ($('sv-rating-error').hidden = true));
   show('form');
   $<HTMLFormElement>('sv-form').addEventListener('submit', (e) => {
     e.preventDefault();
