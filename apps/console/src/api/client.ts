@@ -5,6 +5,7 @@ import type {
   AnswerTemplate,
   CallbackOutcomeBody,
   DeliveryTask,
+  FailedDeliveries,
   CaseActionBodies,
   CaseActionPath,
   CaseListQuery,
@@ -116,6 +117,8 @@ export function createApiClient(opts: ApiClientOptions) {
     callbacks: () => request<{ items: DeliveryTask[] }>('GET', '/api/v1/callbacks'),
     callbackOutcome: (caseNumber: string, body: CallbackOutcomeBody) =>
       request<unknown>('POST', `${casePath(caseNumber)}/callback-outcome`, body),
+    /** Answer deliveries and emails that failed for good. */
+    failedDeliveries: () => request<FailedDeliveries>('GET', '/api/v1/deliveries/failed'),
     /** Signed letters to print and post. */
     outgoingLetters: () => request<{ items: DeliveryTask[] }>('GET', '/api/v1/postal/outgoing'),
     mailed: (caseNumber: string, mailedOn?: string) =>

@@ -116,9 +116,28 @@ export interface CaseView extends CaseSummary {
     returnedBy?: StaffRef;
     returnComment?: string;
     deliveredVia?: string;
-    delivery?: { status: AnswerDeliveryStatus; via: Channel; callbackAttempts?: number; mailedOn?: string; reason?: string };
+    delivery?: {
+      status: AnswerDeliveryStatus;
+      via: Channel;
+      callbackAttempts?: number;
+      mailedOn?: string;
+      reason?: string;
+      /** 0 (absent) for the first delivery; each "deliver again" is the next attempt. */
+      attempt?: number;
+    };
     letter?: { sha256: string };
   };
+  /** Joined emails flagged for a person (@cg/core SenderAlert): unreviewed ones have no reviewedAt. */
+  senderAlerts?: Array<{
+    key: string;
+    at: string;
+    from: string;
+    replyTo?: string;
+    reasons: Array<'sender_not_customer' | 'authentication_failed'>;
+    authentication?: { spf: string; dkim: string; dmarc: string; verdict: 'pass' | 'fail' | 'unknown' };
+    reviewedBy?: StaffRef;
+    reviewedAt?: string;
+  }>;
   rootCause?: { category: string; lessonLearned: string; customerAccepted: boolean; by: StaffRef; at: string };
 }
 
@@ -169,6 +188,9 @@ export interface CaseActionBodies {
   'answer/approve': { comment?: string };
   'answer/return': { comment: string };
   deliver: { via?: 'email' | 'livechat' | 'hotline' | 'postal'; note?: string };
+  'deliver-again': { via?: 'email' | 'livechat' | 'hotline' | 'postal'; note?: string };
+  /** Confirm where replies go (answers { caseNumber, customer, senderAlerts }, not the case). */
+  'reply-address': { email?: string; note: string };
   'resolve-on-contact': { note: string };
   close: { rootCause: string; lessonLearned: string; customerAccepted: boolean };
   reopen: { reason: string; via?: 'hotline' | 'email' | 'livechat' | 'postal'; customerPhone?: string; customerEmail?: string };
@@ -189,6 +211,23 @@ export interface DeliveryTask {
   lastNote?: string;
   answerText?: string;
   letterUrl?: string;
+}
+
+/** What failed for good and waits for a person (GET /api/v1/deliveries/failed). */
+export interface FailedDeliveries {
+  /** Answers whose delivery failed: "deliver again" (POST …/deliver-again) or reach the customer. */
+  answers: Array<DeliveryTask & { via?: Channel; reason?: string }>;
+  /** Emails (replies, receipts, answers) refused for good or out of retries. */
+  mail: Array<{
+    outboundId: string;
+    caseNumber?: string;
+    kind: string;
+    to: string;
+    subject: string;
+    reason?: string;
+    attempts?: number;
+    failedAt: string;
+  }>;
 }
 
 /** The answer's draft from the template (GET /api/v1/cases/:caseNumber/answer/template). */

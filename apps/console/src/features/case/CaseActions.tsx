@@ -388,6 +388,59 @@ export function CaseActions({ c, onDone }: { c: CaseView; onDone: () => void }) 
       ),
     },
     {
+      action: 'redeliver',
+      show: c.answer?.delivery?.status === 'failed',
+      el: () => (
+        <ActionForm
+          id="deliver-again"
+          title="Deliver the answer again"
+          submitLabel="Deliver again"
+          open
+          send={send('deliver-again', (f) => ({
+            ...(formText(f, 'via') ? { via: formText(f, 'via') as NonNullable<CaseActionBodies['deliver-again']['via']> } : {}),
+            ...optional(f, 'note'),
+          }))}
+          onDone={onDone}
+        >
+          {(fp) => (
+            <>
+              <Field
+                f={fp}
+                name="via"
+                label="Deliver via"
+                kind="select"
+                options={CHANNEL_OPTIONS.map((v) => ({
+                  value: v,
+                  label: v || `the same channel (${c.answer?.delivery?.via ?? c.channel})`,
+                }))}
+              />
+              <Field f={fp} name="note" label="Note (optional: what changed since it failed)" />
+            </>
+          )}
+        </ActionForm>
+      ),
+    },
+    {
+      action: 'confirm_reply_address',
+      el: () => (
+        <ActionForm
+          id="reply-address"
+          title="Where replies go"
+          submitLabel="Confirm"
+          open={(c.senderAlerts ?? []).some((a) => !a.reviewedAt)}
+          send={(f) => api.caseAction(c.caseNumber, 'reply-address', { note: formText(f, 'note'), ...optional(f, 'email') })}
+          onDone={onDone}
+        >
+          {(fp) => (
+            <>
+              <Field f={fp} name="email" label={`New address (empty: keep ${c.customer?.email ?? 'none'})`} type="email" />
+              <Field f={fp} name="note" label="How it was confirmed with the customer" kind="textarea" required />
+            </>
+          )}
+        </ActionForm>
+      ),
+    },
+    {
       action: 'resolve_on_contact',
       show: c.channel === 'hotline' || c.channel === 'livechat',
       el: () => (

@@ -129,6 +129,13 @@ export function CaseDetail({ caseNumber, onChanged }: { caseNumber: string; onCh
           </dl>
         </section>
       )}
+      <SenderAlerts c={c} />
+      {c.answer?.delivery?.status === 'failed' && (
+        <p class="error" role="alert" id="delivery-failed">
+          Delivery of the answer via {c.answer.delivery.via} failed for good: {c.answer.delivery.reason ?? 'no reason given'}. Deliver it
+          again (below), on another channel if need be, or reach the customer another way and note it.
+        </p>
+      )}
       {c.answer && (
         <section class="answer" aria-label="The answer">
           <h4>
@@ -142,5 +149,32 @@ export function CaseDetail({ caseNumber, onChanged }: { caseNumber: string; onCh
       <CaseActions key={`${c.status}-${c.version ?? 0}`} c={c} onDone={refresh} />
       <CaseJournal c={c} />
     </article>
+  );
+}
+
+/** Joined emails a person must check (sender not the customer, failed authentication): replies never go to them. */
+function SenderAlerts({ c }: { c: CaseView }) {
+  const open = (c.senderAlerts ?? []).filter((a) => !a.reviewedAt);
+  if (!open.length) return null;
+  return (
+    <section class="error" role="alert" id="sender-alerts" aria-label="Flagged emails">
+      <h4>Check before trusting: {open.length} flagged email(s)</h4>
+      <ul>
+        {open.map((a) => (
+          <li key={a.key} data-from={a.from}>
+            From {a.from}
+            {a.replyTo && a.replyTo !== a.from ? ` (Reply-To ${a.replyTo})` : ''}:{' '}
+            {a.reasons
+              .map((r) =>
+                r === 'sender_not_customer'
+                  ? 'not the case’s customer'
+                  : `failed authentication (SPF ${a.authentication?.spf ?? '?'}, DKIM ${a.authentication?.dkim ?? '?'}, DMARC ${a.authentication?.dmarc ?? '?'})`,
+              )
+              .join('; ')}
+          </li>
+        ))}
+      </ul>
+      <p class="hint">Replies still go to {c.customer?.email ?? 'no address'}; confirm any change with the customer below.</p>
+    </section>
   );
 }

@@ -6,6 +6,8 @@ import { onLinkClick, routeHref, type Route } from '../../app/router';
 import { formatDateTime, formText } from '../../form-kit/format';
 import { ActionForm, Choices, Field } from '../case/ActionForm';
 import { useCaseEvents } from '../live-updates/case-events';
+import type { DeliveryTaskKind } from '../queues/work-lists';
+import { FailedDeliveries } from './FailedDeliveries';
 
 const OUTCOME_LABELS: Record<(typeof CALLBACK_OUTCOMES)[number], string> = {
   reached: 'Reached: the customer heard the answer',
@@ -17,7 +19,12 @@ const OUTCOME_LABELS: Record<(typeof CALLBACK_OUTCOMES)[number], string> = {
  * record how the call went) and signed letters to post (print, post, record the date). Follows
  * case changes live, like the case lists.
  */
-export function DeliveryTasks({ kind, caseRoute }: { kind: 'callbacks' | 'letters'; caseRoute: (caseNumber: string) => Route }) {
+export function DeliveryTasks({ kind, caseRoute }: { kind: DeliveryTaskKind; caseRoute: (caseNumber: string) => Route }) {
+  if (kind === 'failures') return <FailedDeliveries caseRoute={caseRoute} />;
+  return <PersonTasks kind={kind} caseRoute={caseRoute} />;
+}
+
+function PersonTasks({ kind, caseRoute }: { kind: 'callbacks' | 'letters'; caseRoute: (caseNumber: string) => Route }) {
   const { api } = useConsole();
   const [items, setItems] = useState<DeliveryTask[] | null>(null);
   const [error, setError] = useState('');

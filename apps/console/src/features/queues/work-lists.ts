@@ -48,13 +48,23 @@ export const WORK_LISTS = {
     query: {},
     tasks: 'letters',
   },
+  // Answer deliveries and emails that failed for good (GET /api/v1/deliveries/failed): deliver again, or reach the customer.
+  failures: {
+    label: 'Failed deliveries',
+    hint: 'answers and emails that could not be delivered: deliver again on another channel, or reach the customer',
+    query: {},
+    tasks: 'failures',
+  },
   all: { label: 'All cases', hint: 'newest first', query: {} },
-} as const satisfies Record<string, { label: string; hint: string; query: CaseFilters; tasks?: 'callbacks' | 'letters' }>;
+} as const satisfies Record<string, { label: string; hint: string; query: CaseFilters; tasks?: DeliveryTaskKind }>;
+
+/** What a work list of delivery tasks shows (DeliveryTasks). */
+export type DeliveryTaskKind = 'callbacks' | 'letters' | 'failures';
 
 export type WorkListId = keyof typeof WORK_LISTS;
 
 /** The delivery tasks a work list shows instead of cases, if any. */
-export function tasksOf(id: WorkListId | undefined): 'callbacks' | 'letters' | undefined {
+export function tasksOf(id: WorkListId | undefined): DeliveryTaskKind | undefined {
   const list = id ? WORK_LISTS[id] : undefined;
   return list && 'tasks' in list ? list.tasks : undefined;
 }
@@ -63,9 +73,9 @@ export function tasksOf(id: WorkListId | undefined): 'callbacks' | 'letters' | u
 export const ROLE_WORK_LISTS: Record<StaffRole, readonly WorkListId[]> = {
   hotline_operator: ['callbacks', 'all'],
   postal_clerk: ['letters-to-post', 'all'],
-  cs_agent: ['triage', 'to-verify', 'to-answer', 'to-deliver', 'reopened', 'all'],
+  cs_agent: ['triage', 'to-verify', 'to-answer', 'to-deliver', 'failures', 'reopened', 'all'],
   department_staff: ['my-queue', 'department-queue', 'all'],
-  supervisor: ['approvals', 'escalations', 'triage', 'to-answer', 'callbacks', 'letters-to-post', 'all'],
+  supervisor: ['approvals', 'escalations', 'triage', 'to-answer', 'callbacks', 'letters-to-post', 'failures', 'all'],
   admin: ['triage', 'approvals', 'escalations', 'all'],
 };
 
