@@ -9,7 +9,7 @@ import {
   type PostalConfirmRequest,
 } from '@cg/contracts';
 import type { StaffTokenService } from '@cg/core';
-import { renderReceiptLetter } from '@cg/letters';
+import { postalReceiptFileName, postalReceiptInput, renderReceiptLetter } from '@cg/letters';
 import { POSTAL_DECIDABLE, type CaseRepository, type PostalLetterRecord, type PostalLetterRepository } from '@cg/db';
 import { inspectScan, ScanRejected, sha256Of, type FileStore, type ScanLimits } from '@cg/postal';
 import { IntakeUnavailableError, queueOcrLetter, type IntakePublisher, type OcrQueue } from '@cg/queue';
@@ -290,28 +290,19 @@ export function postalRoutes(deps: PostalRouteDeps): Router {
           { 'Retry-After': '2' },
         );
       }
-      const c = letter.confirmation;
-      const f = c.fields ?? {};
-      const summary = c.text.length > 1200 ? `${c.text.slice(0, 1200).replace(/\s+\S*$/, '')} …` : c.text;
-      const pdf = await renderReceiptLetter({
-        language: 'vi',
-        company: deps.company,
-        caseNumber: letter.caseNumber,
-        receivedAt: new Date(kase.receivedAt),
-        channel: 'postal',
-        customer: {
-          name: f.senderName ?? kase.customer?.name ?? 'Quý khách',
-          ...(f.address ? { address: f.address } : {}),
-          ...(f.email ? { email: f.email } : {}),
-          ...(f.phone ? { phone: f.phone } : {}),
-        },
-        complaintSummary: summary,
-        customerRequest: c.customerRequest ?? 'Xem xét và trả lời khiếu nại bằng văn bản.',
-        deadlines: { target: deadlines.target.dueDate, cap: deadlines.cap.dueDate },
-        receivedBy: { name: c.by.name ?? 'Văn thư', title: 'Nhân viên tiếp nhận thư' },
-      });
+      // The same slip the worker e-mails when the letter gives an address (postalReceiptInput).
+      const pdf = await renderReceiptLetter(
+        postalReceiptInput({
+          company: deps.company,
+          caseNumber: letter.caseNumber,
+          receivedAt: kase.receivedAt,
+          deadlines: { target: deadlines.target.dueDate, cap: deadlines.cap.dueDate },
+          ...(kase.customer?.name ? { caseCustomerName: kase.customer.name } : {}),
+          confirmation: letter.confirmation,
+        }),
+      );
       res.setHeader('Content-Type', 'application/pdf');
-      res.setHeader('Content-Disposition', `inline; filename="phieu-tiep-nhan-${letter.caseNumber}.pdf"`);
+      res.setHeader('Content-Disposition', `inline; filename="${postalReceiptFileName(letter.caseNumber)}"`);
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.send(Buffer.from(pdf));
     },
