@@ -95,7 +95,9 @@ describe('postal letters in the console (Chromium)', () => {
     await row(page, 'thu-khieu-nai.png').locator('a').click();
     await page.waitForSelector('#confirm-form');
     await page.locator('figure.scan-page img').waitFor();
-    expect(await page.locator('figure.scan-page img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
+    expect(
+      await page.locator('figure.scan-page img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    ).toBeGreaterThan(100);
     expect(await page.inputValue('#letter-text')).toContain('Tên miền');
     expect(await page.inputValue('#letter-domain')).toBe(letter.fields.domain);
     const corrected = `${letter.fields.senderName} (đã sửa)`;
@@ -131,6 +133,8 @@ describe('postal letters in the console (Chromium)', () => {
 
     // A broken file dropped on the zone: the server's reason, naming the file.
     const dropped = await page.evaluateHandle(() => {
+      // Runs in the page (the tests' type-check has no DOM library).
+      const { DataTransfer } = globalThis as unknown as { DataTransfer: new () => { items: { add(file: File): void } } };
       const dt = new DataTransfer();
       dt.items.add(new File(['%PDF-1.7\n1 0 obj\n<< /Type /Catalog'], 'hong.pdf', { type: 'application/pdf' }));
       return dt;
