@@ -43,7 +43,7 @@ describe('the OpenAPI 3.1 document', () => {
     const list = doc.paths['/api/v1/cases']!.get!;
     expect(list.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['q', 'status', 'cursor', 'pageSize']));
     expect(list['x-permission']).toBe('cases:read');
-    const call = doc.paths['/api/v1/hotline/calls']!.post! as {
+    const call = doc.paths['/api/v1/hotline/calls']!.post! as unknown as {
       requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown>; required: string[] } } } };
       'x-roles': string[];
     };
@@ -51,7 +51,7 @@ describe('the OpenAPI 3.1 document', () => {
       expect.arrayContaining(['caller', 'notes', 'callId']),
     );
     expect(call['x-roles']).toEqual(['hotline_operator', 'admin']);
-    const close = doc.paths['/api/v1/cases/{caseNumber}/close']!.post! as { responses: Record<string, unknown> };
+    const close = doc.paths['/api/v1/cases/{caseNumber}/close']!.post! as unknown as { responses: Record<string, unknown> };
     expect(Object.keys(close.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
   });
 
