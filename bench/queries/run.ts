@@ -10,10 +10,13 @@
  * The scratch database (`<db>_bench_queries`) is dropped at the end unless BENCH_KEEP=1.
  */
 import { cpus, totalmem } from 'node:os';
-import { CHANNELS, DEFAULT_DEPARTMENTS, TRIAGE, type CaseStatus, type Channel } from '@cg/contracts';
+import { CHANNELS, DEFAULT_DEPARTMENTS, DEFAULT_ROOT_CAUSES, TRIAGE, type CaseStatus, type Channel } from '@cg/contracts';
 import { buildSearchText, caseListKeys, foldForSearch, newCaseDefaults, type CaseData, type JournalEntry } from '@cg/core';
+import { CaseReportBuilder, caseReportFacts, reportRange, vietnamDay } from '@cg/core';
 import { decodeCaseListCursor, openDatabase, type CaseListFilter, type CaseListSort, type Database } from '@cg/db';
 
+/** BENCH_QUERY_ONLY=<regex>: measure only the queries whose names match (e.g. `^reports`). */
+const ONLY = process.env.BENCH_QUERY_ONLY ? new RegExp(process.env.BENCH_QUERY_ONLY) : undefined;
 const SIZES = (process.env.BENCH_QUERY_SIZES ?? '10000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 15);
 const URI = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27018/complaints';
@@ -187,7 +190,36 @@ function syntheticCase(i: number, r: () => number, now: number, staffIds: string
     owner: owned ? { id: pick(r, staffIds), name: 'Nhân viên', role: 'department_staff' } : null,
     ...(status === 'closed' ? { closedAt: new Date(receivedAt.getTime() + 5 * DAY) } : {}),
   };
-  return { ...doc, ...caseListKeys(doc) };
+  return { ...doc, ...caseListKeys(doc), ...syntheticAnswer(i, doc) };
+}
+
+/**
+ * What the reports read of an answered or closed case: the first answer (2 hours to 12 days after
+ * receipt), the root cause of a closed one, a survey on a third of the closed ones; and the facts
+ * derived from them as the lifecycle stores them. Its own generator: the cases stay the same.
+ */
+function syntheticAnswer(i: number, doc: CaseData): Partial<CaseData> {
+  if (doc.status !== 'answered' && doc.status !== 'closed') return caseReportFacts(doc);
+  const r = rng(0x5eed ^ i);
+  const answeredAt = new Date(new Date(doc.receivedAt).getTime() + 2 * 3600_000 + Math.floor(r() * r() * 12 * DAY));
+  const closed = doc.status === 'closed';
+  const extra: Partial<CaseData> = {
+    answeredAt,
+    ...(closed
+      ? {
+          closedAt: new Date(answeredAt.getTime() + DAY),
+          rootCause: {
+            category: pick(r, DEFAULT_ROOT_CAUSES),
+            lessonLearned: '-',
+            customerAccepted: true,
+            by: { id: 's', name: 'S' },
+            at: answeredAt,
+          },
+          surveys: r() < 0.33 ? [{ rating: 1 + Math.floor(r() * 5), at: answeredAt, afterReopen: 0 }] : [],
+        }
+      : {}),
+  };
+  return { ...extra, ...caseReportFacts({ ...doc, ...extra }) };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -250,13 +282,14 @@ async function benchSize(baseUri: string, size: number): Promise<Record<string, 
     const results: Record<string, { p50: number; p95: number; runs: number }> = {};
     let last: unknown;
     const measure = async (name: string, work: () => Promise<unknown>) => {
+      if (ONLY && !ONLY.test(name)) return;
       results[name] = await timed(RUNS, async () => (last = await work()));
       const r = results[name];
       console.log(
         `  ${size.toLocaleString('en')} cases  ${name.padEnd(50)} p50 ${String(r.p50).padStart(6)} ms   p95 ${String(r.p95).padStart(6)} ms${r.runs === 1 ? '  (slow: measured once)' : ''}`,
       );
     };
-    const lastCursor = () => (last as { nextCursor: string | null }).nextCursor;
+    const lastCursor = () => (last as { nextCursor: string | null } | undefined)?.nextCursor ?? null; // undefined: skipped (BENCH_QUERY_ONLY)
     const queue: CaseListFilter = { department: 'hosting', status: 'routed' };
     await measure('case by number', () => cases.findByCaseNumber(caseNumber));
     await measure('department queue (hosting, routed), first page', () => list(queue, 'deadline'));
@@ -276,6 +309,15 @@ async function benchSize(baseUri: string, size: number): Promise<Record<string, 
     const allCursor = lastCursor();
     await measure('all cases, next page (cursor)', () => next({}, 'received', allCursor));
     await measure('reports: volumes by channel/department/week, 1 year', () => cases.volumes(new Date(Date.now() - 366 * DAY), new Date()));
+    // The reports page (GET /api/v1/reports): every table, from the facts read week by week.
+    const report = async (days: number) => {
+      const range = reportRange(vietnamDay(new Date(Date.now() - (days - 1) * DAY)), vietnamDay(new Date()));
+      const builder = new CaseReportBuilder(range, new Date());
+      for await (const row of cases.reportRows(range.weeks)) builder.add(row);
+      return builder.build();
+    };
+    await measure('reports page: every table, last 30 days', () => report(30));
+    await measure('reports page: every table, 1 year (366 days)', () => report(366));
     return results;
   } finally {
     if (process.env.BENCH_KEEP !== '1') await db.connection.dropDatabase().catch(() => undefined);
