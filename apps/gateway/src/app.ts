@@ -2,7 +2,15 @@ import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import type { CalendarProvider, CaseLifecycle, DeadlinePlanner, MetricsRegistry, StaffTokenService } from '@cg/core';
+import type {
+  CalendarProvider,
+  CaseLifecycle,
+  CaseLock,
+  DeadlinePlanner,
+  MetricsRegistry,
+  StaffAccounts,
+  StaffTokenService,
+} from '@cg/core';
 import type { Database } from '@cg/db';
 import type { GatewayConfig } from '@cg/config';
 import type { DeadlineScheduler, IntakePublisher, RedisRateLimiter } from '@cg/queue';
@@ -13,6 +21,7 @@ import { QUEUE_BOARD_PATH } from './http/queue-board';
 import { notFoundHandler, problemErrorHandler } from './http/problem';
 import { openApiRoutes } from './http/openapi';
 import { caseActionRoutes } from './routes/case-actions.routes';
+import { adminRoutes, rootCauseRoutes } from './routes/admin.routes';
 import { authRoutes } from './routes/auth.routes';
 import { calendarRoutes } from './routes/calendar.routes';
 import { consoleRoutes } from './routes/console.routes';
@@ -55,6 +64,8 @@ export interface GatewayAppDeps {
   sessions?: ConsoleSessions;
   /** Bull Board's router (http/queue-board.ts), mounted at /admin/queues for admins with a console session. */
   queueBoard?: express.Router;
+  /** Staff accounts (the one writer after creation) and leases for admin-edited settings: the admin routes. */
+  admin?: { accounts: StaffAccounts; lock: CaseLock };
   /** Step 5's satisfaction survey (surveys/survey.routes.ts): its page, its API and the staff's link route (full paths). */
   surveys?: (sessions?: ConsoleSessions) => express.Router;
 }
@@ -97,6 +108,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     authRoutes({
       staffUsers: deps.db.staffUsers,
       tokens: deps.tokens,
+      ...(deps.admin ? { accounts: deps.admin.accounts } : {}),
       login: deps.login,
       ...(deps.sessions ? { sessions: deps.sessions } : {}),
     }),
@@ -116,7 +128,13 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   app.use('/api/v1/cases', caseRoutes({ cases: deps.db.cases, tokens: deps.tokens }));
   app.use(
     '/api/v1/cases',
-    caseActionRoutes({ lifecycle: deps.lifecycle, tokens: deps.tokens, staffUsers: deps.db.staffUsers, departments: deps.departments }),
+    caseActionRoutes({
+      lifecycle: deps.lifecycle,
+      tokens: deps.tokens,
+      staffUsers: deps.db.staffUsers,
+      departments: deps.departments,
+      rootCauses: deps.db.rootCauses,
+    }),
   );
   app.use(
     '/api/v1/cases',
@@ -134,6 +152,20 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   );
 
   if (deps.answers) app.use('/api/v1', deps.answers);
+  app.use('/api/v1/root-causes', rootCauseRoutes({ tokens: deps.tokens, rootCauses: deps.db.rootCauses }));
+  if (deps.admin) {
+    app.use(
+      '/api/v1/admin',
+      adminRoutes({
+        tokens: deps.tokens,
+        accounts: deps.admin.accounts,
+        lock: deps.admin.lock,
+        departmentSettings: deps.db.departmentSettings,
+        rootCauses: deps.db.rootCauses,
+        departments: deps.departments,
+      }),
+    );
+  }
   app.use('/api/v1/reports', reportRoutes({ reports: new CaseReports(deps.db.cases), tokens: deps.tokens }));
   // The API document is read from this app's router: every route above is in it.
   app.use('/api/v1', openApiRoutes());

@@ -15,6 +15,8 @@ import {
   lifecycleSettingsFrom,
   SignedTokens,
   SurveyTokenService,
+  StaffAccounts,
+  StaffAccountStatusCache,
   StaffTokenService,
   VisitorTokenService,
   MetricsRegistry,
@@ -89,7 +91,19 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   });
   // One key for every bearer token this gateway signs: staff and livechat visitors.
   const signer = new SignedTokens(config.AUTH_TOKEN_SECRET);
-  const staffTokens = new StaffTokenService(signer, config.AUTH_TOKEN_TTL_SECONDS);
+  // Every request and staff socket event checks the token's account (enabled, same token version):
+  // from a per-user memory cache of a few seconds (see StaffAccountStatusCache for why and the window).
+  const accountStatus = new StaffAccountStatusCache((id) => db.staffUsers.accountStatus(id));
+  const staffTokens = new StaffTokenService(signer, config.AUTH_TOKEN_TTL_SECONDS, (p) => accountStatus.isCurrent(p));
+  // Leases for admin-edited documents (accounts, department settings, root causes), beside the case leases.
+  const adminLock = new RedisCaseLock(redis, { prefix: `${config.QUEUE_PREFIX}:admin` });
+  const staffAccounts = new StaffAccounts({
+    store: db.staffUsers,
+    lock: adminLock,
+    departments: () => DEFAULT_DEPARTMENTS,
+    onChanged: (id) => accountStatus.forget(id),
+  });
+  await db.rootCauses.seedDefaults();
   const livechat = createLivechat({
     config,
     logger,
@@ -118,8 +132,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
       production: config.NODE_ENV === 'production',
       ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}),
     },
-    sessions: new ConsoleSessions(redis, config.QUEUE_PREFIX, config.CONSOLE_SESSION_IDLE_MINUTES * 60, config.NODE_ENV !== 'development'),
+    sessions: new ConsoleSessions(
+      redis,
+      config.QUEUE_PREFIX,
+      config.CONSOLE_SESSION_IDLE_MINUTES * 60,
+      config.NODE_ENV !== 'development',
+      (p) => accountStatus.isCurrent(p),
+    ),
     queueBoard: queueBoard(boardQueues),
+    admin: { accounts: staffAccounts, lock: adminLock },
     db,
     livechat,
     postal,

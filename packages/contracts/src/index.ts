@@ -12,3 +12,4 @@ export * from './postal';
 export * from './case-events';
 export * from './survey';
 export * from './reports';
+export * from './admin';

@@ -16,6 +16,7 @@ import type {
   LoginResponse,
 } from './types';
 import { createPostalApi } from './postal';
+import { createAdminApi } from './admin';
 
 /** A refused request: the problem's title, detail and every bad field, ready to show. */
 export class ApiError extends Error {
@@ -136,6 +137,9 @@ export function createApiClient(opts: ApiClientOptions) {
 
     /** Postal letters: upload, the letters to verify, confirm or reject (api/postal.ts). */
     postal: createPostalApi({ request, download, token: opts.token, onUnauthorized: opts.onUnauthorized }),
+
+    /** Staff accounts, department settings, root causes, holiday schedules (api/admin.ts). */
+    admin: createAdminApi({ request }),
 
     /** A chat attachment, as a blob to save (staff only). */
     chatAttachment: (id: string) => download(`/api/v1/livechat/attachments/${encodeURIComponent(id)}`),

@@ -10,6 +10,7 @@ import { LazyReports } from '../features/reports/LazyReports';
 import { disconnectAgentDesk, useAgentDesk } from '../features/livechat-agent/agent-desk';
 import { connectCaseEvents, disconnectCaseEvents } from '../features/live-updates/case-events';
 import { SignIn } from '../features/sign-in/SignIn';
+import { AdminScreen } from '../features/admin/AdminScreen';
 import { Console, rightsOf, useConsole, type ConsoleContext } from './context';
 import { navigate, onLinkClick, routeHref, useRoute, type Route } from './router';
 import { loadSession, saveSession, type Session } from './session';
@@ -26,6 +27,7 @@ const TABS: Tab[] = [
   { route: { screen: 'hotline' }, label: 'Log a hotline call', id: 'tab-call', permission: 'hotline:log-call' },
   { route: { screen: 'livechat' }, label: 'Livechat', id: 'tab-livechat', permission: 'livechat:answer' },
   { route: { screen: 'deadline' }, label: 'Deadline calculator', id: 'tab-deadline', permission: 'cases:read' },
+  { route: { screen: 'admin' }, label: 'Administration', id: 'tab-admin', permission: 'staff:manage' },
   { route: { screen: 'postal' }, label: 'Postal letters', id: 'tab-postal', permission: 'postal:read' },
   { route: { screen: 'reports' }, label: 'Reports', id: 'tab-reports', permission: 'reports:read' },
 ];
@@ -146,6 +148,8 @@ function Screens({ route }: { route: Route }) {
           <HotlineCall />
         ) : route.screen === 'deadline' ? (
           <DeadlineCalculator />
+        ) : route.screen === 'admin' ? (
+          <AdminScreen />
         ) : route.screen === 'reports' ? (
           <LazyReports />
         ) : route.screen === 'postal' ? (

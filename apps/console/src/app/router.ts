@@ -12,6 +12,7 @@ export type Route =
   | { screen: 'hotline' }
   | { screen: 'deadline' }
   | { screen: 'livechat' }
+  | { screen: 'admin' }
   | { screen: 'postal'; letterId?: string }
   | { screen: 'reports' };
 
@@ -34,6 +35,7 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (first === 'hotline') return { screen: 'hotline' };
   if (first === 'deadline') return { screen: 'deadline' };
   if (first === 'livechat') return { screen: 'livechat' };
+  if (first === 'admin') return { screen: 'admin' };
   if (first === 'reports') return { screen: 'reports' };
   if (first === 'postal') return { screen: 'postal', ...(second ? { letterId: decodeURIComponent(second) } : {}) };
   return { screen: 'cases' };
