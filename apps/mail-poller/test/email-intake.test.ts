@@ -421,6 +421,22 @@ describe('email intake: each real-looking message leads to exactly the expected 
     expect(stack.smtp.to(from)).toHaveLength(1);
   });
 
+  it('a forged bounce naming another address marks nobody undeliverable (failedRecipients must match the original recipient)', async () => {
+    const from = someone();
+    const victim = someone();
+    const [, caseNumber] = await newCaseFrom(from);
+    const receipt = await receiptFor(from, caseNumber);
+    // Anyone on the thread knows our signed Message-ID; the report names an address we never wrote to.
+    const bounceId = newMessageId();
+    await stack.dovecot.append([buildBounce({ originalMessageId: receipt.parsed.messageId!, failed: victim, messageId: bounceId })]);
+    expect(await handled(bounceId)).toBe('bounce:recipient-mismatch');
+    expect(await stack.db.mailAddresses.isUndeliverable(victim)).toBe(false);
+    expect(await stack.db.mailAddresses.isUndeliverable(from)).toBe(false);
+    expect((await stack.db.mailOutbound.findByMessageId(receipt.parsed.messageId!))!.status).toBe('sent');
+    const c = await stack.db.cases.findByCaseNumber(caseNumber);
+    expect(c!.journal.some((j) => j.type === 'email_bounced')).toBe(false);
+  });
+
   it('retries while the SMTP server refuses, then delivers once', async () => {
     stack.smtp.refuse = true;
     const from = someone();

@@ -7,3 +7,4 @@ export * from './parse-email';
 export * from './quoted-replies';
 export * from './templates';
 export * from './authentication-results';
+export * from './bounce-recipients';

@@ -100,13 +100,13 @@ export function buildWindows1258Mail(o: { from: string; subject: string; text: s
 }
 
 /** A delivery status notification (RFC 3464) about one of our messages. */
-export function buildBounce(o: { originalMessageId: string; failed: string; to?: string }): string {
+export function buildBounce(o: { originalMessageId: string; failed: string; to?: string; messageId?: string }): string {
   const boundary = `r-${randomUUID()}`;
   return crlf([
     'From: Mail Delivery System <MAILER-DAEMON@mx.customer.example>',
     `To: ${o.to ?? 'support@tenten.test'}`,
     'Subject: Undelivered Mail Returned to Sender',
-    `Message-ID: ${newMessageId()}`,
+    `Message-ID: ${o.messageId ?? newMessageId()}`,
     `Date: ${new Date().toUTCString()}`,
     'Auto-Submitted: auto-replied',
     'MIME-Version: 1.0',

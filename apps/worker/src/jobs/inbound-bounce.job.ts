@@ -2,7 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { inboundBounceJobSchema } from '@cg/contracts';
 import type { Database, MailOutboundRecord } from '@cg/db';
-import { verifyMessageId, type BounceReport } from '@cg/mail';
+import { trustedBounceRecipients, verifyMessageId, type BounceReport } from '@cg/mail';
 import type { CaseLifecycle } from '@cg/core';
 import { journalMailEvent } from '../mail/case-email-journal';
 
@@ -15,7 +15,7 @@ export interface InboundBounceDeps {
 
 /**
  * A delivery report the poller took in. When it is about one of our messages (its Message-ID
- * verifies), the address is marked undeliverable, its `mail_outbound` row bounced, and the case journal
+ * verifies) and names its recipient (or none), that address is marked undeliverable, its `mail_outbound` row bounced, and the case journal
  * records it. A bounce never opens a case and is never answered.
  */
 export function inboundBounceHandler(deps: InboundBounceDeps) {
@@ -37,7 +37,13 @@ export function inboundBounceHandler(deps: InboundBounceDeps) {
       await db.mailMessages.setDisposition(mail.idempotencyKey, undefined, 'bounce:not-ours');
       return { outcome: 'not-ours' };
     }
-    const failed = report.failedRecipients.length ? report.failedRecipients : [original.to];
+    // Only the address we sent that message to: a forged report must not mark anyone else.
+    const failed = trustedBounceRecipients(report, original.to);
+    if (!failed) {
+      deps.logger.warn({ outboundId: String(original._id), named: report.failedRecipients }, 'bounce names other recipients: ignored');
+      await db.mailMessages.setDisposition(mail.idempotencyKey, undefined, 'bounce:recipient-mismatch');
+      return { outcome: 'recipient-mismatch' };
+    }
     const reason = [report.status, report.diagnostic].filter(Boolean).join(' ') || 'delivery failed';
     for (const address of failed) await db.mailAddresses.markUndeliverable(address, reason);
     await db.mailOutbound.markStatus(String(original._id), 'bounced', reason);
