@@ -21,6 +21,9 @@ if [ -z "${AUTH_TOKEN_SECRET:-}" ] && [ "${NODE_ENV:-development}" != production
   export AUTH_TOKEN_SECRET
 fi
 export PORT="${PORT:-3000}"
+# A demo: secrets left unset are random ones kept in .data (never a public default); production
+# refuses to start without them.
+if [ "${NODE_ENV:-development}" != production ]; then export CG_DEMO="${CG_DEMO:-1}"; fi
 
 # Email channel. Without IMAP_HOST the poller watches the local demo mailbox that
 # scripts/services.sh started (Dovecot on 127.0.0.1:1143, user support); without SMTP_URL the

@@ -7,7 +7,8 @@ async function main(): Promise<void> {
   const config = loadMailPollerConfig();
   const outbound = loadMailOutboundConfig();
   const logger = pino({ level: config.LOG_LEVEL, base: { app: 'mail-poller' } });
-  if (outbound.messageIdSecretIsDefault) logger.warn('MAIL_MESSAGE_ID_SECRET is not set: using the development default');
+  if (outbound.messageIdSecretIsDefault)
+    logger.warn('MAIL_MESSAGE_ID_SECRET is not set: demo mode (CG_DEMO=1), using the random one kept in .data');
   const poller = await startMailPoller(config, outbound, logger);
   logger.info(
     { url: poller.url, mailboxes: config.mailboxes.map((m) => `${m.name}=${m.user}@${m.host}:${m.port}/${m.folder}`) },

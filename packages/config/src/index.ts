@@ -6,3 +6,5 @@ export * from './mail-outbound-config';
 export * from './letter-signing-config';
 export * from './postal-config';
 export * from './survey-config';
+export * from './demo-secrets';
+export * from './webhook-config';

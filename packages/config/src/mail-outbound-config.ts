@@ -1,14 +1,16 @@
 import { z } from 'zod';
-import { commonEnvSchema, parseEnv, requireInProduction } from './env';
-
-const DEV_MESSAGE_ID_SECRET = 'dev-only-message-id-secret-change-me';
+import { ConfigError, commonEnvSchema, parseEnv, requireInProduction } from './env';
+import { demoMode, demoSecret } from './demo-secrets';
 
 const mailOutboundEnvSchema = commonEnvSchema.extend({
   /** The SMTP relay, e.g. smtp://user:pass@relay:587 or smtps://relay:465. */
   SMTP_URL: z.url().default('smtp://127.0.0.1:2525'),
   /** Sender of receipts and answers: the support mailbox customers reply to. */
   MAIL_FROM: z.string().min(3).default('Chăm sóc khách hàng <hotrokhachhang@localhost>'),
-  /** HMAC secret of our Message-IDs (replies are matched by it); required in production. */
+  /**
+   * HMAC secret of our Message-IDs (replies are matched by it); required, except in a demo
+   * (CG_DEMO=1 outside production: a random one kept in .data).
+   */
   MAIL_MESSAGE_ID_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   /** Right-hand side of our Message-IDs; default: the MAIL_FROM domain. */
   MAIL_MESSAGE_ID_DOMAIN: z
@@ -30,15 +32,22 @@ export type MailOutboundConfig = Omit<z.infer<typeof mailOutboundEnvSchema>, 'MA
   MAIL_MESSAGE_ID_DOMAIN: string;
   /** The bare address of MAIL_FROM. */
   fromAddress: string;
+  /** The secret is the demo's own (CG_DEMO=1, kept in .data), not one set for this deployment. */
   messageIdSecretIsDefault: boolean;
 };
 
 export function loadMailOutboundConfig(env: NodeJS.ProcessEnv = process.env): MailOutboundConfig {
   const parsed = parseEnv(requireInProduction(mailOutboundEnvSchema, ['MAIL_MESSAGE_ID_SECRET']), env);
+  // No public default: anyone knowing it could sign Message-IDs that join any case.
+  if (!parsed.MAIL_MESSAGE_ID_SECRET && !demoMode(env)) {
+    throw new ConfigError([
+      'MAIL_MESSAGE_ID_SECRET: required (at least 16 random characters); for a local demo set CG_DEMO=1 to keep a random one in .data',
+    ]);
+  }
   const fromAddress = (/<([^<>\s]+@[^<>\s]+)>/.exec(parsed.MAIL_FROM)?.[1] ?? parsed.MAIL_FROM).trim().toLowerCase();
   return {
     ...parsed,
-    MAIL_MESSAGE_ID_SECRET: parsed.MAIL_MESSAGE_ID_SECRET ?? DEV_MESSAGE_ID_SECRET,
+    MAIL_MESSAGE_ID_SECRET: parsed.MAIL_MESSAGE_ID_SECRET ?? demoSecret(env, 'mail-message-id-secret'),
     MAIL_MESSAGE_ID_DOMAIN: parsed.MAIL_MESSAGE_ID_DOMAIN ?? (fromAddress.split('@')[1] || 'localhost'),
     fromAddress,
     messageIdSecretIsDefault: !parsed.MAIL_MESSAGE_ID_SECRET,

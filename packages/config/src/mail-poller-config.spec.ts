@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from './env';
 import { loadMailOutboundConfig } from './mail-outbound-config';
 import { loadMailPollerConfig } from './mail-poller-config';
@@ -55,8 +58,29 @@ describe('loadMailPollerConfig', () => {
 
 describe('loadMailOutboundConfig', () => {
   it('derives the Message-ID domain from MAIL_FROM and requires a secret in production', () => {
-    const c = loadMailOutboundConfig({ MAIL_FROM: 'CSKH <hotro@tenten.vn>' });
-    expect(c).toMatchObject({ fromAddress: 'hotro@tenten.vn', MAIL_MESSAGE_ID_DOMAIN: 'tenten.vn', messageIdSecretIsDefault: true });
+    const c = loadMailOutboundConfig({ MAIL_FROM: 'CSKH <hotro@tenten.vn>', MAIL_MESSAGE_ID_SECRET: 'x'.repeat(32) });
+    expect(c).toMatchObject({ fromAddress: 'hotro@tenten.vn', MAIL_MESSAGE_ID_DOMAIN: 'tenten.vn', messageIdSecretIsDefault: false });
     expect(() => loadMailOutboundConfig({ NODE_ENV: 'production' })).toThrow(/MAIL_MESSAGE_ID_SECRET/);
+  });
+
+  it('refuses to start without MAIL_MESSAGE_ID_SECRET outside the explicit demo mode (no public default)', () => {
+    expect(() => loadMailOutboundConfig({})).toThrow(/MAIL_MESSAGE_ID_SECRET[\s\S]*CG_DEMO=1/);
+    expect(() => loadMailOutboundConfig({ NODE_ENV: 'development' })).toThrow(/MAIL_MESSAGE_ID_SECRET/);
+    expect(() => loadMailOutboundConfig({ NODE_ENV: 'production', CG_DEMO: '1' })).toThrow(/MAIL_MESSAGE_ID_SECRET/);
+  });
+
+  it('in demo mode (CG_DEMO=1) makes a random secret once and keeps it in the data folder for every process', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-demo-'));
+    try {
+      const first = loadMailOutboundConfig({ CG_DEMO: '1', CG_DEMO_DATA_DIR: dir });
+      const second = loadMailOutboundConfig({ CG_DEMO: '1', CG_DEMO_DATA_DIR: dir });
+      expect(first.MAIL_MESSAGE_ID_SECRET).toMatch(/^[0-9a-f]{64}$/);
+      expect(second.MAIL_MESSAGE_ID_SECRET).toBe(first.MAIL_MESSAGE_ID_SECRET);
+      expect(first.messageIdSecretIsDefault).toBe(true);
+      expect(readFileSync(join(dir, 'mail-message-id-secret'), 'utf8').trim()).toBe(first.MAIL_MESSAGE_ID_SECRET);
+      expect(statSync(join(dir, 'mail-message-id-secret')).mode & 0o077).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
