@@ -18,6 +18,7 @@ import { caseProblemHandler } from './http/case-problems';
 import { requireConsoleSession, type ConsoleSessions } from './http/console-session';
 import { httpMetrics, metricsRoute } from './http/metrics';
 import { QUEUE_BOARD_PATH } from './http/queue-board';
+import { compileTrustProxy } from './http/trust-proxy';
 import { notFoundHandler, problemErrorHandler } from './http/problem';
 import { openApiRoutes } from './http/openapi';
 import { caseActionRoutes } from './routes/case-actions.routes';
@@ -74,7 +75,8 @@ export interface GatewayAppDeps {
 export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  if (deps.trustProxy) app.set('trust proxy', deps.trustProxy);
+  // Compiled once for HTTP and the sockets alike (http/trust-proxy.ts): the same client address everywhere.
+  if (deps.trustProxy) app.set('trust proxy', compileTrustProxy(deps.trustProxy));
   app.use(helmet());
   if (deps.metrics) app.use(httpMetrics(deps.metrics.registry));
   app.use(

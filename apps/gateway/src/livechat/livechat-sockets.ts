@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { refuse, type LivechatService } from './livechat-service';
 import type { AgentPresence } from './presence';
 import { ConnectionCounter, TokenBucket } from './rate-limits';
+import type { TrustProxy } from '../http/trust-proxy';
 import { ackOf, clientAddress, connectError, guardedHandler, type GuardedSocketData } from './socket-guards';
 
 export interface LivechatSocketDeps {
@@ -30,7 +31,8 @@ export interface LivechatSocketDeps {
   limiter: RateLimiter;
   visitorTokens: VisitorTokenService;
   staffTokens: StaffTokenService;
-  trustProxy: boolean;
+  /** TRUST_PROXY compiled as express compiles it (http/trust-proxy.ts). */
+  trustProxy: TrustProxy;
   maxMessageChars: number;
   messagesPerMinutePerVisitor: number;
   messagesPerMinutePerIp: number;

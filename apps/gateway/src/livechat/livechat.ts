@@ -16,6 +16,7 @@ import { livechatRoutes } from './livechat.routes';
 import { LivechatService } from './livechat-service';
 import { setUpStaffNamespace, setUpVisitorNamespace } from './livechat-sockets';
 import { AgentPresence } from './presence';
+import { compileTrustProxy } from '../http/trust-proxy';
 
 export interface LivechatDeps {
   config: GatewayConfig;
@@ -117,7 +118,7 @@ export function createLivechat(deps: LivechatDeps): Livechat {
         limiter,
         visitorTokens,
         staffTokens: deps.staffTokens,
-        trustProxy: Boolean(config.TRUST_PROXY),
+        trustProxy: compileTrustProxy(config.TRUST_PROXY),
         maxMessageChars: config.LIVECHAT_MAX_MESSAGE_CHARS,
         messagesPerMinutePerVisitor: config.LIVECHAT_MESSAGES_PER_MINUTE_PER_VISITOR,
         messagesPerMinutePerIp: config.LIVECHAT_MESSAGES_PER_MINUTE_PER_IP,

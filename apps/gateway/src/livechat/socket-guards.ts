@@ -1,7 +1,9 @@
+import proxyaddr from 'proxy-addr';
 import type { DefaultEventsMap, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { LivechatAck, LivechatError } from '@cg/contracts';
+import type { TrustProxy } from '../http/trust-proxy';
 import { LivechatRefusal } from './livechat-service';
 
 type Ack = (response: LivechatAck<Record<string, unknown>>) => void;
@@ -76,14 +78,17 @@ export function guardedHandler<S extends z.ZodType>(
   };
 }
 
-/** The client's address: the socket's peer, or the first X-Forwarded-For hop when behind a trusted proxy. */
-export function clientAddress(socket: Socket, trustProxy: boolean): string {
-  if (trustProxy) {
-    const xff = socket.handshake.headers['x-forwarded-for'];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-    if (first) return first;
+/**
+ * The client's address as express computes `req.ip` (proxy-addr over the handshake request, with
+ * the same compiled TRUST_PROXY): X-Forwarded-For is walked from the right only through trusted
+ * proxies, so a client cannot pick its own address by writing the header.
+ */
+export function clientAddress(socket: Socket, trust: TrustProxy): string {
+  try {
+    return proxyaddr(socket.request, trust) || socket.handshake.address || 'unknown';
+  } catch {
+    return socket.handshake.address || 'unknown';
   }
-  return socket.handshake.address || 'unknown';
 }
 
 /** A connect_error the client can act on (`err.data.code`). */
