@@ -27,6 +27,9 @@ import { authRoutes } from './routes/auth.routes';
 import { calendarRoutes } from './routes/calendar.routes';
 import { consoleRoutes } from './routes/console.routes';
 import { caseReplyRoutes } from './routes/case-replies.routes';
+import { caseMergeRoutes } from './routes/case-merge.routes';
+import { noteAttachmentRoutes } from './routes/note-attachments.routes';
+import { staffAvailabilityRoutes } from './routes/staff-availability.routes';
 import { caseWorkflowRoutes } from './routes/case-workflow.routes';
 import { caseRoutes } from './routes/cases.routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
@@ -69,6 +72,8 @@ export interface GatewayAppDeps {
   admin?: { accounts: StaffAccounts; lock: CaseLock };
   /** Step 5's satisfaction survey (surveys/survey.routes.ts): its page, its API and the staff's link route (full paths). */
   surveys?: (sessions?: ConsoleSessions) => express.Router;
+  /** Queues automatic fair assignment of a waiting case (packages/queue AutoAssignQueue). */
+  requestAssignment?: (caseNumber: string, version: number) => Promise<void>;
 }
 
 /** The HTTP surface: routes only translate and authorize; domain rules live in packages and workers. */
@@ -148,6 +153,19 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     }),
   );
   app.use('/api/v1/cases', caseReplyRoutes({ db: deps.db, lifecycle: deps.lifecycle, tokens: deps.tokens, mail: deps.mail }));
+  // Step 2 duplicates, step 3 notes with files and the staff's switch for automatic fair assignment.
+  app.use('/api/v1/cases', caseMergeRoutes({ lifecycle: deps.lifecycle, cases: deps.db.cases, tokens: deps.tokens }));
+  app.use('/api/v1/cases', noteAttachmentRoutes({ lifecycle: deps.lifecycle, files: deps.db.noteAttachments, tokens: deps.tokens }));
+  app.use(
+    '/api/v1/staff',
+    staffAvailabilityRoutes({
+      tokens: deps.tokens,
+      availability: deps.db.staffAvailability,
+      settings: deps.db.departmentSettings,
+      cases: deps.db.cases,
+      ...(deps.requestAssignment ? { requestAssignment: deps.requestAssignment } : {}),
+    }),
+  );
   app.use(
     '/api/v1/calendar',
     calendarRoutes({ tokens: deps.tokens, calendars: deps.calendars, schedules: deps.db.calendarSchedules, policy: deps.planner.policy }),

@@ -10,6 +10,7 @@ import {
   CalendarProvider,
   CaseLifecycle,
   caseChangedEvent,
+  enteredDepartmentQueue,
   DeadlinePlanner,
   firstDeadlineCheck,
   lifecycleSettingsFrom,
@@ -33,6 +34,7 @@ import {
   pingRedis,
   RedisCaseLock,
   RedisRateLimiter,
+  AutoAssignQueue,
 } from '@cg/queue';
 import { AnswerLetters } from './answers/answer-letters';
 import { lifecycleWithAnswerDelivery } from './answers/answer-desk';
@@ -75,6 +77,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   );
   await calendars.start(config.CALENDAR_REFRESH_SECONDS * 1000);
   const deadlineScheduler = new DeadlineScheduler(redis, config.QUEUE_PREFIX);
+  // Automatic fair assignment: a case entering a department queue (reclassify, transfer, release) queues a job.
+  const autoAssign = new AutoAssignQueue(redis, config.QUEUE_PREFIX);
   const caseEvents = new CaseEventPublisher(redis, config.QUEUE_PREFIX, (err) =>
     logger.warn({ err: err.message }, 'case event not published (consoles refresh on their next event or reconnect)'),
   );
@@ -87,7 +91,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     // Extensions and reopened cases get a new chain of deadline checks.
     onDeadlinesChanged: (caseNumber, d) => deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(d, calendars.current())),
     // Staff consoles on every node see the change (live updates).
-    onCommitted: (change) => caseEvents.publish(caseChangedEvent(change, new Date())),
+    onCommitted: (change) => {
+      caseEvents.publish(caseChangedEvent(change, new Date()));
+      if (enteredDepartmentQueue(change))
+        autoAssign
+          .request(change.after.caseNumber, change.after.version)
+          .catch((err: Error) => logger.warn({ caseNumber: change.after.caseNumber, err: err.message }, 'auto-assign not queued'));
+    },
   });
   // One key for every bearer token this gateway signs: staff and livechat visitors.
   const signer = new SignedTokens(config.AUTH_TOKEN_SECRET);
@@ -169,6 +179,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
       }),
     answers: answerRoutes({ lifecycle, cases: db.cases, mailOutbound: db.mailOutbound, letters: answerLetters, tokens: staffTokens }),
     deadlineScheduler,
+    requestAssignment: (caseNumber, version) => autoAssign.request(caseNumber, version),
     departments: () => DEFAULT_DEPARTMENTS,
     publisher: new IntakePublisher(queue, allocator, config.INTAKE_TIMEOUT_MS),
     tokens: staffTokens,
@@ -221,6 +232,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
       await outboundQueue.close();
       await Promise.all(boardQueues.map((q) => q.close()));
       await deadlineScheduler.close();
+      await autoAssign.close();
       redis.disconnect();
       await db.close();
     },

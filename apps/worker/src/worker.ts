@@ -15,6 +15,7 @@ import {
   CalendarProvider,
   CaseLifecycle,
   caseChangedEvent,
+  enteredDepartmentQueue,
   ClassifierProvider,
   DeadlinePlanner,
   firstDeadlineCheck,
@@ -24,13 +25,14 @@ import {
   type RunningHealthServer,
 } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
-import { CaseEventPublisher, createRedisConnection, DeadlineScheduler, pingRedis, RedisCaseLock } from '@cg/queue';
+import { AutoAssignQueue, CaseEventPublisher, createRedisConnection, DeadlineScheduler, pingRedis, RedisCaseLock } from '@cg/queue';
 import { LivechatPoster } from '@cg/livechat';
 import { LocalFileStore } from '@cg/postal';
 import { recordDeadLetters } from './dead-letters';
 import { instrumentWorker, openCaseGauges, queueDepthGauges } from './metrics';
 import { startMailChannel } from './mail';
 import { deadlineCheckHandler } from './jobs/deadline-check.job';
+import { autoAssignHandler } from './jobs/auto-assign.job';
 import { intakeEnvelopeHandler, type IntakeJobDeps } from './jobs/intake-envelope.job';
 import { retrainClassifierHandler } from './jobs/retrain-classifier.job';
 import { ocrLetterHandler } from './jobs/ocr-letter.job';
@@ -86,6 +88,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     if (!deadlines?.target || !deadlines.cap) throw new Error(`case ${caseNumber} has no deadlines`);
     await deadlineScheduler.schedule(caseNumber, firstDeadlineCheck({ target: deadlines.target, cap: deadlines.cap }, calendars.current()));
   };
+  const autoAssign = new AutoAssignQueue(connection, config.QUEUE_PREFIX);
   const caseEvents = new CaseEventPublisher(connection, config.QUEUE_PREFIX, (err) =>
     logger.warn({ err: err.message }, 'case event not published'),
   );
@@ -95,8 +98,15 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     planner,
     settings: lifecycleSettingsFrom(config),
     onDeadlinesChanged: scheduleDeadlineChecks,
-    // New cases and the workers' changes reach the staff consoles on every gateway node.
-    onCommitted: (change) => caseEvents.publish(caseChangedEvent(change, new Date())),
+    // New cases and the workers' changes reach the staff consoles on every gateway node; a case
+    // entering a department queue asks for automatic fair assignment (the job checks the department's setting).
+    onCommitted: (change) => {
+      caseEvents.publish(caseChangedEvent(change, new Date()));
+      if (enteredDepartmentQueue(change))
+        autoAssign
+          .request(change.after.caseNumber, change.after.version)
+          .catch((err: Error) => logger.warn({ caseNumber: change.after.caseNumber, err: err.message }, 'auto-assign not queued'));
+    },
   });
   const classifiers = new ClassifierProvider(db.classifierModels, (err) => logger.error({ err: err.message }, 'classifier reload failed'));
   await classifiers.start(config.CLASSIFIER_REFRESH_SECONDS * 1000);
@@ -134,6 +144,19 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
       logger,
     }),
     config.INTAKE_CONCURRENCY,
+  );
+  // Automatic fair assignment: departments in parallel, each one serialised by its lease (counted in one place).
+  addWorker(
+    QUEUE_NAMES.assignment,
+    autoAssignHandler({
+      db,
+      lifecycle,
+      departmentLock: new RedisCaseLock(connection, { prefix: config.QUEUE_PREFIX, ttlMs: 15_000, waitMs: 120_000 }),
+      redis: connection,
+      prefix: config.QUEUE_PREFIX,
+      logger,
+    }),
+    4,
   );
   addWorker(QUEUE_NAMES.deadlines, deadlineCheckHandler({ cases: db.cases, lifecycle, scheduler: deadlineScheduler, logger }), 8);
   // Postal letters: OCR here, never in the gateway; pages in parallel up to OCR_PARALLEL_PAGES per process.
@@ -193,6 +216,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
       await maintenance.close();
       await Promise.all(depthQueues.map((q) => q.close()));
       await deadlineScheduler.close();
+      await autoAssign.close();
       connection.disconnect();
       await db.close();
     },

@@ -29,11 +29,12 @@ export const CASE_STATUSES = [
   'answered', // the customer has been answered (or the case was resolved during the contact)
   'closed', // root cause and lesson recorded
   'reopened', // the customer came back: customer support decides what happens next (new target deadline)
+  'merged', // a duplicate joined to another case (`mergedInto`): its journal lives on there; it leaves every queue
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Cases still being worked on: deadline checks and escalations apply only to these. */
-export const OPEN_STATUSES: readonly CaseStatus[] = CASE_STATUSES.filter((s) => s !== 'answered' && s !== 'closed');
+export const OPEN_STATUSES: readonly CaseStatus[] = CASE_STATUSES.filter((s) => s !== 'answered' && s !== 'closed' && s !== 'merged');
 
 /** Everything that can happen to a case; each one writes the handling journal. */
 export const CASE_ACTIONS = [
@@ -70,6 +71,8 @@ export const CASE_ACTIONS = [
    * (a person must handle it), the operator's callback outcome, the letter's mailing date.
    */
   'delivery',
+  /** Step 2: a duplicate (the same customer on two channels) joins the surviving case; fired on both. */
+  'merge',
   /** A delivery that failed for good, requested again by a person (a new attempt of the same round). */
   'redeliver',
   /**

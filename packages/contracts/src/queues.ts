@@ -13,6 +13,8 @@ export const QUEUE_NAMES = {
   outbound: 'outbound',
   /** Scanned postal letters to read (OCR), one job per letter; never run in the gateway. */
   ocr: 'ocr',
+  /** Automatic fair assignment: one job per case entering a department queue, serialised per department. */
+  assignment: 'assignment',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -35,4 +37,6 @@ export const JOB_NAMES = {
   answerDelivery: 'answer-delivery',
   /** Outbound queue: send a closed case's satisfaction survey link on its channel (once per closing). */
   surveyInvite: 'survey-invite',
+  /** Assignment queue: give a case that entered a department queue to the least-loaded available member. */
+  autoAssign: 'auto-assign',
 } as const;

@@ -19,6 +19,8 @@ import { MailTombstoneRepository } from './mail-tombstones';
 import { PostalLetterRepository } from './postal-letters';
 import { DepartmentSettingsRepository } from './department-settings';
 import { RootCauseRepository } from './root-causes';
+import { NoteAttachmentRepository } from './note-attachments';
+import { StaffAvailabilityRepository } from './staff-availability';
 
 /** Every repository of the system of record, on one connection. */
 export interface Database {
@@ -44,6 +46,10 @@ export interface Database {
   departmentSettings: DepartmentSettingsRepository;
   /** The root-cause categories cases are closed with (admin-managed). */
   rootCauses: RootCauseRepository;
+  /** Files attached to internal notes (staff only). */
+  noteAttachments: NoteAttachmentRepository;
+  /** Department staff's switch for automatic fair assignment. */
+  staffAvailability: StaffAvailabilityRepository;
   close(): Promise<void>;
 }
 
@@ -70,6 +76,8 @@ export async function openDatabase(uri: string, opts: { autoIndex: boolean }): P
     postalLetters: new PostalLetterRepository(connection),
     departmentSettings: new DepartmentSettingsRepository(connection),
     rootCauses: new RootCauseRepository(connection),
+    noteAttachments: new NoteAttachmentRepository(connection),
+    staffAvailability: new StaffAvailabilityRepository(connection),
     close: () => connection.close(),
   };
   if (opts.autoIndex) {

@@ -19,3 +19,5 @@ export * from './classifier-models';
 export * from './postal-letters';
 export * from './department-settings';
 export * from './root-causes';
+export * from './note-attachments';
+export * from './staff-availability';

@@ -9,3 +9,4 @@ export * from './ocr-queue';
 export * from './case-lock';
 export * from './rate-limiter';
 export * from './case-events';
+export * from './assignment-queue';

@@ -16,6 +16,7 @@ import type {
   LoginResponse,
 } from './types';
 import { createPostalApi } from './postal';
+import { createCaseExtrasApi } from './case-extras';
 import { createAdminApi } from './admin';
 
 /** A refused request: the problem's title, detail and every bad field, ready to show. */
@@ -81,6 +82,13 @@ export function createApiClient(opts: ApiClientOptions) {
 
   const casePath = (caseNumber: string) => `/api/v1/cases/${encodeURIComponent(caseNumber)}`;
 
+  /** A refused response (not JSON-sent: multipart uploads) as an ApiError. */
+  async function problemOf(res: Response): Promise<ApiError> {
+    const p = (await res.json().catch(() => ({}))) as ProblemBody;
+    const refusal = p.state && Array.isArray(p.allowedActions) ? { state: p.state, allowedActions: p.allowedActions } : undefined;
+    return new ApiError(res.status, p.title ?? res.statusText, p.detail, Array.isArray(p.errors) ? p.errors : [], refusal);
+  }
+
   return {
     login: (email: string, password: string) => request<LoginResponse>('POST', '/api/v1/auth/login', { email, password }),
     /** A cookie session from the bearer token, for server-rendered pages (Bull Board at /admin/queues). */
@@ -137,9 +145,10 @@ export function createApiClient(opts: ApiClientOptions) {
 
     /** Postal letters: upload, the letters to verify, confirm or reject (api/postal.ts). */
     postal: createPostalApi({ request, download, token: opts.token, onUnauthorized: opts.onUnauthorized }),
-
+    /** Merge duplicates, notes with files, the availability switch (api/case-extras.ts). */
     /** Staff accounts, department settings, root causes, holiday schedules (api/admin.ts). */
     admin: createAdminApi({ request }),
+    caseExtras: createCaseExtrasApi({ request, download, token: opts.token, onUnauthorized: opts.onUnauthorized, problem: problemOf }),
 
     /** A chat attachment, as a blob to save (staff only). */
     chatAttachment: (id: string) => download(`/api/v1/livechat/attachments/${encodeURIComponent(id)}`),

@@ -11,6 +11,7 @@ import { disconnectAgentDesk, useAgentDesk } from '../features/livechat-agent/ag
 import { connectCaseEvents, disconnectCaseEvents } from '../features/live-updates/case-events';
 import { SignIn } from '../features/sign-in/SignIn';
 import { AdminScreen } from '../features/admin/AdminScreen';
+import { AvailabilitySwitch } from '../features/assignment/AvailabilitySwitch';
 import { Console, rightsOf, useConsole, type ConsoleContext } from './context';
 import { navigate, onLinkClick, routeHref, useRoute, type Route } from './router';
 import { loadSession, saveSession, type Session } from './session';
@@ -61,6 +62,7 @@ export function App() {
               {session.staff.name} ({session.staff.role}
               {session.staff.department ? `, ${session.staff.department}` : ''})
             </span>{' '}
+            {ctx?.can('assignment:availability') && <AvailabilitySwitch api={api} />}{' '}
             <button id="logout" type="button" onClick={signOut}>
               Sign out
             </button>

@@ -14,6 +14,8 @@ export interface MultipartLimits {
   maxFileBytes: number;
   /** Plain form fields accepted beside the files (their values are ignored unless asked for). */
   maxFields?: number;
+  /** The longest field value in bytes (default 4096); a longer one is refused with 413 naming it. */
+  maxFieldBytes?: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export function readMultipartFiles(
           files: limits.maxFiles,
           fileSize: limits.maxFileBytes,
           fields: limits.maxFields ?? 10,
-          fieldSize: 4096,
+          fieldSize: limits.maxFieldBytes ?? 4096,
           parts: limits.maxFiles + (limits.maxFields ?? 10),
         },
         defParamCharset: 'utf8',
@@ -89,7 +91,9 @@ export function readMultipartFiles(
           files.push({ field, fileName: (info.filename || 'scan').normalize('NFC').slice(0, 255), bytes: Buffer.concat(chunks) });
       });
     });
-    bb.on('field', (name, value) => {
+    bb.on('field', (name, value, info) => {
+      if (info.valueTruncated)
+        problems.push({ field: name, code: 'too_large', message: `${name} is longer than ${limits.maxFieldBytes ?? 4096} bytes` });
       fields[name] = value;
     });
     bb.on('filesLimit', () => {

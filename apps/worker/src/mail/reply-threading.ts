@@ -68,6 +68,15 @@ export class ReplyThreading {
       }
     }
     if (!target) return null;
+    // A merged duplicate: the conversation continues on the case it joined (the lifecycle follows
+    // the pointer again if a merge lands between this read and the join).
+    if (target.status === 'merged' && target.mergedInto) {
+      const survivor = await db.cases.findByCaseNumber(target.mergedInto);
+      if (survivor) {
+        target = survivor;
+        via = `${via}, merged into ${survivor.caseNumber}`;
+      }
+    }
 
     const now = (this.deps.now ?? (() => new Date()))();
     let reopen = false;
@@ -127,8 +136,10 @@ export class ReplyThreading {
       ...(senderAlert ? { senderAlert } : {}),
     });
     const status = joined.case.status;
-    await db.mailMessages.setDisposition(envelope.idempotencyKey, target.caseNumber, reopen ? 'reopened' : 'attached');
-    return { caseNumber: target.caseNumber, created: false, department: target.department, status };
+    // The case it joined (a merge racing this mail moves it to the survivor).
+    const joinedCase = joined.case.caseNumber;
+    await db.mailMessages.setDisposition(envelope.idempotencyKey, joinedCase, reopen ? 'reopened' : 'attached');
+    return { caseNumber: joinedCase, created: false, department: joined.case.department, status };
   }
 
   async afterCase(record: StoredCase, envelope: IntakeEnvelope): Promise<void> {

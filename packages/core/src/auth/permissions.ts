@@ -33,6 +33,10 @@ export const PERMISSIONS = {
   'cases:reply': ['cs_agent', 'supervisor'],
   /** Step 2: confirm the complaint with the customer (how, what they ask for, priority). */
   'cases:verify': ['cs_agent', 'supervisor'],
+  /** Step 2: merge a duplicate (the same customer on two channels) into the surviving case. */
+  'cases:merge': ['cs_agent', 'supervisor'],
+  /** Step 3: say whether I am available for automatic fair assignment (department staff). */
+  'assignment:availability': ['department_staff'],
   /** Step 3: take a case from the department queue, or give it back. */
   'cases:claim': ['department_staff', 'supervisor'],
   /** Step 3: give a case to a named member of its department. */

@@ -235,6 +235,10 @@ export interface CaseData extends Partial<CaseReportFacts> {
   closedAt?: Date;
   /** Joined emails flagged for a person (sender not the customer, failed authentication); see SenderAlert. */
   senderAlerts?: SenderAlert[];
+  /** A merged duplicate: the case it joined (its journal and attachments were copied there). */
+  mergedInto?: string;
+  /** The duplicates merged into this case, oldest first. */
+  mergedFrom?: string[];
 }
 
 /** A stored case: the data plus what the database adds. */

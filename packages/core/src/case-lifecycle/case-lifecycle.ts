@@ -14,10 +14,13 @@ import {
   type JournalEntry,
   type StoredCase,
 } from './case-data';
-import { CaseConflict, CaseLockUnavailable, CaseNotFound } from './case-errors';
+import { CaseConflict, CaseInputInvalid, CaseLockUnavailable, CaseNotFound, TransitionRefused } from './case-errors';
 import {
   DEFAULT_LIFECYCLE_SETTINGS,
   decide,
+  decideMerge,
+  type CaseChange,
+  type MergeInput,
   isVisibleTo,
   type CaseActionInputs,
   type CaseCommand,
@@ -152,7 +155,23 @@ export class CaseLifecycle {
   close = this.simple('close');
   survey = this.simple('survey');
   deadlineCheck = this.simple('deadline_check');
-  customerMessage = this.simple('customer_message');
+  /**
+   * A customer's message joins the case, or, when the case was merged meanwhile, the case it was
+   * merged into (followed here, under the leases, so a message racing a merge is never lost).
+   */
+  async customerMessage(caseNumber: string, actor: CaseActor, input: CaseActionInputs['customer_message']): Promise<CaseResult> {
+    let target = caseNumber;
+    for (let hop = 0; ; hop++) {
+      try {
+        return await this.execute(target, actor, () => ({ action: 'customer_message', input }));
+      } catch (err) {
+        if (!(err instanceof TransitionRefused) || err.state !== 'merged' || hop >= 5) throw err;
+        const merged = await this.deps.store.findByCaseNumber(target);
+        if (!merged?.mergedInto) throw err;
+        target = merged.mergedInto;
+      }
+    }
+  }
   correspond = this.simple('correspond');
   mailEvent = this.simple('mail_event');
   /** What the answer's channel did with it (sent, task, failed, callback outcome, mailed). */
@@ -192,6 +211,89 @@ export class CaseLifecycle {
     return result;
   }
 
+  /**
+   * Step 2: merges the duplicate into `input.into`. Both cases change, so both leases are taken,
+   * always in case-number order (two merges of the same pair in opposite directions cannot each
+   * hold one lease and wait for the other). The survivor is written first: if the process stops
+   * between the two writes, the duplicate is still open and merging it again copies only what is
+   * missing (decideMerge keys every copy).
+   */
+  async merge(
+    caseNumber: string,
+    actor: CaseActor,
+    input: MergeInput,
+  ): Promise<{ survivor: CaseView; duplicate: CaseView; changed: boolean }> {
+    const into = input.into;
+    if (into === caseNumber) throw new CaseInputInvalid('into', 'a case cannot be merged into itself');
+    const attempts = this.deps.maxAttempts ?? 5;
+    const [first, second] = [caseNumber, into].sort();
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const leases: CaseLease[] = [];
+      try {
+        for (const n of [first!, second!]) {
+          let lease: CaseLease | null;
+          try {
+            lease = await this.deps.lock.acquire(n);
+          } catch (err) {
+            throw new CaseLockUnavailable(n, err);
+          }
+          if (!lease) throw new CaseConflict(n, `case ${n} is busy (someone else is changing it); try again`);
+          leases.push(lease);
+        }
+        const [dupStored, survStored] = await Promise.all([
+          this.deps.store.findByCaseNumber(caseNumber),
+          this.deps.store.findByCaseNumber(into),
+        ]);
+        if (!dupStored) throw new CaseNotFound(caseNumber);
+        if (!survStored) throw new CaseInputInvalid('into', `no case ${into}`);
+        const dup = withCaseDefaults(dupStored);
+        const surv = withCaseDefaults(survStored);
+        const decision = decideMerge(dup, surv, actor, input, { now: this.now(), settings: this.settings });
+        if (decision.noop) return { survivor: toCaseView(survStored), duplicate: toCaseView(dupStored), changed: false };
+        const held = () => leases.every((l) => l.isHeld());
+        if (!held()) continue;
+        let survivorAfter: StoredCase = survStored;
+        if (!decision.survivor.noop) {
+          const written = await this.write(into, surv, decision.survivor);
+          if (!written) continue;
+          survivorAfter = written;
+        }
+        if (!held()) continue; // the survivor has its copies; the next attempt merges the duplicate
+        const dupAfter = await this.write(caseNumber, dup, decision.duplicate);
+        if (!dupAfter) continue;
+        if (!decision.survivor.noop) this.committed('merge', surv, toCaseView(survivorAfter));
+        this.committed('merge', dup, toCaseView(dupAfter));
+        if (decision.deadlinesChanged) await this.deps.onDeadlinesChanged?.(into, survivorAfter.deadlines);
+        return { survivor: toCaseView(survivorAfter), duplicate: toCaseView(dupAfter), changed: true };
+      } finally {
+        for (const l of leases.reverse()) await l.release().catch(() => undefined);
+      }
+    }
+    throw new CaseConflict(caseNumber, `cases ${caseNumber} and ${into} kept changing; try again`);
+  }
+
+  /**
+   * One conditional write of a decided change (the caller holds the case's lease): the new
+   * version, the derived list keys, the journal entries with ids; read back when verifyWrites.
+   * Null when the version moved on or a racing write replaced ours: decide again.
+   */
+  private async write(caseNumber: string, current: CaseData, change: CaseChange): Promise<StoredCase | null> {
+    const entries = change.journal.map((j) => ({ id: randomBytes(9).toString('base64url'), ...j }));
+    // The derived list keys (caseListKeys) follow the fields they come from on every write.
+    const next: Partial<CaseData> = { ...current, ...change.set };
+    for (const field of change.unset) delete next[field];
+    const updated = await this.deps.store.updateIfVersion(caseNumber, current.version, {
+      // …and so do the reports' facts (reports/report-facts.ts).
+      set: { ...change.set, ...caseListKeys(next as CaseData), ...caseReportFacts(next), version: current.version + 1 },
+      unset: change.unset,
+      pushJournal: entries,
+      pushAttachments: change.appendAttachments,
+    });
+    if (!updated) return null;
+    if (this.deps.verifyWrites === false || (await this.survived(caseNumber, entries))) return updated;
+    return null;
+  }
+
   /** Runs one command under the case's lease, retrying the whole command when the version moved on. */
   async execute(caseNumber: string, actor: CaseActor, command: (c: CaseData) => CaseCommand): Promise<CaseResult> {
     const attempts = this.deps.maxAttempts ?? 5;
@@ -211,25 +313,13 @@ export class CaseLifecycle {
         const change = decide(current, actor, cmd, { now: this.now(), settings: this.settings });
         if (change.noop) return { case: toCaseView(stored), changed: false };
         if (!lease.isHeld()) continue; // took too long: another writer may hold the case now
-        const entries = change.journal.map((j) => ({ id: randomBytes(9).toString('base64url'), ...j }));
-        // The derived list keys (caseListKeys) follow the fields they come from on every write.
-        const next: Partial<CaseData> = { ...current, ...change.set };
-        for (const field of change.unset) delete next[field];
-        const updated = await this.deps.store.updateIfVersion(caseNumber, current.version, {
-          // …and so do the reports' facts (reports/report-facts.ts).
-          set: { ...change.set, ...caseListKeys(next as CaseData), ...caseReportFacts(next), version: current.version + 1 },
-          unset: change.unset,
-          pushJournal: entries,
-          pushAttachments: change.appendAttachments,
-        });
-        // The version moved on (our lease expired and someone else wrote): decide again on the fresh case.
+        // Null: the version moved on (our lease expired and someone else wrote), or our write was
+        // overwritten by a racing one (see verifyWrites): decide again on the fresh case.
+        const updated = await this.write(caseNumber, current, change);
         if (!updated) continue;
-        if (this.deps.verifyWrites === false || (await this.survived(caseNumber, entries))) {
-          const after = toCaseView(updated);
-          this.committed(cmd.action, current, after);
-          return { case: after, changed: true };
-        }
-        // Our write was overwritten by a racing one (see verifyWrites): decide again on the fresh case.
+        const after = toCaseView(updated);
+        this.committed(cmd.action, current, after);
+        return { case: after, changed: true };
       } finally {
         await lease.release().catch(() => undefined);
       }
@@ -252,7 +342,7 @@ export class CaseLifecycle {
     return entries.every((e) => ids.has(e.id));
   }
 
-  private simple<A extends Exclude<CaseCommandAction, 'extend' | 'reopen' | 'claim'>>(action: A) {
+  private simple<A extends Exclude<CaseCommandAction, 'extend' | 'reopen' | 'claim' | 'customer_message'>>(action: A) {
     return (caseNumber: string, actor: CaseActor, input: CaseActionInputs[A]): Promise<CaseResult> =>
       this.execute(caseNumber, actor, () => ({ action, input }) as CaseCommand);
   }

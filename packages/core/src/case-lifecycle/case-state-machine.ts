@@ -10,6 +10,7 @@ import {
   type CaseStatus,
   type Channel,
   type IntakeEnvelope,
+  type AttachmentRef,
   type Priority,
   type VerificationMethod,
 } from '@cg/contracts';
@@ -54,6 +55,15 @@ import { replyWithholdsSignOff } from './reply-gate';
 
 const ALL: readonly CaseStatus[] = CASE_STATUSES;
 const OPEN: readonly CaseStatus[] = OPEN_STATUSES;
+/** Every state but `merged`: a merged duplicate is finished; its life goes on in the case it joined. */
+const LIVE: readonly CaseStatus[] = ALL.filter((s) => s !== 'merged');
+/**
+ * A duplicate may be merged while it is still being handled and before an answer is drafted on it
+ * (a draft or a sign-off would be lost); the case it joins must be open (MERGE_SURVIVOR_STATES).
+ */
+const MERGEABLE: readonly CaseStatus[] = ['triage', 'routed', 'in_progress', 'resolution_reported', 'reopened'];
+/** The states of the case a duplicate may join: any open case (not answered, closed or merged). */
+export const MERGE_SURVIVOR_STATES: readonly CaseStatus[] = OPEN;
 
 /** Who may fire an action: staff holding a permission, the customer, and/or the system. */
 export interface Firer {
@@ -93,13 +103,14 @@ export const CASE_TRANSITIONS: Record<CaseAction, TransitionRule> = {
   },
   claim: { from: ['routed', 'in_progress'], to: 'in_progress', firedBy: { permission: 'cases:claim' }, journal: ['claimed'] },
   release: { from: ['in_progress'], to: 'routed', firedBy: { permission: 'cases:claim' }, journal: ['released'] },
+  // The system assigns too: automatic fair assignment (apps/worker auto-assign job), only from the queue.
   assign: {
     from: ['routed', 'in_progress', 'reopened'],
     to: 'in_progress',
-    firedBy: { permission: 'cases:assign' },
+    firedBy: { permission: 'cases:assign', system: true },
     journal: ['assigned'],
   },
-  note: { from: ALL, to: 'unchanged', firedBy: { permission: 'cases:note' }, journal: ['note'] },
+  note: { from: LIVE, to: 'unchanged', firedBy: { permission: 'cases:note' }, journal: ['note'] },
   collaborate: {
     from: ['routed', 'in_progress', 'resolution_reported', 'reopened'],
     to: 'unchanged',
@@ -144,13 +155,14 @@ export const CASE_TRANSITIONS: Record<CaseAction, TransitionRule> = {
   reopen: { from: ['answered', 'closed'], to: 'reopened', firedBy: { permission: 'cases:reopen', customer: true }, journal: ['reopened'] },
   survey: { from: ['closed'], to: 'unchanged', firedBy: { customer: true }, journal: ['survey_answered'] },
   deadline_check: { from: OPEN, to: 'unchanged', firedBy: { system: true }, journal: ['deadline_reminder', 'escalated'] },
+  // On a merged duplicate the lifecycle follows `mergedInto` and joins the message there.
   customer_message: {
-    from: ALL.filter((s) => s !== 'closed'),
+    from: LIVE.filter((s) => s !== 'closed'),
     to: 'unchanged',
     firedBy: { customer: true, system: true },
     journal: ['customer_email', 'customer_chat', 'email_sender_flagged'],
   },
-  correspond: { from: ALL, to: 'unchanged', firedBy: { permission: 'cases:reply' }, journal: ['email_reply_queued'] },
+  correspond: { from: LIVE, to: 'unchanged', firedBy: { permission: 'cases:reply' }, journal: ['email_reply_queued'] },
   mail_event: {
     from: ALL,
     to: 'unchanged',
@@ -175,10 +187,19 @@ export const CASE_TRANSITIONS: Record<CaseAction, TransitionRule> = {
   },
   // Where replies go: the customer's address from intake, changed only when staff confirm it here.
   confirm_reply_address: {
-    from: ALL,
+    from: LIVE,
     to: 'unchanged',
     firedBy: { permission: 'cases:reply' },
     journal: ['reply_address_confirmed'],
+  },
+  // Step 2: the duplicate's row. It changes two cases (decideMerge): the duplicate goes to `merged`
+  // (journal `merged_into`), the survivor (any MERGE_SURVIVOR_STATES, unchanged) gets `merged_from`
+  // and a `merged_entry` copy of each of the duplicate's entries.
+  merge: {
+    from: MERGEABLE,
+    to: 'merged',
+    firedBy: { permission: 'cases:merge' },
+    journal: ['merged_into', 'merged_from', 'merged_entry'],
   },
 };
 
@@ -216,7 +237,8 @@ export interface CaseActionInputs {
   claim: Record<string, never>;
   release: { reason?: string };
   assign: { assignee: StaffRef & { department?: string }; note?: string };
-  note: { text: string };
+  /** `attachments`: files uploaded with the note (staff only; stored by the gateway, referenced here). */
+  note: { text: string; attachments?: AttachmentRef[] };
   collaborate: { departments: string[]; note?: string };
   transfer: { department: string; reason: string };
   escalate: { reason: string };
@@ -287,7 +309,8 @@ export interface CaseActionInputs {
   };
 }
 
-export type CaseCommandAction = Exclude<CaseAction, 'receive'>;
+/** Actions on one case (`receive` creates a case; `merge` changes two: see decideMerge). */
+export type CaseCommandAction = Exclude<CaseAction, 'receive' | 'merge'>;
 export type CaseCommand = { [A in CaseCommandAction]: { action: A; input: CaseActionInputs[A] } }[CaseCommandAction];
 
 export interface LifecycleSettings {
@@ -638,6 +661,9 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
   },
 
   assign(c, actor, input, ctx) {
+    // Automatic assignment never takes a case from a person or out of customer support's hands.
+    if (actor.kind === 'system' && (c.status !== 'routed' || c.owner))
+      throw refuse(c, 'assign', `case ${c.caseNumber} is no longer waiting in the ${c.department} queue`);
     const a = input.assignee;
     if (a.department !== undefined && a.department !== c.department) {
       throw new CaseInputInvalid('assignee', `${a.name} works in ${a.department}, the case is in ${c.department}`);
@@ -660,7 +686,12 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
 
   note(c, actor, input, ctx) {
     const text = requireText('text', input.text, 'the note');
-    return change(c, actor, ctx, { type: 'note', message: text, data: { internal: true } });
+    const files = input.attachments ?? [];
+    return change(c, actor, ctx, {
+      type: 'note',
+      message: files.length ? `${text} [attached: ${files.map((f) => f.fileName).join(', ')}]` : text,
+      data: { internal: true, ...(files.length ? { attachments: files } : {}) },
+    });
   },
 
   collaborate(c, actor, input, ctx) {
@@ -1218,4 +1249,162 @@ function letterLine(letter: AnswerLetterRef): string {
 
 function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
+}
+
+// ─── Merge (two cases) ──────────────────────────────────────────────────────────────────────
+
+export interface MergeInput {
+  /** The case the duplicate joins (the survivor). */
+  into: string;
+  reason?: string;
+}
+
+/** What a merge writes: one change per case (the lifecycle writes the survivor first, then the duplicate). */
+export interface MergeDecision {
+  noop: boolean;
+  survivor: CaseChange;
+  duplicate: CaseChange;
+  /** The survivor takes the duplicate's earlier deadlines (its complaint was received first): re-plan its checks. */
+  deadlinesChanged: boolean;
+}
+
+/** The key under which an entry of `duplicate` is copied into the survivor (the journal is append-only, so its index is stable). */
+function mergeCopyKey(duplicate: string, index: number): string {
+  return `merge:${duplicate}#${index}`;
+}
+
+/**
+ * `merge`: the duplicate (the same customer complaining on a second channel) joins the survivor.
+ * The survivor gets one `merged_from` entry, a `merged_entry` copy of every entry of the
+ * duplicate's journal (original time, actor and message; `data.mergedFrom` names the duplicate,
+ * `data.originalType` the entry's type, so reports that count entry types do not count them twice),
+ * the duplicate's attachments (referenced, not copied), its department and collaborators as
+ * collaborators (the people working on it keep seeing the case), the higher priority and, when
+ * the duplicate was received first, its deadlines. The duplicate becomes `merged`, points to the
+ * survivor and leaves every queue (it is no longer open: no deadline checks, no owner).
+ *
+ * Idempotent and restartable: copies are keyed by (duplicate, index) and the summary by the
+ * duplicate, so a merge interrupted after the survivor's write copies only what is missing when run again.
+ */
+export function decideMerge(
+  duplicate: CaseData,
+  survivor: CaseData,
+  actor: CaseActor,
+  input: MergeInput,
+  ctx: DecideContext,
+): MergeDecision {
+  if (!mayFire(actor, 'merge')) throw new NotPermitted('merge', `${actorLabel(actor)} may not merge cases`);
+  if (!isVisibleTo(actor, duplicate)) throw new CaseNotFound(duplicate.caseNumber);
+  if (!isVisibleTo(actor, survivor)) throw new CaseInputInvalid('into', `no case ${survivor.caseNumber}`);
+  if (duplicate.caseNumber === survivor.caseNumber) throw new CaseInputInvalid('into', 'a case cannot be merged into itself');
+  const B = duplicate.caseNumber;
+  const A = survivor.caseNumber;
+  if (duplicate.status === 'merged' && duplicate.mergedInto === A)
+    return { noop: true, survivor: NOOP, duplicate: NOOP, deadlinesChanged: false }; // the same merge again
+  if (!CASE_TRANSITIONS.merge.from.includes(duplicate.status)) {
+    throw refuse(
+      duplicate,
+      'merge',
+      duplicate.status === 'merged'
+        ? `case ${B} was already merged into ${duplicate.mergedInto ?? 'another case'}`
+        : `case ${B} is ${duplicate.status}: only a case not yet answered (and with no answer drafted) can be merged into another`,
+    );
+  }
+  if (!MERGE_SURVIVOR_STATES.includes(survivor.status)) {
+    throw new TransitionRefused(
+      A,
+      survivor.status,
+      'merge',
+      allowedActions(survivor.status),
+      `case ${A} is ${survivor.status}: a duplicate can only join an open case${survivor.mergedInto ? ` (it was merged into ${survivor.mergedInto})` : ''}`,
+    );
+  }
+  if (differentCustomers(duplicate.customer, survivor.customer)) {
+    throw new CaseInputInvalid('into', `case ${A} is another customer’s (no email, phone or customer id in common with ${B})`);
+  }
+  const reason = input.reason?.trim();
+  const by = journalActor(actor);
+
+  // The survivor: what is not there yet (a merge interrupted after this write is run again).
+  const copied = new Set(
+    (survivor.journal ?? []).map((j) => (j.data as { mergeKey?: unknown } | undefined)?.mergeKey).filter((k) => typeof k === 'string'),
+  );
+  const summaryKey = `merge:${B}`;
+  const survivorJournal: JournalEntry[] = [];
+  const joinedEntries = duplicate.journal ?? [];
+  const knownAttachments = new Set((survivor.attachments ?? []).map((a) => a.id));
+  const newAttachments = (duplicate.attachments ?? []).filter((a) => !knownAttachments.has(a.id));
+  if (!copied.has(summaryKey)) {
+    survivorJournal.push({
+      at: ctx.now,
+      actor: by,
+      type: 'merged_from',
+      message: `Case ${B} (${duplicate.channel}, received ${new Date(duplicate.receivedAt).toISOString().slice(0, 10)}) merged into this case as a duplicate${reason ? `: ${reason}` : ''}. Its ${joinedEntries.length} journal entries and ${duplicate.attachments?.length ?? 0} attachment(s) joined this case.`,
+      data: { mergeKey: summaryKey, mergedFrom: B, channel: duplicate.channel, ...(reason ? { reason } : {}) },
+    });
+  }
+  joinedEntries.forEach((j, i) => {
+    const key = mergeCopyKey(B, i);
+    if (copied.has(key)) return;
+    survivorJournal.push({
+      at: j.at,
+      actor: j.actor,
+      type: 'merged_entry',
+      message: `[${B}] ${j.message}`,
+      data: { ...(j.data ?? {}), mergeKey: key, mergedFrom: B, originalType: j.type, ...(j.id ? { originalId: j.id } : {}) },
+    });
+  });
+  const mergedFrom = survivor.mergedFrom ?? [];
+  const wantCollaborators = [duplicate.department, ...(duplicate.collaborators ?? [])].filter(
+    (d) => d !== TRIAGE && d !== survivor.department && !survivor.collaborators.includes(d),
+  );
+  const earlier =
+    duplicate.deadlines?.target &&
+    survivor.deadlines?.target &&
+    new Date(duplicate.deadlines.target.dueAt) < new Date(survivor.deadlines.target.dueAt);
+  const priority = PRIORITY_RANK[duplicate.priority] > PRIORITY_RANK[survivor.priority] ? duplicate.priority : undefined;
+  const survivorSet: Partial<CaseData> = {
+    ...(mergedFrom.includes(B) ? {} : { mergedFrom: [...mergedFrom, B] }),
+    ...(wantCollaborators.length ? { collaborators: [...survivor.collaborators, ...new Set(wantCollaborators)] } : {}),
+    ...(priority ? { priority } : {}),
+    ...(duplicate.escalated && !survivor.escalated ? { escalated: true } : {}),
+    ...(earlier ? { deadlines: duplicate.deadlines } : {}),
+  };
+  const survivorChange: CaseChange =
+    survivorJournal.length === 0 && Object.keys(survivorSet).length === 0 && newAttachments.length === 0
+      ? NOOP
+      : { noop: false, set: survivorSet, unset: [], journal: survivorJournal, appendAttachments: newAttachments };
+
+  const duplicateChange: CaseChange = {
+    noop: false,
+    set: { status: 'merged', mergedInto: A, owner: null },
+    unset: [],
+    appendAttachments: [],
+    journal: [
+      {
+        at: ctx.now,
+        actor: by,
+        type: 'merged_into',
+        message: `Merged into ${A} as a duplicate${reason ? `: ${reason}` : ''}; the case continues there (its journal and attachments were copied).`,
+        data: { mergedInto: A, previousStatus: duplicate.status, previousOwner: duplicate.owner, ...(reason ? { reason } : {}) },
+      },
+    ],
+  };
+  return { noop: false, survivor: survivorChange, duplicate: duplicateChange, deadlinesChanged: Boolean(earlier) };
+}
+
+/**
+ * Two cases are another customer's when a contact detail both give differs and none both give
+ * matches. A hotline case with only a phone and an email case with only an address share no
+ * field: the agent confirmed them with the customer, so they may be merged.
+ */
+function differentCustomers(a: IntakeEnvelope['customer'] | undefined, b: IntakeEnvelope['customer'] | undefined): boolean {
+  const phone = (p: string | undefined) => (p ?? '').replace(/\D/g, '').replace(/^84/, '0');
+  const pairs: Array<[string, string]> = [
+    [(a?.email ?? '').trim().toLowerCase(), (b?.email ?? '').trim().toLowerCase()],
+    [phone(a?.phone), phone(b?.phone)],
+    [(a?.customerId ?? '').trim(), (b?.customerId ?? '').trim()],
+  ];
+  const compared = pairs.filter(([x, y]) => x !== '' && y !== '');
+  return compared.length > 0 && compared.every(([x, y]) => x !== y);
 }

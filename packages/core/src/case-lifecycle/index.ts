@@ -5,3 +5,4 @@ export * from './case-lifecycle';
 export * from './case-events';
 export * from './case-reindex';
 export * from './reply-gate';
+export * from './case-assignment';

@@ -145,6 +145,10 @@ export const caseSchema = new Schema(
     journal: { type: [journalEntrySchema], default: [] },
     answeredAt: Date,
     closedAt: Date,
+    /** A merged duplicate: the case it joined (the mail threading follows it). */
+    mergedInto: String,
+    /** The duplicates merged into this case. */
+    mergedFrom: { type: [String], default: undefined },
   },
   { timestamps: true, collection: 'cases', minimize: false },
 );

@@ -13,6 +13,7 @@ import type { CaseActionBodies, CaseActionPath, CaseView } from '../../api/types
 import { useConsole } from '../../app/context';
 import { formText } from '../../form-kit/format';
 import { ActionForm, Choices, Field } from './ActionForm';
+import { PossibleDuplicates } from './PossibleDuplicates';
 
 /** The step each state waits for: its form starts open (the others stay folded). */
 const NEXT_STEP: Record<CaseStatus, readonly CaseAction[]> = {
@@ -25,6 +26,7 @@ const NEXT_STEP: Record<CaseStatus, readonly CaseAction[]> = {
   answered: ['close'],
   closed: ['reopen'],
   reopened: ['draft'],
+  merged: [],
 };
 
 const ROOT_CAUSE_LABELS: Record<(typeof DEFAULT_ROOT_CAUSES)[number], string> = {
@@ -188,10 +190,61 @@ export function CaseActions({ c, onDone }: { c: CaseView; onDone: () => void }) 
           id="note"
           title="Internal note"
           submitLabel="Add note"
-          send={send('notes', (f) => ({ text: formText(f, 'text') }))}
+          send={(f) => {
+            // With files: one multipart request (checked by content on the server); without: the plain note.
+            const files = f.getAll('files').filter((x): x is File => x instanceof File && x.size > 0);
+            return files.length
+              ? api.caseExtras.noteWithFiles(c.caseNumber, formText(f, 'text'), files)
+              : api.caseAction(c.caseNumber, 'notes', { text: formText(f, 'text') });
+          }}
           onDone={onDone}
         >
-          {(fp) => <Field f={fp} name="text" label="Note (staff only, never sent to the customer)" kind="textarea" required />}
+          {(fp) => (
+            <>
+              <Field f={fp} name="text" label="Note (staff only, never sent to the customer)" kind="textarea" required />
+              <div class="field">
+                <label for="act-note-files">Attach files (optional: images, PDF, .txt/.log/.csv; up to 5 of 5 MB)</label>
+                <input
+                  id="act-note-files"
+                  name="files"
+                  type="file"
+                  multiple
+                  accept="image/png,image/jpeg,image/gif,image/webp,application/pdf,.txt,.log,.csv"
+                  aria-describedby="act-note-files-error"
+                  aria-invalid={fp.problems.some((p) => p.field.startsWith('files')) || undefined}
+                />
+                <small id="act-note-files-error" class="field-error">
+                  {fp.problems
+                    .filter((p) => p.field.startsWith('files'))
+                    .map((p) => p.message)
+                    .join('; ')}
+                </small>
+              </div>
+            </>
+          )}
+        </ActionForm>
+      ),
+    },
+    {
+      action: 'merge',
+      el: () => (
+        <ActionForm
+          id="merge"
+          title="Merge into another case (duplicate)"
+          submitLabel="Merge this case"
+          send={(f) =>
+            api.caseExtras.merge(c.caseNumber, formText(f, 'into').trim().toUpperCase(), formText(f, 'reason').trim() || undefined)
+          }
+          onDone={onDone}
+        >
+          {(fp) => (
+            <>
+              <p class="hint">This case joins the one you name: its journal and attachments are copied there and it leaves every queue.</p>
+              <PossibleDuplicates caseNumber={c.caseNumber} />
+              <Field f={fp} name="into" label="Case number to keep (e.g. KN26-00042)" required />
+              <Field f={fp} name="reason" label="Why they are the same complaint (optional)" />
+            </>
+          )}
         </ActionForm>
       ),
     },

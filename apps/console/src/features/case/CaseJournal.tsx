@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { CaseView, JournalEntry } from '../../api/types';
 import { useConsole } from '../../app/context';
 import { formatDateTime } from '../../form-kit/format';
+import { noteAttachmentsOf, type NoteAttachment } from '../../api/case-extras';
 
 function actorOf(j: JournalEntry): string {
   const a = j.actor;
@@ -25,6 +26,22 @@ export function CaseJournal({ c }: { c: CaseView }) {
       const a = document.createElement('a');
       a.href = url;
       a.download = `nhat-ky-xu-ly-${c.caseNumber}.csv`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  // A note's file needs the bearer token too: fetched, then saved under its name.
+  async function downloadFile(ev: MouseEvent, file: NoteAttachment) {
+    ev.preventDefault();
+    setError('');
+    try {
+      const url = URL.createObjectURL(await api.caseExtras.noteAttachment(c.caseNumber, file.id));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = file.fileName;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (err) {
@@ -60,8 +77,26 @@ export function CaseJournal({ c }: { c: CaseView }) {
               </td>
               <td>{actorOf(j)}</td>
               <td>
-                {j.type === 'note' && <span class="badge">internal note</span>}
+                {(j.type === 'note' || j.data?.originalType === 'note') && <span class="badge">internal note</span>}
+                {j.type === 'merged_entry' && (
+                  <span class="badge">from {typeof j.data?.mergedFrom === 'string' ? j.data.mergedFrom : 'a merged case'}</span>
+                )}
                 {j.message}
+                {noteAttachmentsOf(j.data).length > 0 && (
+                  <ul class="note-files" aria-label="Attached files">
+                    {noteAttachmentsOf(j.data).map((f) => (
+                      <li key={f.id}>
+                        <a
+                          href={`/api/v1/cases/${encodeURIComponent(c.caseNumber)}/notes/attachments/${encodeURIComponent(f.id)}`}
+                          onClick={(ev) => void downloadFile(ev, f)}
+                        >
+                          {f.fileName}
+                        </a>{' '}
+                        ({Math.max(1, Math.round(f.size / 1024))} KB)
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </td>
             </tr>
           ))}
