@@ -29,6 +29,7 @@ import { AutoAssignQueue, CaseEventPublisher, createRedisConnection, DeadlineSch
 import { LivechatPoster } from '@cg/livechat';
 import { LocalFileStore } from '@cg/postal';
 import { recordDeadLetters } from './dead-letters';
+import { startWorkerSweeps } from './sweeps';
 import { instrumentWorker, openCaseGauges, queueDepthGauges } from './metrics';
 import { startMailChannel } from './mail';
 import { deadlineCheckHandler } from './jobs/deadline-check.job';
@@ -179,6 +180,17 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   }
 
   await Promise.all([...workers.values()].map((w) => w.waitUntilReady()));
+  // Repairs in the background: final failures whose dead-letter write was lost, open cases
+  // without a planned deadline check (every DEAD_LETTER_SWEEP_MS / DEADLINE_RECONCILE_MS).
+  const sweeps = startWorkerSweeps({
+    config,
+    connection,
+    db,
+    queueNames: [...workers.keys()],
+    scheduler: deadlineScheduler,
+    calendar: calendars.current,
+    logger,
+  });
 
   let health: RunningHealthServer | undefined;
   // Read-only queue handles for the depth gauges (getJobCounts at each scrape).
@@ -207,6 +219,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     ...(health ? { healthUrl: health.url } : {}),
     async close() {
       await health?.close();
+      await sweeps.stop();
       // Each close finishes the jobs in hand (BullMQ waits for them) and takes no new ones.
       await Promise.all([...workers.values()].map((w) => w.close()));
       await email.close();

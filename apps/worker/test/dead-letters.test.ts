@@ -31,7 +31,8 @@ describe('failed intake jobs: retries, dead letters and re-drive', () => {
   let queue: Queue;
 
   beforeAll(async () => {
-    stack = await startTestStack({ gateway: false });
+    // The dead-letter sweep every 200 ms: it copies what the failed-job hook could not record.
+    stack = await startTestStack({ gateway: false, env: { DEAD_LETTER_SWEEP_MS: '200' } });
     redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
     queue = new Queue(QUEUE_NAMES.intake, { connection: redis, prefix: stack.prefix });
   });
@@ -85,6 +86,20 @@ describe('failed intake jobs: retries, dead letters and re-drive', () => {
 
     // Re-driving twice is refused with a usage error.
     await expect(run('node', [CLI, 'dead-letters:redrive', '--id', row.id], { env: cliEnv })).rejects.toMatchObject({ code: 2 });
+  });
+
+  it('records a final failure whose dead-letter write was lost (MongoDB down at that moment) from the BullMQ failed set', async () => {
+    const job = await queue.add(JOB_NAMES.intakeEnvelope, { schemaVersion: 1, channel: 'telex' }, { attempts: 1 });
+    await waitFor('dead letter', () => stack.db.deadLetters.model.findOne({ jobId: job.id }).lean());
+    // The write the failed-job hook made is gone, as if MongoDB had refused it: BullMQ still has the job.
+    await stack.db.deadLetters.model.deleteOne({ jobId: job.id });
+    expect(await queue.getJobState(job.id!)).toBe('failed');
+    const again = await waitFor('dead letter recorded again by the sweep', () =>
+      stack.db.deadLetters.model.findOne({ jobId: job.id }).lean(),
+    );
+    expect(again).toMatchObject({ queue: 'intake', jobName: 'intake-envelope', status: 'dead' });
+    expect(again.error).toMatch(/invalid intake envelope/);
+    expect(again.data).toEqual({ schemaVersion: 1, channel: 'telex' });
   });
 
   it('creates one case when the same envelope is processed twice under different job ids', async () => {

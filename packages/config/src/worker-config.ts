@@ -11,6 +11,20 @@ const workerEnvSchema = commonEnvSchema.extend({
   /** /healthz, /readyz and /metrics of the worker process; unset = no health endpoint (0 = any free port). */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   WORKER_HEALTH_HOST: z.string().default('127.0.0.1'),
+  /** How often jobs in BullMQ's failed sets that dead_letters lacks (a lost write) are recorded. */
+  DEAD_LETTER_SWEEP_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(86_400_000)
+    .default(5 * 60_000),
+  /** How often open cases are checked for a deadline check that was never planned (and get it). */
+  DEADLINE_RECONCILE_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(86_400_000)
+    .default(10 * 60_000),
 });
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;
 

@@ -26,6 +26,11 @@ const extensionSchema = z
     message: 'give exactly one of extraWorkingDays or newDueDate',
   });
 
+const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 letters, digits or . _ : -')
+  .optional();
+
 const classificationSchema = z
   .object({
     department: z.string().regex(DEPARTMENT_CODE_PATTERN, 'a department code such as domain'),
@@ -84,16 +89,24 @@ export function caseWorkflowRoutes(deps: {
 
   router.post(
     '/:caseNumber/extensions',
-    apiDoc({ summary: 'Extend the target deadline (never past the legal cap)', params: paramsSchema, body: extensionSchema }),
+    apiDoc({
+      summary: 'Extend the target deadline (never past the legal cap)',
+      params: paramsSchema,
+      body: extensionSchema,
+      // A retry with the same key (say after a 503) is the same extension: made once, its checks planned.
+      headers: z.object({ 'idempotency-key': idempotencyKeySchema }),
+    }),
     requireStaff(deps.tokens, 'deadlines:extend'),
     async (req, res) => {
       const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
       const body = parseRequest(extensionSchema, req.body, 'body');
+      const clientKey = parseRequest(idempotencyKeySchema, req.get('idempotency-key') ?? undefined, 'body');
       const staff = currentStaff(req);
       try {
         const { case: updated } = await deps.lifecycle.extend(caseNumber, staffActor(staff), {
           ...(body.extraWorkingDays !== undefined ? { extraWorkingDays: body.extraWorkingDays } : { newDueDate: body.newDueDate! }),
           reason: body.reason,
+          ...(clientKey ? { key: `extension:${clientKey}` } : {}),
         });
         res.json({ caseNumber, deadlines: updated.deadlines });
       } catch (err) {

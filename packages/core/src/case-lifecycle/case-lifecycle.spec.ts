@@ -1,4 +1,5 @@
-import type { CaseDeadlines } from '../deadlines/case-deadlines';
+import { createDefaultCalendar } from '@cg/calendar';
+import { DeadlinePlanner, type CaseDeadlines } from '../deadlines/case-deadlines';
 import { newCaseDefaults, type CaseActor, type CaseData, type StoredCase } from './case-data';
 import { CaseConflict, CaseLockUnavailable, CaseNotFound } from './case-errors';
 import { CaseLifecycle, type CaseLease, type CaseLock, type CaseStore, type CaseUpdate } from './case-lifecycle';
@@ -122,5 +123,44 @@ describe('CaseLifecycle (in memory)', () => {
     const lifecycle = new CaseLifecycle({ store, lock: freeLock });
     await expect(lifecycle.claim('KN26-00001', staff)).rejects.toMatchObject({ name: 'TransitionRefused', state: 'in_progress' });
     expect(store.doc.owner).toEqual({ id: 'd2', name: 'Other' });
+  });
+
+  it('an extension that committed but could not plan its checks, retried with its key, extends once and plans them', async () => {
+    const memory = memoryStore(routedCase());
+    // structuredClone hands back Dates of another realm than jest's; the calendar checks `instanceof Date`.
+    const store: CaseStore & { doc: StoredCase } = {
+      ...memory,
+      get doc() {
+        return memory.doc;
+      },
+      findByCaseNumber: async (n) => {
+        const c = await memory.findByCaseNumber(n);
+        return c && { ...c, receivedAt: new Date(c.receivedAt.getTime()) };
+      },
+    };
+    const planned: string[] = [];
+    let schedulerDown = true;
+    const lifecycle = new CaseLifecycle({
+      store,
+      lock: freeLock,
+      planner: new DeadlinePlanner(() => createDefaultCalendar(), deadlines.policy),
+      onDeadlinesChanged: (_n, d) => {
+        if (schedulerDown) return Promise.reject(new Error('Redis refused the delayed job'));
+        planned.push(d.target.dueDate);
+        return Promise.resolve();
+      },
+    });
+    const supervisor: CaseActor = { kind: 'staff', id: 's1', name: 'Sup', role: 'supervisor', email: 'sup@example.vn' };
+    const request = { extraWorkingDays: 3, reason: 'waiting for the registry', key: 'ext-1' };
+    await expect(lifecycle.extend('KN26-00001', supervisor, request)).rejects.toThrow('Redis refused');
+    const extendedTo = store.doc.deadlines.target.dueDate;
+    expect(extendedTo).not.toBe(deadlines.target.dueDate); // committed before the scheduling failed
+
+    schedulerDown = false;
+    const retried = await lifecycle.extend('KN26-00001', supervisor, request);
+    expect(retried.changed).toBe(false);
+    expect(store.doc.deadlines.target.dueDate).toBe(extendedTo); // extended once, not twice
+    expect(store.doc.journal.filter((j) => j.type === 'deadline_extended')).toHaveLength(1);
+    expect(planned).toEqual([extendedTo]); // and its checks planned this time
   });
 });

@@ -93,7 +93,8 @@ export interface CaseResult {
   changed: boolean;
 }
 
-export type ExtendInput = ({ extraWorkingDays: number } | { newDueDate: string }) & { reason: string };
+/** `key` (the request's Idempotency-Key): the same extension retried is made once. */
+export type ExtendInput = ({ extraWorkingDays: number } | { newDueDate: string }) & { reason: string; key?: string };
 export type ReopenInput = { reason: string; via?: string; contact?: { phone?: string; email?: string } };
 
 /**
@@ -184,19 +185,24 @@ export class CaseLifecycle {
   /** A supervisor extends the target (never past the cap: the planner throws DeadlineError). */
   async extend(caseNumber: string, actor: CaseActor, input: ExtendInput): Promise<CaseResult> {
     const planner = this.requirePlanner();
+    // A retry of an extension already made (same key) changes nothing: it only plans its checks
+    // again, which a failed scheduling may have left undone (job ids make planning twice a no-op).
     const result = await this.execute(caseNumber, actor, (c) => ({
       action: 'extend',
       input: {
         reason: input.reason,
-        deadlines: planner.extend(c.receivedAt, c.deadlines, {
-          ...('extraWorkingDays' in input ? { extraWorkingDays: input.extraWorkingDays } : { newDueDate: input.newDueDate }),
-          reason: input.reason,
-          approvedBy: actor.kind === 'staff' ? (actor.email ?? actor.name) : 'system',
-          approvedAt: this.now(),
-        }),
+        ...(input.key ? { key: input.key } : {}),
+        deadlines: c.journal.some((j) => input.key && (j.data as { key?: unknown } | undefined)?.key === input.key)
+          ? c.deadlines
+          : planner.extend(c.receivedAt, c.deadlines, {
+              ...('extraWorkingDays' in input ? { extraWorkingDays: input.extraWorkingDays } : { newDueDate: input.newDueDate }),
+              reason: input.reason,
+              approvedBy: actor.kind === 'staff' ? (actor.email ?? actor.name) : 'system',
+              approvedAt: this.now(),
+            }),
       },
     }));
-    if (result.changed) await this.deps.onDeadlinesChanged?.(caseNumber, result.case.deadlines);
+    if (result.changed || input.key) await this.deps.onDeadlinesChanged?.(caseNumber, result.case.deadlines);
     return result;
   }
 

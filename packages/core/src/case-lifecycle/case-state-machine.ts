@@ -243,7 +243,7 @@ export interface CaseActionInputs {
   transfer: { department: string; reason: string };
   escalate: { reason: string };
   /** The new deadlines come from the DeadlinePlanner (the lifecycle computes them). */
-  extend: { deadlines: CaseDeadlines; reason: string };
+  extend: { deadlines: CaseDeadlines; reason: string; key?: string };
   report: { findings: string; cause: string; remedy: string; tellCustomer?: string };
   draft: { text: string; answerInWriting?: boolean };
   /** `letter`: the signed PDF rendered for this approval (written answers; the gateway renders it first). */
@@ -746,6 +746,7 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
   },
 
   extend(c, actor, input, ctx) {
+    if (input.key && hasJournalKey(c, input.key)) return NOOP; // a retried extension
     const reason = requireText('reason', input.reason, 'the reason');
     const from = c.deadlines.target.dueDate;
     const next = input.deadlines;
@@ -756,7 +757,12 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
       {
         type: 'deadline_extended',
         message: `Target extended from ${from} to ${next.target.dueDate} (cap ${next.cap.dueDate}): ${reason}`,
-        data: { from, to: next.target.dueDate, approvedBy: actor.kind === 'staff' ? (actor.email ?? actor.name) : undefined },
+        data: {
+          from,
+          to: next.target.dueDate,
+          approvedBy: actor.kind === 'staff' ? (actor.email ?? actor.name) : undefined,
+          ...(input.key ? { key: input.key } : {}),
+        },
       },
       { deadlines: next },
     );

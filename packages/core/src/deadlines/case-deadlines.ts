@@ -101,3 +101,20 @@ export function nextDeadlineCheck(after: PlannedDeadlineCheck['kind'], d: Deadli
   if (after === 'target_breached') return { kind: 'cap_breached', dueDate: d.cap.dueDate, at: new Date(d.cap.dueAt) };
   return undefined;
 }
+
+/**
+ * The check an open case should have planned now, read from the case alone (for the reconcile
+ * sweep): the step after the last one its escalations record for its current due dates — the
+ * deadline_check action keys them `<kind>@<dueDate>` — or none once the cap was checked.
+ */
+export function pendingDeadlineCheck(
+  d: DeadlineDates,
+  recordedKeys: ReadonlyArray<string>,
+  calendar: WorkingDayCalendar,
+): PlannedDeadlineCheck | undefined {
+  const recorded = new Set(recordedKeys);
+  if (recorded.has(`cap_breached@${d.cap.dueDate}`)) return undefined;
+  if (recorded.has(`target_breached@${d.target.dueDate}`)) return nextDeadlineCheck('target_breached', d);
+  if (recorded.has(`target_due_soon@${d.target.dueDate}`)) return nextDeadlineCheck('target_due_soon', d);
+  return firstDeadlineCheck(d, calendar);
+}

@@ -9,6 +9,7 @@ import { encodeCaseListCursor, sortOf, toCaseListQuery, type CaseListCursor, typ
 export type CaseRecord = StoredCase & { _id: unknown };
 
 export { OPEN_STATUSES } from '@cg/contracts';
+import { OPEN_STATUSES } from '@cg/contracts';
 
 export type { CaseListFilter, CaseListSort, CaseListCursor } from './list-query';
 export { decodeCaseListCursor } from './list-query';
@@ -46,6 +47,23 @@ export class CaseRepository implements CaseStore {
 
   async findByIdempotencyKey(channel: Channel, idempotencyKey: string): Promise<CaseRecord | null> {
     return this.model.findOne({ channel, idempotencyKey }).lean<CaseRecord>().exec();
+  }
+
+  /**
+   * Open cases after `afterCaseNumber` in case-number order, with what the deadline reconcile
+   * sweep needs (its deadlines and the checks already recorded): a keyset page, no skip.
+   */
+  async openCasesForDeadlines(
+    afterCaseNumber: string,
+    limit: number,
+  ): Promise<Array<Pick<CaseRecord, 'caseNumber' | 'status' | 'deadlines' | 'escalations'>>> {
+    return this.model
+      .find({ status: { $in: [...OPEN_STATUSES] }, caseNumber: { $gt: afterCaseNumber } })
+      .select({ caseNumber: 1, status: 1, deadlines: 1, escalations: 1 })
+      .sort({ caseNumber: 1 })
+      .limit(limit)
+      .lean<Array<Pick<CaseRecord, 'caseNumber' | 'status' | 'deadlines' | 'escalations'>>>()
+      .exec();
   }
 
   async findByCaseNumber(caseNumber: string): Promise<CaseRecord | null> {
