@@ -40,6 +40,7 @@ export const CASE_REPORT_ROW_FIELDS = [
   'answeredAt',
 ] as const;
 
+const OPEN = new Set<string>(OPEN_STATUSES);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Vietnam is UTC+7 all year (no daylight saving). */
@@ -97,7 +98,8 @@ const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 *
 
 function time(value: unknown): number | null {
   if (value === null || value === undefined) return null;
-  const t = new Date(value as string | Date).getTime();
+  if (value instanceof Date) return value.getTime(); // what the driver returns: no copy per row
+  const t = new Date(value as string).getTime();
   return Number.isNaN(t) ? null : t;
 }
 
@@ -146,7 +148,7 @@ export class CaseReportBuilder {
     bump(this.weeks, row.receivedWeek ?? isoWeekInVietnam(new Date(received)));
 
     const now = this.now.getTime();
-    const open = (OPEN_STATUSES as readonly string[]).includes(row.status);
+    const open = OPEN.has(row.status);
     // Cases stored before the facts: a closed or answered case still has its answeredAt.
     const answered = time(row.firstAnsweredAt) ?? time(row.answeredAt);
     if (answered !== null) this.answerHours.push((answered - received) / HOUR);
