@@ -24,6 +24,9 @@ export PORT="${PORT:-3000}"
 # A demo: secrets left unset are random ones kept in .data (never a public default); production
 # refuses to start without them.
 if [ "${NODE_ENV:-development}" != production ]; then export CG_DEMO="${CG_DEMO:-1}"; fi
+# The demo's chat may be framed by pages served from this machine (a test site embedding the
+# widget); without this only the gateway's own pages may frame it.
+if [ "${NODE_ENV:-development}" != production ]; then export LIVECHAT_EMBED_ORIGINS="${LIVECHAT_EMBED_ORIGINS-http://localhost:* http://127.0.0.1:*}"; fi
 
 # Email channel. Without IMAP_HOST the poller watches the local demo mailbox that
 # scripts/services.sh started (Dovecot on 127.0.0.1:1143, user support); without SMTP_URL the

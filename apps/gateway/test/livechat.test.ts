@@ -408,7 +408,7 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     expect(chat.status).toBe(200);
     const csp = chat.headers.get('content-security-policy')!;
     expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain('frame-ancestors *');
+    expect(csp).toContain("frame-ancestors 'self'"); // LIVECHAT_EMBED_ORIGINS unset: the gateway's own pages only
     expect(csp).not.toContain('unsafe-inline');
     expect(chat.headers.get('x-frame-options')).toBeNull();
     const loader = await fetch(`${stack.url}/livechat/widget.js`);

@@ -57,8 +57,11 @@ const gatewayEnvSchema = commonEnvSchema.extend({
   LIVECHAT_VISITOR_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** How long a dropped socket can come back with its missed events (connection-state recovery). */
   LIVECHAT_RECOVERY_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
-  /** Origins allowed to embed the chat (CSP frame-ancestors), space-separated; `*` for any. */
-  LIVECHAT_EMBED_ORIGINS: z.string().default('*'),
+  /**
+   * Sites allowed to embed the chat (CSP frame-ancestors) besides the gateway itself,
+   * space-separated; empty (the default): the gateway's own origin only. `*` for any site.
+   */
+  LIVECHAT_EMBED_ORIGINS: z.string().default(''),
 });
 
 /** What the gateway needs of the email settings: staff answers carry our signed Message-IDs. */

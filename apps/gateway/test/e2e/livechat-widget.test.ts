@@ -41,7 +41,8 @@ describe('livechat widget in Chromium', () => {
   beforeAll(async () => {
     stack = await startTestStack();
     chatPort = String(await freePort());
-    chatNode = await stack.startGateway({ PORT: chatPort });
+    // The customer's site below is on http://localhost:<port>: the chat may be framed there only.
+    chatNode = await stack.startGateway({ PORT: chatPort, LIVECHAT_EMBED_ORIGINS: 'http://localhost:*' });
     chatUrl = `http://127.0.0.1:${chatPort}`;
     // The customer's website: another origin, embedding the widget with one script tag.
     host = createServer((_req, res) => {
@@ -161,7 +162,7 @@ describe('livechat widget in Chromium', () => {
     await chat.getByTestId('message-input').fill(lost);
     await chat.getByTestId('send').click();
     await chat.locator('.lc-msg[data-state="sending"]').filter({ hasText: lost }).waitFor();
-    chatNode = await stack.startGateway({ PORT: chatPort });
+    chatNode = await stack.startGateway({ PORT: chatPort, LIVECHAT_EMBED_ORIGINS: 'http://localhost:*' });
     await chat.locator('.lc-msg[data-state="received"]').filter({ hasText: lost }).waitFor({ timeout: 20_000 });
     await agentPage.getByTestId('agent-messages').locator('li', { hasText: lost }).waitFor();
     expect(await chat.locator('.lc-msg').filter({ hasText: lost }).count()).toBe(1);
