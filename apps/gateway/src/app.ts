@@ -12,8 +12,8 @@ import type {
   StaffTokenService,
 } from '@cg/core';
 import type { Database } from '@cg/db';
-import type { GatewayConfig } from '@cg/config';
-import type { DeadlineScheduler, IntakePublisher, RedisRateLimiter } from '@cg/queue';
+import type { GatewayConfig, WebhookSettings } from '@cg/config';
+import type { DeadlineScheduler, IntakePublisher, RedisRateLimiter, WebhooksQueue } from '@cg/queue';
 import { caseProblemHandler } from './http/case-problems';
 import { requireConsoleSession, type ConsoleSessions } from './http/console-session';
 import { httpMetrics, metricsRoute } from './http/metrics';
@@ -23,6 +23,7 @@ import { notFoundHandler, problemErrorHandler } from './http/problem';
 import { openApiRoutes } from './http/openapi';
 import { caseActionRoutes } from './routes/case-actions.routes';
 import { adminRoutes, rootCauseRoutes } from './routes/admin.routes';
+import { webhookRoutes } from './routes/webhooks.routes';
 import { authRoutes } from './routes/auth.routes';
 import { calendarRoutes } from './routes/calendar.routes';
 import { consoleRoutes } from './routes/console.routes';
@@ -70,6 +71,8 @@ export interface GatewayAppDeps {
   queueBoard?: express.Router;
   /** Staff accounts (the one writer after creation) and leases for admin-edited settings: the admin routes. */
   admin?: { accounts: StaffAccounts; lock: CaseLock };
+  /** Webhook endpoints and deliveries (routes/webhooks.routes.ts, under /api/v1/admin/webhooks; needs `admin` for its lease). */
+  webhooks?: { queue: WebhooksQueue; settings: WebhookSettings };
   /** Step 5's satisfaction survey (surveys/survey.routes.ts): its page, its API and the staff's link route (full paths). */
   surveys?: (sessions?: ConsoleSessions) => express.Router;
   /** Queues automatic fair assignment of a waiting case (packages/queue AutoAssignQueue). */
@@ -173,6 +176,18 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
 
   if (deps.answers) app.use('/api/v1', deps.answers);
   app.use('/api/v1/root-causes', rootCauseRoutes({ tokens: deps.tokens, rootCauses: deps.db.rootCauses }));
+  if (deps.admin && deps.webhooks) {
+    app.use(
+      '/api/v1/admin/webhooks',
+      webhookRoutes({
+        tokens: deps.tokens,
+        db: deps.db,
+        lock: deps.admin.lock,
+        queue: deps.webhooks.queue,
+        settings: deps.webhooks.settings,
+      }),
+    );
+  }
   if (deps.admin) {
     app.use(
       '/api/v1/admin',

@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
-import { autoIndexEnabled, deadlinePolicyOf, type GatewayConfig } from '@cg/config';
+import { autoIndexEnabled, deadlinePolicyOf, webhookSettingsOf, type GatewayConfig } from '@cg/config';
 import { Queue } from 'bullmq';
 import { DEFAULT_DEPARTMENTS, LIVECHAT_NAMESPACES, QUEUE_NAMES } from '@cg/contracts';
 import {
   CalendarProvider,
   CaseLifecycle,
   caseChangedEvent,
+  caseWebhookEvents,
   enteredDepartmentQueue,
   DeadlinePlanner,
   firstDeadlineCheck,
@@ -35,6 +36,8 @@ import {
   RedisCaseLock,
   RedisRateLimiter,
   AutoAssignQueue,
+  createWebhooksQueue,
+  WebhookEventPublisher,
 } from '@cg/queue';
 import { AnswerLetters } from './answers/answer-letters';
 import { lifecycleWithAnswerDelivery } from './answers/answer-desk';
@@ -83,6 +86,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     logger.warn({ err: err.message }, 'case event not published (consoles refresh on their next event or reconnect)'),
   );
   const planner = new DeadlinePlanner(calendars.current, deadlinePolicyOf(config));
+  // Webhooks: every committed change's case events (fan-out and deliveries run in the workers).
+  const webhooksQueue = createWebhooksQueue(redis, config.QUEUE_PREFIX, { failFast: true });
+  const webhookEvents = new WebhookEventPublisher(webhooksQueue, (err, event) =>
+    logger.error({ eventId: event.id, caseNumber: event.case.caseNumber, err: err.message }, 'webhook event not queued'),
+  );
   const lifecycle = new CaseLifecycle({
     store: db.cases,
     lock: new RedisCaseLock(redis, { prefix: config.QUEUE_PREFIX }),
@@ -93,6 +101,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     // Staff consoles on every node see the change (live updates).
     onCommitted: (change) => {
       caseEvents.publish(caseChangedEvent(change, new Date()));
+      webhookEvents.publish(caseWebhookEvents(change, new Date()));
       if (enteredDepartmentQueue(change))
         autoAssign
           .request(change.after.caseNumber, change.after.version)
@@ -151,6 +160,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     ),
     queueBoard: queueBoard(boardQueues),
     admin: { accounts: staffAccounts, lock: adminLock },
+    webhooks: { queue: webhooksQueue, settings: webhookSettingsOf(config) },
     db,
     livechat,
     postal,
@@ -233,6 +243,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
       await Promise.all(boardQueues.map((q) => q.close()));
       await deadlineScheduler.close();
       await autoAssign.close();
+      await webhookEvents.close();
       redis.disconnect();
       await db.close();
     },

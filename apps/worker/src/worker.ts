@@ -10,11 +10,13 @@ import {
   type Letterhead,
   type MailOutboundConfig,
   type WorkerConfig,
+  webhookSettingsOf,
 } from '@cg/config';
 import {
   CalendarProvider,
   CaseLifecycle,
   caseChangedEvent,
+  caseWebhookEvents,
   enteredDepartmentQueue,
   ClassifierProvider,
   DeadlinePlanner,
@@ -25,7 +27,16 @@ import {
   type RunningHealthServer,
 } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
-import { AutoAssignQueue, CaseEventPublisher, createRedisConnection, DeadlineScheduler, pingRedis, RedisCaseLock } from '@cg/queue';
+import {
+  AutoAssignQueue,
+  CaseEventPublisher,
+  createRedisConnection,
+  createWebhooksQueue,
+  DeadlineScheduler,
+  pingRedis,
+  RedisCaseLock,
+  WebhookEventPublisher,
+} from '@cg/queue';
 import { LivechatPoster } from '@cg/livechat';
 import { LocalFileStore } from '@cg/postal';
 import { recordDeadLetters } from './dead-letters';
@@ -37,6 +48,7 @@ import { autoAssignHandler } from './jobs/auto-assign.job';
 import { intakeEnvelopeHandler, type IntakeJobDeps } from './jobs/intake-envelope.job';
 import { retrainClassifierHandler } from './jobs/retrain-classifier.job';
 import { ocrLetterHandler } from './jobs/ocr-letter.job';
+import { webhooksProcessor } from './webhooks';
 
 export interface RunningWorkers {
   db: Database;
@@ -93,6 +105,12 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   const caseEvents = new CaseEventPublisher(connection, config.QUEUE_PREFIX, (err) =>
     logger.warn({ err: err.message }, 'case event not published'),
   );
+  // Webhooks: case events of every committed change, fanned out to the admins' endpoints (webhooks/).
+  const webhooksQueue = createWebhooksQueue(connection, config.QUEUE_PREFIX);
+  const webhookEvents = new WebhookEventPublisher(webhooksQueue, (err, event) =>
+    logger.error({ eventId: event.id, caseNumber: event.case.caseNumber, err: err.message }, 'webhook event not queued'),
+  );
+
   const lifecycle = new CaseLifecycle({
     store: db.cases,
     lock: new RedisCaseLock(connection, { prefix: config.QUEUE_PREFIX }),
@@ -103,6 +121,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     // entering a department queue asks for automatic fair assignment (the job checks the department's setting).
     onCommitted: (change) => {
       caseEvents.publish(caseChangedEvent(change, new Date()));
+      webhookEvents.publish(caseWebhookEvents(change, new Date()));
       if (enteredDepartmentQueue(change))
         autoAssign
           .request(change.after.caseNumber, change.after.version)
@@ -162,6 +181,19 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   addWorker(QUEUE_NAMES.deadlines, deadlineCheckHandler({ cases: db.cases, lifecycle, scheduler: deadlineScheduler, logger }), 8);
   // Postal letters: OCR here, never in the gateway; pages in parallel up to OCR_PARALLEL_PAGES per process.
   addWorker(QUEUE_NAMES.ocr, ocrLetterHandler({ letters: db.postalLetters, config, logger }), config.OCR_PARALLEL_PAGES);
+  addWorker(
+    QUEUE_NAMES.webhooks,
+    webhooksProcessor({
+      db,
+      queue: webhooksQueue,
+      // The admin routes' lease prefix: endpoints are changed by admins (gateway) and by the delivery job.
+      lock: new RedisCaseLock(connection, { prefix: `${config.QUEUE_PREFIX}:admin` }),
+      settings: webhookSettingsOf(config),
+      metrics,
+      logger,
+    }),
+    8,
+  );
   addWorker(QUEUE_NAMES.maintenance, retrainClassifierHandler({ stores: db, logger, onRetrained: () => classifiers.refresh() }), 1);
 
   // Every worker process upserts the same scheduler id: one schedule, whatever the process count.
@@ -230,6 +262,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
       await Promise.all(depthQueues.map((q) => q.close()));
       await deadlineScheduler.close();
       await autoAssign.close();
+      await webhookEvents.close();
       connection.disconnect();
       await db.close();
     },

@@ -5,11 +5,13 @@ import { commonEnvSchema, parseEnv, requireInProduction } from './env';
 import { loadLetterSigningConfig, type LetterSigningConfig } from './letter-signing-config';
 import { loadMailOutboundConfig, type MailOutboundConfig } from './mail-outbound-config';
 import { postalEnvShape } from './postal-config';
+import { webhookEnvShape } from './webhook-config';
 import { surveyEnvShape } from './survey-config';
 
 const gatewayEnvSchema = commonEnvSchema.extend({
   ...postalEnvShape,
   ...surveyEnvShape,
+  ...webhookEnvShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   /** Public URL printed at start-up and used in links. */

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { commonEnvSchema, parseEnv } from './env';
 import { postalEnvShape } from './postal-config';
+import { webhookEnvShape } from './webhook-config';
 
 const workerEnvSchema = commonEnvSchema.extend({
   ...postalEnvShape,
+  ...webhookEnvShape,
   /** Intake jobs processed at once per worker process (they mostly wait on MongoDB). */
   INTAKE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   /** When to retrain the classifier from staff corrections (cron, Asia/Ho_Chi_Minh); empty = never. */

@@ -12,4 +12,5 @@ export * from './postal';
 export * from './case-events';
 export * from './survey';
 export * from './reports';
+export * from './webhooks';
 export * from './admin';

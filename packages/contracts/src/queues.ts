@@ -15,6 +15,8 @@ export const QUEUE_NAMES = {
   ocr: 'ocr',
   /** Automatic fair assignment: one job per case entering a department queue, serialised per department. */
   assignment: 'assignment',
+  /** Webhooks: one fan-out job per case event, then one signed HTTP delivery job per endpoint (retried with backoff). */
+  webhooks: 'webhooks',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -39,4 +41,8 @@ export const JOB_NAMES = {
   surveyInvite: 'survey-invite',
   /** Assignment queue: give a case that entered a department queue to the least-loaded available member. */
   autoAssign: 'auto-assign',
+  /** Webhooks queue: a case event, fanned out to a delivery per subscribed endpoint. */
+  webhookEvent: 'webhook-event',
+  /** Webhooks queue: one signed POST of one delivery to its endpoint. */
+  webhookDelivery: 'webhook-delivery',
 } as const;

@@ -8,3 +8,4 @@ export * from './case-lifecycle';
 export * from './records';
 export * from './staff-accounts';
 export * from './reports';
+export * from './webhooks';

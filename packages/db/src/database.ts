@@ -21,6 +21,8 @@ import { DepartmentSettingsRepository } from './department-settings';
 import { RootCauseRepository } from './root-causes';
 import { NoteAttachmentRepository } from './note-attachments';
 import { StaffAvailabilityRepository } from './staff-availability';
+import { WebhookEndpointRepository } from './webhook-endpoints';
+import { WebhookDeliveryRepository } from './webhook-deliveries';
 
 /** Every repository of the system of record, on one connection. */
 export interface Database {
@@ -50,6 +52,9 @@ export interface Database {
   noteAttachments: NoteAttachmentRepository;
   /** Department staff's switch for automatic fair assignment. */
   staffAvailability: StaffAvailabilityRepository;
+  /** Webhook endpoints admins registered for case events, and every delivery to them. */
+  webhookEndpoints: WebhookEndpointRepository;
+  webhookDeliveries: WebhookDeliveryRepository;
   close(): Promise<void>;
 }
 
@@ -78,6 +83,8 @@ export async function openDatabase(uri: string, opts: { autoIndex: boolean }): P
     rootCauses: new RootCauseRepository(connection),
     noteAttachments: new NoteAttachmentRepository(connection),
     staffAvailability: new StaffAvailabilityRepository(connection),
+    webhookEndpoints: new WebhookEndpointRepository(connection),
+    webhookDeliveries: new WebhookDeliveryRepository(connection),
     close: () => connection.close(),
   };
   if (opts.autoIndex) {

@@ -21,3 +21,5 @@ export * from './department-settings';
 export * from './root-causes';
 export * from './note-attachments';
 export * from './staff-availability';
+export * from './webhook-endpoints';
+export * from './webhook-deliveries';

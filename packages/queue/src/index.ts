@@ -10,3 +10,4 @@ export * from './case-lock';
 export * from './rate-limiter';
 export * from './case-events';
 export * from './assignment-queue';
+export * from './webhook-queue';

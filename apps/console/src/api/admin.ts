@@ -5,6 +5,11 @@ import type {
   StaffAccountView,
   StaffAccountWithPassword,
   StaffRole,
+  WebhookDeliveryStatus,
+  WebhookDeliveryView,
+  WebhookEndpointCreated,
+  WebhookEndpointView,
+  WebhookEventType,
 } from '@cg/contracts';
 
 /**
@@ -74,6 +79,43 @@ export function createAdminApi({ request }: { request: Request }) {
     schedules: () => request<SchedulesAnswer>('GET', '/api/v1/calendar/schedules'),
     /** An official schedule as JSON (year, source, daysOff, workingDays); it becomes the next version of its year. */
     loadSchedule: (schedule: unknown) => request<OfficialScheduleView>('POST', '/api/v1/calendar/schedules', schedule),
+    /** Webhook endpoints for case events and their deliveries. */
+    webhooks: createWebhooksApi({ request }),
+  };
+}
+
+/** GET /api/v1/admin/webhooks: the endpoints, the event types, and those the system disabled (the notice). */
+export interface WebhookEndpointsAnswer {
+  items: WebhookEndpointView[];
+  eventTypes: WebhookEventType[];
+  needingAttention: WebhookEndpointView[];
+}
+
+export interface WebhookEndpointChangeBody {
+  url?: string;
+  events?: WebhookEventType[];
+  description?: string;
+  enabled?: boolean;
+}
+
+/** Webhook endpoints and their deliveries (apps/gateway/src/routes/webhooks.routes.ts). */
+export function createWebhooksApi({ request }: { request: Request }) {
+  const base = '/api/v1/admin/webhooks';
+  return {
+    endpoints: () => request<WebhookEndpointsAnswer>('GET', base),
+    create: (body: { url: string; events: WebhookEventType[]; description?: string }) =>
+      request<WebhookEndpointCreated>('POST', base, body),
+    change: (id: string, body: WebhookEndpointChangeBody) =>
+      request<WebhookEndpointView>('PATCH', `${base}/${encodeURIComponent(id)}`, body),
+    rotateSecret: (id: string) => request<WebhookEndpointCreated>('POST', `${base}/${encodeURIComponent(id)}/secret`, {}),
+    deliveries: (filter: { endpointId?: string; status?: WebhookDeliveryStatus; limit?: number }) => {
+      const q = new URLSearchParams();
+      if (filter.endpointId) q.set('endpointId', filter.endpointId);
+      if (filter.status) q.set('status', filter.status);
+      q.set('limit', String(filter.limit ?? 50));
+      return request<{ items: WebhookDeliveryView[] }>('GET', `${base}/deliveries?${q.toString()}`);
+    },
+    resend: (deliveryId: string) => request<WebhookDeliveryView>('POST', `${base}/deliveries/${encodeURIComponent(deliveryId)}/resend`, {}),
   };
 }
 

@@ -141,6 +141,14 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /api/v1/admin/root-causes': staff('root-causes:manage'),
   'POST /api/v1/admin/root-causes': staff('root-causes:manage'),
   'PATCH /api/v1/admin/root-causes/:code': staff('root-causes:manage'),
+  'GET /api/v1/admin/webhooks': staff('webhooks:manage'),
+  'POST /api/v1/admin/webhooks': staff('webhooks:manage'),
+  'GET /api/v1/admin/webhooks/deliveries': staff('webhooks:manage'),
+  'GET /api/v1/admin/webhooks/deliveries/:id': staff('webhooks:manage'),
+  'POST /api/v1/admin/webhooks/deliveries/:id/resend': staff('webhooks:manage'),
+  'GET /api/v1/admin/webhooks/:id': staff('webhooks:manage'),
+  'PATCH /api/v1/admin/webhooks/:id': staff('webhooks:manage'),
+  'POST /api/v1/admin/webhooks/:id/secret': staff('webhooks:manage'),
 
   // Calendar
   'GET /api/v1/calendar/deadline': staff('cases:read'),

@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   'root-causes:manage': [],
   /** The queue dashboard (Bull Board at /admin/queues): read, retry, clean and promote jobs. Admins only. */
   'queues:manage': [],
+  /** Webhook endpoints for case events (register, change, disable, rotate the secret) and their deliveries (read, re-send). Admins only. */
+  'webhooks:manage': [],
   /** Correct a case's department (the correction becomes classifier training data). */
   'cases:classify': ['cs_agent', 'supervisor'],
   /** Approve an extension of a case's target deadline (never past the cap). */

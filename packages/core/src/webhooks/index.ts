@@ -1,0 +1,3 @@
+export * from './case-webhook-events';
+export * from './webhook-signature';
+export * from './webhook-target';
