@@ -86,6 +86,9 @@ export function readMultipartFiles(
         problems.push({ field, code: 'too_large', message: `${info.filename || 'the file'} is larger than ${limits.maxFileBytes} bytes` });
         chunks.length = 0;
       });
+      // A body that ends inside a file destroys its stream with an error ('Unexpected end of form'):
+      // busboy reports it on `bb` too (a 400 below), but an 'error' without a listener would crash the process.
+      stream.on('error', () => chunks.splice(0));
       stream.on('close', () => {
         if (!stream.truncated)
           files.push({ field, fileName: (info.filename || 'scan').normalize('NFC').slice(0, 255), bytes: Buffer.concat(chunks) });
