@@ -31,7 +31,8 @@ const ofCase = (permission: Permission): Access => ({ kind: 'staff', permission,
  * The authorization matrix: every HTTP route the gateway serves (`METHOD /full/express/path`) and
  * who may call it. apps/gateway/test/authorization-matrix.test.ts reads the routes from the
  * express router of the real app and fails for a route missing here (or listed here and gone),
- * then calls each with every role, no token, an expired and a forged token and checks the answers.
+ * then calls each with every role, no token, an expired and a forged token, and the tokens of a
+ * disabled and of a demoted account (401 on every staff route), and checks the answers.
  */
 export const ROUTE_ACCESS: Record<string, Access> = {
   // Operations and pages

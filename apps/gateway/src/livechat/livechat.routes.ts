@@ -177,6 +177,17 @@ export function livechatRoutes(deps: LivechatRouteDeps): Router {
       const visitor = token ? deps.visitorTokens.verify(token) : null;
       const staff = !visitor && token ? deps.staffTokens.verify(token) : null;
       if (!visitor && !staff) throw unauthenticatedVisitor();
+      // As requireStaff(): the account may have been disabled or changed since the token was issued.
+      if (staff && !(await deps.staffTokens.isCurrent(staff))) {
+        throw new HttpProblem(
+          401,
+          'unauthenticated',
+          'Sign-in required',
+          'this sign-in was revoked (account disabled or changed by an admin): sign in again',
+          undefined,
+          { 'WWW-Authenticate': 'Bearer realm="staff"' },
+        );
+      }
       if (staff && !hasPermission(staff.role, 'livechat:answer')) {
         throw new HttpProblem(403, 'forbidden', 'Not allowed for your role', `role ${staff.role} lacks permission livechat:answer`);
       }
