@@ -22,7 +22,7 @@ const base = {
 const at = new Date('2026-04-01T03:00:00Z');
 const types = (action: string, before: Partial<CaseView> | null, after: Partial<CaseView>) =>
   caseWebhookEvents(
-    { action: action as never, before: before ? ({ ...base, ...before } as CaseData) : null, after: { ...base, ...after } },
+    { action: action as never, before: before ? ({ ...base, ...before } as unknown as CaseData) : null, after: { ...base, ...after } },
     at,
   ).map((e) => e.type);
 
@@ -47,7 +47,7 @@ describe('caseWebhookEvents', () => {
 
   it('carries summary fields only, with an id stable per case, version and type', () => {
     const [event] = caseWebhookEvents(
-      { action: 'close', before: { ...base, status: 'answered' } as CaseData, after: { ...base, status: 'closed', version: 7 } },
+      { action: 'close', before: { ...base, status: 'answered' } as unknown as CaseData, after: { ...base, status: 'closed', version: 7 } },
       at,
     );
     expect(event).toEqual({
