@@ -19,11 +19,25 @@ describe('attachment type by content', () => {
     expect(detectAttachmentType(Buffer.from('GIF87b'))).toBeNull();
   });
 
+  it('refuses a PDF signature anywhere but at offset 0', () => {
+    expect(detectAttachmentType(Buffer.from('<html><!-- %PDF-1.7 --><script>alert(1)</script>'))).toBeNull();
+    expect(detectAttachmentType(Buffer.from(' %PDF-1.7\n'))).toBeNull();
+  });
+
+  it('names the file by the detected type: the extension comes from the content', () => {
+    expect(safeFileName('invoice.exe', 'pdf')).toBe('invoice.exe.pdf');
+    expect(safeFileName('photo.PNG', 'png')).toBe('photo.PNG');
+    expect(safeFileName('photo.jpeg', 'jpg')).toBe('photo.jpeg');
+    expect(safeFileName('server.log', 'txt')).toBe('server.log');
+    expect(safeFileName('page.html', 'png')).toBe('page.html.png');
+  });
+
   it('keeps only a plain file name', () => {
-    expect(safeFileName('../../etc/passwd', 'pdf')).toBe('passwd');
+    expect(safeFileName('../../etc/passwd', 'pdf')).toBe('passwd.pdf');
     expect(safeFileName('C:\\Users\\an\\hoá đơn.pdf', 'pdf')).toBe('hoá đơn.pdf');
     expect(safeFileName('a"<b>.png', 'png')).toBe('ab.png');
     expect(safeFileName(undefined, 'png')).toBe('attachment.png');
     expect(safeFileName('x'.repeat(500), 'png')).toHaveLength(200);
+    expect(safeFileName('x'.repeat(500), 'png').endsWith('.png')).toBe(true);
   });
 });
