@@ -230,4 +230,51 @@ describe('authorization matrix: every route and socket namespace, every role and
       expect(mine.slice(0, 5)).toEqual(reads.slice(0, 5).map((path) => [path, 200]));
     }
   }, 60_000);
+
+  it('hotline operators and postal clerks list only the cases they recorded, and find any other by its number', async () => {
+    // A second operator, made through the admin API, logs a call the first one did not.
+    const email = `operator.${randomUUID().slice(0, 8)}@test.local`;
+    const created = await stack.api('/api/v1/admin/staff', {
+      method: 'POST',
+      token: tokens.admin,
+      json: { email, name: 'Operator Two', role: 'hotline_operator' },
+    });
+    const other = (
+      await stack.api('/api/v1/auth/login', { method: 'POST', json: { email, password: created.body.temporaryPassword as string } })
+    ).body.token as string;
+    const logCall = async (token: string, notes: string) => {
+      const res = await stack.api('/api/v1/hotline/calls', {
+        method: 'POST',
+        token,
+        json: { caller: { name: 'Đỗ Hạnh', phone: '0912000333' }, notes, callId: `c-${randomUUID()}` },
+      });
+      expect(res.status).toBe(202);
+      const caseNumber = (res.body as { caseNumber: string }).caseNumber;
+      await waitFor('the case', () => stack.db.cases.findByCaseNumber(caseNumber), { timeoutMs: 20_000 });
+      return caseNumber;
+    };
+    const mine = await logCall(tokens.hotline_operator, 'Tên miền không trỏ được về hosting mới.');
+    const theirs = await logCall(other, 'Hóa đơn tháng này bị tính hai lần.');
+    const listed = async (token: string, query = '') =>
+      ((await stack.api(`/api/v1/cases?pageSize=100${query}`, { token })).body as { items: Array<{ caseNumber: string }> }).items.map(
+        (c) => c.caseNumber,
+      );
+
+    const operatorList = await listed(tokens.hotline_operator);
+    expect(operatorList).toContain(mine);
+    expect(operatorList).not.toContain(theirs);
+    expect(await listed(other)).toEqual([theirs]);
+    expect(await listed(tokens.postal_clerk)).toEqual([]); // a clerk recorded none of these
+    // A lookup by case number: the customer on the phone gives it (to reopen, to ask about the answer).
+    expect(await listed(tokens.hotline_operator, `&q=${theirs}`)).toEqual([theirs]);
+    expect(await listed(tokens.postal_clerk, `&q=${mine}`)).toEqual([mine]);
+    expect((await stack.api(`/api/v1/cases/${theirs}`, { token: tokens.hotline_operator })).status).toBe(200);
+    // Browsing the departments' work is not theirs: filters and free-text search are refused.
+    for (const query of [`&department=${DEPT}`, '&status=routed', '&q=hosting', '&escalated=true']) {
+      expect((await stack.api(`/api/v1/cases?pageSize=10${query}`, { token: tokens.hotline_operator })).status).toBe(403);
+    }
+    // The control: customer support lists every department's cases.
+    expect(await listed(tokens.cs_agent, `&q=${theirs}`)).toEqual([theirs]);
+    expect(await listed(tokens.cs_agent, `&q=${mine}`)).toEqual([mine]);
+  }, 60_000);
 });

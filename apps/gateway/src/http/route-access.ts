@@ -74,6 +74,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'POST /api/v1/postal/letters/:id/reject': staff('postal:verify'),
 
   // Cases: reads
+  // Without cases:list (hotline operators, postal clerks): the cases they recorded, or one found by its number.
   'GET /api/v1/cases': staff('cases:read'),
   'GET /api/v1/cases/:caseNumber': ofCase('cases:read'),
   'GET /api/v1/cases/:caseNumber/journal': ofCase('cases:read'),

@@ -11,6 +11,7 @@ import {
   type StaffTokenService,
 } from '@cg/core';
 import { decodeCaseListCursor, type CaseRepository } from '@cg/db';
+import { hasPermission, toCaseSummary as toSummary } from '@cg/core';
 import { HttpProblem, parseRequest } from '../http/problem';
 import { apiDoc } from '../http/api-doc';
 import { currentStaff, requireStaff } from '../http/staff-auth';
@@ -78,6 +79,31 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
   const router = Router();
   const canRead = requireStaff(deps.tokens, 'cases:read');
 
+  /**
+   * The list of a role without `cases:list` (hotline operators, postal clerks): the cases they
+   * recorded, newest first (one page), or the one case a case number in `q` names. Browsing the
+   * departments' work (filters, free-text search, further pages) is refused with 403.
+   */
+  const ownRecords = async (query: z.infer<typeof listQuerySchema>, staff: StaffPrincipal) => {
+    const { q, pageSize, sort: _sort, count: _count, ...rest } = query;
+    const filters = Object.entries(rest)
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => k);
+    const caseNumber = q?.toUpperCase();
+    if (filters.length || (caseNumber !== undefined && !CASE_NUMBER_PATTERN.test(caseNumber))) {
+      throw new HttpProblem(
+        403,
+        'forbidden',
+        'Not allowed for your role',
+        `role ${staff.role} lists the cases it recorded or looks one up by its number (q=KN26-00042); not ${[...filters, ...(q ? ['q'] : [])].join(', ')}`,
+      );
+    }
+    const records = caseNumber
+      ? [await deps.cases.findByCaseNumber(caseNumber)].filter((c) => c !== null)
+      : await deps.cases.listRecordedBy(staff.staffId, pageSize);
+    return { items: records.map(toSummary), pageSize, nextCursor: null };
+  };
+
   router.get(
     '/',
     apiDoc({ summary: 'List cases (work lists, search, keyset pages)', query: listQuerySchema }),
@@ -85,6 +111,10 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
     async (req, res) => {
       const query = parseRequest(listQuerySchema, req.query, 'query');
       const staff = currentStaff(req);
+      if (!hasPermission(staff.role, 'cases:list')) {
+        res.json(await ownRecords(query, staff));
+        return;
+      }
       const scope = departmentScope(staff);
       if (scope && query.department && query.department !== scope) {
         throw new HttpProblem(403, 'forbidden', 'Not your department', `department staff may list only ${scope}`);

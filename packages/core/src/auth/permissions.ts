@@ -12,7 +12,14 @@ export const PERMISSIONS = {
   'postal:verify': ['postal_clerk'],
   /** Postal: list letters, read one, its page images and the scan (customer support sees a case's scan). */
   'postal:read': ['postal_clerk', 'cs_agent', 'supervisor'],
+  /**
+   * Read a case (and its journal, mail, files) by its number. Hotline operators and postal clerks
+   * need no more than that and their own records: without `cases:list` their case list holds the
+   * cases they recorded, and a case number finds that case (to reopen, deliver, call back).
+   */
   'cases:read': ['hotline_operator', 'postal_clerk', 'cs_agent', 'department_staff', 'supervisor'],
+  /** List, filter and search every case (department staff: their department's and its collaborations). */
+  'cases:list': ['cs_agent', 'department_staff', 'supervisor'],
   /** Staff accounts: create, change role/department/title, disable/enable, reset passwords. Admins only. */
   'staff:manage': [],
   /** Per-department settings (automatic fair assignment on/off, cap of open cases per person). Admins only. */

@@ -66,6 +66,15 @@ export class CaseRepository implements CaseStore {
       .exec();
   }
 
+  /**
+   * The cases one staff member recorded (hotline calls logged, letters confirmed), newest first.
+   * `recordedBy.staffId` is not a top-level key, so FerretDB v1 filters it in Go over the cases;
+   * MongoDB uses its index. A short list (at most `limit`), read by two roles only.
+   */
+  async listRecordedBy(staffId: string, limit: number): Promise<CaseRecord[]> {
+    return this.model.find({ 'recordedBy.staffId': staffId }).sort({ receivedAt: -1 }).limit(limit).lean<CaseRecord[]>().exec();
+  }
+
   async findByCaseNumber(caseNumber: string): Promise<CaseRecord | null> {
     return this.model.findOne({ caseNumber }).lean<CaseRecord>().exec();
   }

@@ -167,6 +167,8 @@ caseSchema.index({ receivedAt: -1 });
 caseSchema.index({ escalated: 1, status: 1 });
 // Cases a department collaborates on.
 caseSchema.index({ collaborators: 1 });
+// The cases a hotline operator or postal clerk recorded (their list without cases:list), newest first.
+caseSchema.index({ 'recordedBy.staffId': 1, receivedAt: -1 });
 // Keyset pages (MongoDB; FerretDB v1 pushes the equality down and sorts the rest in Go): my cases
 // and the unclaimed queue, most urgent first, and the search's inverted index.
 caseSchema.index({ openOwnerKey: 1, 'deadlines.target.dueAt': 1, _id: 1 });

@@ -56,6 +56,8 @@ export const WORK_LISTS = {
     tasks: 'failures',
   },
   all: { label: 'All cases', hint: 'newest first', query: {} },
+  // Hotline operators and postal clerks (no cases:list): the server lists what they recorded; a case number finds any case.
+  recorded: { label: 'Cases I recorded', hint: 'newest first; search a case number to find another', query: {} },
 } as const satisfies Record<string, { label: string; hint: string; query: CaseFilters; tasks?: DeliveryTaskKind }>;
 
 /** What a work list of delivery tasks shows (DeliveryTasks). */
@@ -71,8 +73,8 @@ export function tasksOf(id: WorkListId | undefined): DeliveryTaskKind | undefine
 
 /** Each role's lists, its home list first. */
 export const ROLE_WORK_LISTS: Record<StaffRole, readonly WorkListId[]> = {
-  hotline_operator: ['callbacks', 'all'],
-  postal_clerk: ['letters-to-post', 'all'],
+  hotline_operator: ['callbacks', 'recorded'],
+  postal_clerk: ['letters-to-post', 'recorded'],
   cs_agent: ['triage', 'to-verify', 'to-answer', 'to-deliver', 'failures', 'reopened', 'all'],
   department_staff: ['my-queue', 'department-queue', 'all'],
   supervisor: ['approvals', 'escalations', 'triage', 'to-answer', 'callbacks', 'letters-to-post', 'failures', 'all'],
