@@ -33,7 +33,7 @@ case "$BACKEND" in postgresql | sqlite) ;; *) die "LOCAL_FERRETDB_BACKEND must b
 case "$PG_FSYNC" in on | off) ;; *) die "LOCAL_POSTGRES_FSYNC must be on or off, not '$PG_FSYNC'" ;; esac
 
 # The binary is cached per version of tools/ferretdb, so a change there rebuilds it.
-FERRET_BIN="$DATA/bin/ferretdb-$FERRET_VERSION-$(cat "$ROOT"/tools/ferretdb/{main.go,go.mod,go.sum} | sha256sum | cut -c1-12)"
+FERRET_BIN="$DATA/bin/ferretdb-$FERRET_VERSION-$(cat "$ROOT"/tools/ferretdb/{*.go,*.sql,go.mod,go.sum} | sha256sum | cut -c1-12)"
 
 wait_for() { # name, seconds, command...
   local secs=$2; shift 2

@@ -10,6 +10,7 @@
 //	--handler         FERRETDB_HANDLER         postgresql or sqlite
 //	--postgresql-url  FERRETDB_POSTGRESQL_URL  e.g. postgres://postgres@127.0.0.1:5433/ferretdb
 //	--sqlite-url      FERRETDB_SQLITE_URL      SQLite directory URI, ending with /
+//	--jsonb-gin       FERRETDB_JSONB_GIN       true (default) or false: see jsonb_gin.go
 package main
 
 import (
@@ -32,6 +33,7 @@ func main() {
 	handler := flag.String("handler", env("FERRETDB_HANDLER", "sqlite"), "backend: postgresql or sqlite")
 	pgURL := flag.String("postgresql-url", env("FERRETDB_POSTGRESQL_URL", ""), "PostgreSQL URL (postgresql handler)")
 	sqliteURL := flag.String("sqlite-url", env("FERRETDB_SQLITE_URL", "file:data/"), "SQLite directory URI, must end with / (sqlite handler)")
+	jsonbGIN := flag.Bool("jsonb-gin", env("FERRETDB_JSONB_GIN", "true") == "true", "postgresql handler: GIN companions of single-field indexes, so pushed-down equalities use an index (jsonb_gin.go)")
 	flag.Parse()
 
 	config := &ferretdb.Config{
@@ -47,6 +49,21 @@ func main() {
 		}
 		config.PostgreSQLURL = *pgURL
 		backend = redactURL(*pgURL)
+		if *jsonbGIN {
+			config.PostgreSQLURL = withCustomPlans(*pgURL)
+			if err := installJSONBGINCompanions(context.Background(), *pgURL); err != nil {
+				log.Printf("warning: indexes will not serve filters (GIN companions not installed): %v", err)
+			} else {
+				// Existing tables get theirs in the background: on a large database this takes a while.
+				go func() {
+					if n, err := reconcileJSONBGINCompanions(context.Background(), *pgURL); err != nil {
+						log.Printf("warning: GIN companions of existing indexes: %v", err)
+					} else if n > 0 {
+						log.Printf("GIN companions: %d created or dropped for existing indexes", n)
+					}
+				}()
+			}
+		}
 	case "sqlite":
 		if err := os.MkdirAll(strings.TrimPrefix(*sqliteURL, "file:"), 0o755); err != nil {
 			log.Fatalf("cannot create data directory: %v", err)
