@@ -1,13 +1,16 @@
-import { reindexCase } from '@cg/core';
+import { CaseNotFound, reindexCase } from '@cg/core';
 import type { Database } from '@cg/db';
 import { RedisCaseLock } from '@cg/queue';
 import type { Redis } from 'ioredis';
 
 /**
- * `cases:reindex`: gives cases stored before the derived list keys existed (openOwnerKey,
- * searchTerms, receivedWeek) their keys, through the same lease and version check as the
- * CaseLifecycle, so it is safe while the system runs. Until then those cases are missing from
- * the owner lists, search and weekly report. Idempotent: run it again and it finds none.
+ * `cases:reindex`, safe while the system runs (the same lease and version check as the
+ * CaseLifecycle); idempotent: run it again and it finds nothing to do.
+ * 1. Gives cases stored before the derived list keys existed (openOwnerKey, searchTerms,
+ *    receivedWeek) their keys; until then they are missing from the weekly report.
+ * 2. Rebuilds the lists' index (`case_index`, one row per case, which every list and the search
+ *    read): writes the row of each case whose row is missing or of another version, from the
+ *    case, and removes rows whose case is gone.
  */
 export async function reindexCases(
   db: Database,
@@ -29,5 +32,19 @@ export async function reindexCases(
     }
     log(`reindexed ${written} cases so far`);
   }
+  const drift = await db.cases.indexDrift();
+  log(`lists' index: ${drift.stale.length} rows missing or stale, ${drift.orphans.length} without a case`);
+  for (const caseNumber of drift.stale) {
+    if (tried.has(caseNumber)) continue; // rewritten above
+    try {
+      if (await reindexCase(deps, caseNumber)) written++;
+      else skipped++;
+    } catch (err) {
+      if (!(err instanceof CaseNotFound)) throw err;
+      skipped++; // deleted meanwhile (its row is an orphan now, removed below or on the next run)
+    }
+  }
+  // A row whose case is gone (deleted between the index write and now): checked again before removal.
+  for (const caseNumber of drift.orphans) if (!(await db.cases.findByCaseNumber(caseNumber))) await db.cases.index.remove(caseNumber);
   return { written, skipped };
 }

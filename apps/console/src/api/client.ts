@@ -95,7 +95,8 @@ export function createApiClient(opts: ApiClientOptions) {
     openBrowserSession: () => request<{ expiresAt: string }>('POST', '/api/v1/auth/session', {}),
 
     listCases(query: CaseListQuery): Promise<CasePage> {
-      const params = new URLSearchParams({ page: String(query.page), pageSize: String(query.pageSize) });
+      const params = new URLSearchParams({ pageSize: String(query.pageSize) });
+      if (query.cursor) params.set('cursor', query.cursor);
       for (const key of ['department', 'status', 'channel', 'q'] as const) {
         const value = query[key];
         if (value) params.set(key, value);

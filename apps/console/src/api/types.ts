@@ -69,12 +69,13 @@ export interface StaffRef {
   role?: string;
 }
 
+/** One page of a case list: `nextCursor` reads the next one (null on the last page). */
 export interface CasePage {
   items: CaseSummary[];
-  page: number;
   pageSize: number;
-  total: number;
-  totalPages: number;
+  nextCursor: string | null;
+  /** Only when asked for (count=true): it reads the whole list. */
+  total?: number;
 }
 
 export interface JournalEntry {
@@ -153,7 +154,8 @@ export interface CaseListQuery {
   owner?: 'me' | 'none';
   /** `deadline`: most urgent target first; default newest first. */
   sort?: 'received' | 'deadline';
-  page: number;
+  /** The previous page's nextCursor; none: the first page. */
+  cursor?: string;
   pageSize: number;
 }
 

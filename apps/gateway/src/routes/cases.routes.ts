@@ -1,15 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { CASE_NUMBER_PATTERN, CASE_STATUSES, CHANNELS, DEPARTMENT_CODE_PATTERN } from '@cg/contracts';
-import {
-  allowedActions,
-  foldForSearch,
-  isVisibleTo,
-  toCaseSummary,
-  toCaseView,
-  type StaffPrincipal,
-  type StaffTokenService,
-} from '@cg/core';
+import { allowedActions, foldForSearch, isVisibleTo, toCaseView, type StaffPrincipal, type StaffTokenService } from '@cg/core';
 import { decodeCaseListCursor, type CaseRepository } from '@cg/db';
 import { hasPermission, toCaseSummary as toSummary } from '@cg/core';
 import { HttpProblem, parseRequest } from '../http/problem';
@@ -141,7 +133,7 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
       );
       // { items, pageSize, nextCursor (null on the last page), total (count=true or page) ; page, totalPages (page) }
       res.json({
-        items: items.map(toCaseSummary),
+        items: items.map(({ version: _version, ...summary }) => summary), // from the lists' index (packages/db case-index.ts)
         pageSize: query.pageSize,
         nextCursor,
         ...(total !== undefined ? { total } : {}),

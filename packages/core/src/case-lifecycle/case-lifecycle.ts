@@ -46,6 +46,11 @@ export interface CaseStore {
    * written before versions existed). Returns the updated case, or null when the version moved on.
    */
   updateIfVersion(caseNumber: string, expectedVersion: number, update: CaseUpdate): Promise<StoredCase | null>;
+  /**
+   * Writes the case's row of the lists' index (`toCaseIndexRow`, case-index.ts) unless the row
+   * there is of a newer version; `ifAbsent`: only when the case has no row yet (the intake insert).
+   */
+  writeIndexRow?(c: StoredCase, opts?: { ifAbsent?: boolean }): Promise<void>;
 }
 
 /** A short exclusive lease on one case (implemented by packages/queue's RedisCaseLock). */
@@ -75,6 +80,8 @@ export interface CaseLifecycleDeps {
    */
   onCommitted?(change: { action: CaseAction; before: CaseData | null; after: CaseView }): void;
   now?: () => Date;
+  /** The lists' index row of a written case could not be written (logged by the app; `cli cases:reindex` repairs it). */
+  onIndexWriteFailed?(caseNumber: string, err: unknown): void;
   /** Whole-command attempts when the version moved on under us (a lost lease). Default 5. */
   maxAttempts?: number;
   /**
@@ -127,6 +134,8 @@ export class CaseLifecycle {
     searchText: string,
   ): Promise<{ record: StoredCase; created: boolean }> {
     const result = await this.deps.store.insertIfAbsent(buildCaseFromEnvelope(envelope, classification, deadlines, searchText, this.now()));
+    // A repeat (created: false) writes the row a crash after the insert may have left out, never over a newer one.
+    await this.indexed(result.record, { ifAbsent: true });
     if (result.created) this.committed('receive', null, toCaseView(result.record));
     return result;
   }
@@ -296,7 +305,7 @@ export class CaseLifecycle {
       pushAttachments: change.appendAttachments,
     });
     if (!updated) return null;
-    if (this.deps.verifyWrites === false || (await this.survived(caseNumber, entries))) return updated;
+    if (this.deps.verifyWrites === false || (await this.survived(caseNumber, entries))) return this.indexed(updated);
     return null;
   }
 
@@ -339,6 +348,19 @@ export class CaseLifecycle {
     } catch {
       // A listener's failure is its own: the change is committed.
     }
+  }
+
+  /**
+   * After each committed write, still under the case's lease, and after the insert: the case's row of the lists' index.
+   * A failure here leaves the case written and its row stale until the next write or
+   * `cli cases:reindex`, so it is retried once, then reported (never failing the command).
+   */
+  private async indexed(c: StoredCase, opts?: { ifAbsent: true }): Promise<StoredCase> {
+    const write = () => this.deps.store.writeIndexRow?.(c, opts);
+    await write()
+      ?.catch(write)
+      .catch((err: unknown) => this.deps.onIndexWriteFailed?.(c.caseNumber, err));
+    return c;
   }
 
   /** Whether every entry we wrote is in the stored journal (the journal is append-only). */

@@ -9,6 +9,7 @@ import type { CaseLock, CaseStore } from './case-lifecycle';
  * right afterwards. Same protocol as the lifecycle's writes — the case's lease, then a write
  * conditioned on its version — and no journal entry (nothing happened to the complaint).
  * Returns whether it wrote; a version that moved on means a lifecycle write set the keys already.
+ * It also rewrites the case's row of the lists' index (toCaseIndexRow) from the case.
  */
 export async function reindexCase(deps: { store: CaseStore; lock: CaseLock }, caseNumber: string): Promise<boolean> {
   let lease;
@@ -29,14 +30,19 @@ export async function reindexCase(deps: { store: CaseStore; lock: CaseLock }, ca
       current.openOwnerKey === keys.openOwnerKey &&
       current.receivedWeek === keys.receivedWeek &&
       (current.searchTerms ?? []).join(' ') === keys.searchTerms.join(' ');
-    if (unchanged || !lease.isHeld()) return false;
-    const updated = await deps.store.updateIfVersion(caseNumber, current.version, {
-      set: { ...keys, ...facts, version: current.version + 1 },
-      unset: [],
-      pushJournal: [],
-      pushAttachments: [],
-    });
-    return updated !== null;
+    if (!lease.isHeld()) return false;
+    const updated = unchanged
+      ? stored
+      : await deps.store.updateIfVersion(caseNumber, current.version, {
+          set: { ...keys, ...facts, version: current.version + 1 },
+          unset: [],
+          pushJournal: [],
+          pushAttachments: [],
+        });
+    if (!updated) return false;
+    // The case's row of the lists' index (case-index.ts), rewritten from the case: repairs a missing or stale row.
+    if (deps.store.writeIndexRow) await deps.store.writeIndexRow(updated);
+    return !unchanged || deps.store.writeIndexRow !== undefined;
   } finally {
     await lease.release().catch(() => undefined);
   }

@@ -6,3 +6,4 @@ export * from './case-events';
 export * from './case-reindex';
 export * from './reply-gate';
 export * from './case-assignment';
+export * from './case-index';

@@ -1,2 +1,3 @@
 export * from './schema';
 export * from './repository';
+export * from './case-index';

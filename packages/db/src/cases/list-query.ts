@@ -1,15 +1,11 @@
-import { Types } from 'mongoose';
 import { CASE_NUMBER_PATTERN, OPEN_STATUSES, type CaseStatus, type Channel } from '@cg/contracts';
 import { searchTermsOf } from '@cg/core';
 
 /*
- * How the case lists query, shaped for FerretDB v1 on PostgreSQL as much as for MongoDB.
- * FerretDB pushes down to PostgreSQL only top-level equalities (`_jsonb->'k' @> '"v"'`); every
- * other condition, the sort and the limit run in Go over the rows those equalities return. So
- * each list filter is a top-level equality (department, status, channel, escalated, the derived
- * `openOwnerKey`, one search term), pages are keyset ranges applied to that narrowed set rather
- * than `skip` over it, and the total is counted only on request. On MongoDB the same equalities
- * plus the sort key hit the compound indexes in schema.ts.
+ * The case lists' filter, sort and cursor. The lists read the `case_index` collection
+ * (case-index.ts: a walk over time buckets, each probe a set of top-level equalities, the only
+ * condition FerretDB v1 pushes down to PostgreSQL); `toCaseListQuery` is the same filter on
+ * `cases`, for counts by intake key or customer. The total is counted only on request.
  */
 
 export type CaseListSort = 'received' | 'deadline';
@@ -34,51 +30,41 @@ export interface CaseListFilter {
   verified?: boolean;
 }
 
-/** Where the next page starts: the sort key and `_id` of the last case shown (keyset pagination). */
+/** Where the next page starts: the sort key and case number of the last case shown (keyset pagination). */
 export interface CaseListCursor {
   sort: CaseListSort;
-  /** receivedAt (sort=received) or deadlines.target.dueAt (sort=deadline) of the last case. */
+  /** receivedAt (sort=received; its sortReceivedAt) or deadlines.target.dueAt (sort=deadline; the epoch when none) of the last case. */
   key: Date;
-  id: Types.ObjectId;
-}
-
-/** The sort of each list, with `_id` as the tie-break so the order is total. */
-export function sortOf(sort: CaseListSort): Record<string, 1 | -1> {
-  return sort === 'deadline' ? { 'deadlines.target.dueAt': 1, _id: 1 } : { receivedAt: -1, _id: -1 };
+  /** Its case number (the tie-break); '' or '\uffff' at a bucket's edge (a page cut short: case-index.ts). */
+  id: string;
+  /** The bucket level the walk was at (case-index.ts): where the next page starts reading. */
+  level?: number;
 }
 
 /** The cursor a client passes back as `cursor`: opaque (base64url JSON), never parsed by clients. */
-export function encodeCaseListCursor(
-  sort: CaseListSort,
-  last: { _id: unknown; receivedAt: Date; deadlines?: { target?: { dueAt: Date } } },
-): string {
-  const key = sort === 'deadline' ? last.deadlines?.target?.dueAt : last.receivedAt;
-  return Buffer.from(JSON.stringify({ s: sort, k: new Date(key ?? 0).toISOString(), i: String(last._id) })).toString('base64url');
+export function encodeCaseListCursor(cursor: CaseListCursor): string {
+  const { sort, key, id, level } = cursor;
+  const raw = { s: sort, k: key.toISOString(), i: id, ...(level !== undefined ? { l: level } : {}) };
+  return Buffer.from(JSON.stringify(raw)).toString('base64url');
 }
 
 /** The cursor, or null when it is not one we issued (the route answers 400 naming `cursor`). */
 export function decodeCaseListCursor(text: string): CaseListCursor | null {
   try {
-    const raw = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { s?: unknown; k?: unknown; i?: unknown };
+    const raw = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { s?: unknown; k?: unknown; i?: unknown; l?: unknown };
     if ((raw.s !== 'received' && raw.s !== 'deadline') || typeof raw.k !== 'string' || typeof raw.i !== 'string') return null;
     const key = new Date(raw.k);
-    if (Number.isNaN(key.getTime()) || !/^[0-9a-f]{24}$/.test(raw.i)) return null;
-    return { sort: raw.s, key, id: new Types.ObjectId(raw.i) };
+    const edge = raw.i === '' || raw.i === '\uffff';
+    if (Number.isNaN(key.getTime()) || !(edge || CASE_NUMBER_PATTERN.test(raw.i))) return null;
+    const level = typeof raw.l === 'number' && Number.isInteger(raw.l) && raw.l >= 0 && raw.l < 16 ? raw.l : undefined;
+    return { sort: raw.s, key, id: raw.i, ...(level !== undefined ? { level } : {}) };
   } catch {
     return null;
   }
 }
 
-/** The cases after the cursor, in the cursor's sort order. */
-export function afterCursor(cursor: CaseListCursor): Record<string, unknown> {
-  if (cursor.sort === 'deadline') {
-    const path = 'deadlines.target.dueAt';
-    return { $or: [{ [path]: { $gt: cursor.key } }, { [path]: cursor.key, _id: { $gt: cursor.id } }] };
-  }
-  return { $or: [{ receivedAt: { $lt: cursor.key } }, { receivedAt: cursor.key, _id: { $lt: cursor.id } }] };
-}
-
-export function toCaseListQuery(filter: CaseListFilter, cursor?: CaseListCursor): Record<string, unknown> {
+/** The filter as a query on `cases` (count of intake tests and jobs); the lists read `case_index` (case-index.ts). */
+export function toCaseListQuery(filter: CaseListFilter): Record<string, unknown> {
   const query: Record<string, unknown> = {};
   const and: Array<Record<string, unknown>> = [];
   if (filter.department) query.department = filter.department;
@@ -96,7 +82,6 @@ export function toCaseListQuery(filter: CaseListFilter, cursor?: CaseListCursor)
   }
   if (filter.verified !== undefined) query.verification = { $exists: filter.verified };
   if (filter.q) Object.assign(query, searchQuery(filter.q));
-  if (cursor) and.push(afterCursor(cursor));
   if (and.length === 1) Object.assign(query, and[0]);
   else if (and.length > 1) query.$and = and;
   return query;

@@ -1,9 +1,18 @@
 import type { Connection, Model } from 'mongoose';
 import type { AnswerDeliveryStatus, Channel } from '@cg/contracts';
-import { CASE_REPORT_ROW_FIELDS, type CaseData, type CaseReportRow, type CaseStore, type CaseUpdate, type StoredCase } from '@cg/core';
+import {
+  CASE_REPORT_ROW_FIELDS,
+  toCaseIndexRow,
+  type CaseData,
+  type CaseReportRow,
+  type CaseStore,
+  type CaseUpdate,
+  type StoredCase,
+} from '@cg/core';
 import { isDuplicateKeyError } from '../connection';
 import { caseSchema } from './schema';
-import { encodeCaseListCursor, sortOf, toCaseListQuery, type CaseListCursor, type CaseListFilter, type CaseListSort } from './list-query';
+import { CaseIndexRepository, type CaseIndexFilter, type CaseListItem } from './case-index';
+import { toCaseListQuery, type CaseListCursor, type CaseListFilter, type CaseListSort } from './list-query';
 
 /** A stored case as the repository returns it: @cg/core's CaseData plus the database's fields. */
 export type CaseRecord = StoredCase & { _id: unknown };
@@ -12,6 +21,7 @@ export { OPEN_STATUSES } from '@cg/contracts';
 import { OPEN_STATUSES } from '@cg/contracts';
 
 export type { CaseListFilter, CaseListSort, CaseListCursor } from './list-query';
+export type { CaseIndexFilter, CaseListItem } from './case-index';
 export { decodeCaseListCursor } from './list-query';
 
 /**
@@ -20,9 +30,17 @@ export { decodeCaseListCursor } from './list-query';
  */
 export class CaseRepository implements CaseStore {
   private readonly model: Model<CaseData>;
+  /** The lists' index (`case_index`): one small row per case, what the lists read (case-index.ts). */
+  readonly index: CaseIndexRepository;
 
   constructor(connection: Connection) {
     this.model = connection.model<CaseData>('Case', caseSchema as never);
+    this.index = new CaseIndexRepository(connection);
+  }
+
+  /** The case's row of the lists' index (CaseStore: the CaseLifecycle calls it after each write and the insert). */
+  async writeIndexRow(c: StoredCase, opts: { ifAbsent?: boolean } = {}): Promise<void> {
+    await this.index.put(toCaseIndexRow(c), opts);
   }
 
   /**
@@ -43,6 +61,36 @@ export class CaseRepository implements CaseStore {
       if (!existing) throw err; // duplicate on another unique key (case number): a real fault
       return { record: existing, created: false };
     }
+  }
+
+  /**
+   * insertIfAbsent for several cases in one unordered insertMany (the intake worker batches the
+   * jobs ready at once): each answer stands alone, in the order given — created, the existing
+   * case of the same (channel, idempotencyKey), or the Error of that one document.
+   */
+  async insertManyIfAbsent(docs: CaseData[]): Promise<Array<{ record: CaseRecord; created: boolean } | Error>> {
+    const now = new Date();
+    const records = docs.map((doc) => ({ ...doc, createdAt: now, updatedAt: now }) as CaseRecord);
+    const failed = new Map<number, { code?: number; errmsg?: string }>();
+    try {
+      if (records.length) await this.model.collection.insertMany(records as never[], { ordered: false });
+    } catch (err) {
+      type WriteError = { index: number; code?: number; errmsg?: string };
+      const raw = (err as { writeErrors?: WriteError | WriteError[] }).writeErrors;
+      const writeErrors = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      if (writeErrors.length === 0) return records.map(() => err as Error);
+      for (const w of writeErrors) failed.set(w.index, w);
+    }
+    return Promise.all(
+      records.map(async (record, i) => {
+        const f = failed.get(i);
+        if (!f) return { record, created: true };
+        if (f.code !== 11000) return new Error(f.errmsg ?? `case insert failed (code ${f.code})`);
+        const existing = await this.findByIdempotencyKey(record.channel, record.idempotencyKey);
+        // A duplicate on another unique key (case number) is a real fault.
+        return existing ? { record: existing, created: false } : new Error(f.errmsg ?? 'duplicate case number');
+      }),
+    );
   }
 
   async findByIdempotencyKey(channel: Channel, idempotencyKey: string): Promise<CaseRecord | null> {
@@ -113,7 +161,9 @@ export class CaseRepository implements CaseStore {
 
   /** Removes a case for good (whoever deletes an email case records its tombstone first). */
   async deleteByCaseNumber(caseNumber: string): Promise<boolean> {
-    return (await this.model.deleteOne({ caseNumber }).exec()).deletedCount === 1;
+    const deleted = (await this.model.deleteOne({ caseNumber }).exec()).deletedCount === 1;
+    await this.index.remove(caseNumber);
+    return deleted;
   }
 
   /** When each case was received and stored (the intake benchmark's latency). */
@@ -136,31 +186,17 @@ export class CaseRepository implements CaseStore {
   }
 
   /**
-   * One page of a case list: keyset pagination (`cursor`: the page after that cursor), or the old
-   * `offset` (skip) kept for page-numbered clients. `count` adds the exact total (one more scan):
-   * only on request. `nextCursor` is null on the last page.
+   * One page of a case list, read from the lists' index (case-index.ts): keyset pagination
+   * (`cursor`: the page after that cursor), or the old `offset` (skip) kept for page-numbered
+   * clients. `count` adds the exact total (it reads every matching row): only on request.
+   * `nextCursor` is null on the last page.
    */
   async list(
-    filter: CaseListFilter,
+    filter: CaseIndexFilter,
     page: { limit: number; sort?: CaseListSort; cursor?: CaseListCursor; offset?: number; count?: boolean },
-  ): Promise<{ items: CaseRecord[]; nextCursor: string | null; total?: number }> {
-    const sort = page.sort ?? 'received';
-    if (page.cursor && page.cursor.sort !== sort) throw new Error('the cursor belongs to the other sort');
-    const [found, total] = await Promise.all([
-      this.model
-        .find(toCaseListQuery(filter, page.cursor))
-        .sort(sortOf(sort))
-        .skip(page.cursor ? 0 : (page.offset ?? 0))
-        .limit(page.limit + 1) // one more tells whether a next page exists
-        .select({ journal: 0, searchText: 0, searchTerms: 0, safeHtml: 0 })
-        .lean<CaseRecord[]>()
-        .exec(),
-      page.count ? this.model.countDocuments(toCaseListQuery(filter)).exec() : undefined,
-    ]);
-    const items = found.slice(0, page.limit);
-    const last = items[items.length - 1];
-    const nextCursor = found.length > page.limit && last ? encodeCaseListCursor(sort, last) : null;
-    return { items, nextCursor, ...(total !== undefined ? { total } : {}) };
+  ): Promise<{ items: CaseListItem[]; nextCursor: string | null; total?: number }> {
+    const [found, total] = await Promise.all([this.index.page(filter, page), page.count ? this.index.count(filter) : undefined]);
+    return { ...found, ...(total !== undefined ? { total } : {}) };
   }
 
   /**
@@ -201,6 +237,23 @@ export class CaseRepository implements CaseStore {
       const cursor = this.model.collection.find({ receivedWeek: week }, { projection, batchSize: 2000 });
       for await (const row of cursor) yield row as unknown as CaseReportRow;
     }
+  }
+
+  /**
+   * Where the lists' index and the cases disagree (`cli cases:reindex`): cases whose row is
+   * missing or of another version, and rows whose case is gone. Reads every case's number and
+   * version and every row's (FerretDB decodes each case whole: minutes at 100,000 cases).
+   */
+  async indexDrift(): Promise<{ stale: string[]; orphans: string[] }> {
+    const rows = new Map<string, number>();
+    for await (const r of this.index.versions()) rows.set(r.caseNumber, r.version);
+    const stale: string[] = [];
+    const cases = this.model.collection.find({}, { projection: { _id: 0, caseNumber: 1, version: 1 }, batchSize: 1000 });
+    for await (const c of cases as AsyncIterable<{ caseNumber: string; version?: number }>) {
+      if (rows.get(c.caseNumber) !== (c.version ?? 0)) stale.push(c.caseNumber);
+      rows.delete(c.caseNumber);
+    }
+    return { stale, orphans: [...rows.keys()] };
   }
 
   /** Cases stored before the derived list keys or the reports' facts existed (their `cli cases:reindex` backfill), a batch at a time. */

@@ -33,25 +33,27 @@ export function CaseQueues({ route }: { route: CasesRoute }) {
     ...(listId ? { list: listId } : route.filters ? { filters: route.filters } : {}),
     ...extra,
   });
-  const [page, setPage] = useState(1);
+  // Keyset pages: the cursor of each page read so far (the first page has none); the last is shown.
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const cursor = cursors[cursors.length - 1];
   const [list, setList] = useState<CasePage | null>(null);
   const [error, setError] = useState('');
   const [reloads, setReloads] = useState(0);
   const [findError, setFindError] = useState('');
-  useEffect(() => setPage(1), [filterKey]);
+  useEffect(() => setCursors([undefined]), [filterKey]);
 
   useEffect(() => {
     if (tasks) return;
     let live = true;
     api
-      .listCases({ ...filters, page, pageSize: PAGE_SIZE })
+      .listCases({ ...filters, ...(cursor ? { cursor } : {}), pageSize: PAGE_SIZE })
       .then((l) => live && (setList(l), setError('')))
       .catch((err: Error) => live && setError(err.message));
     return () => {
       live = false;
     };
     // filterKey stands for filters (a new object on every render).
-  }, [api, filterKey, page, reloads, tasks]);
+  }, [api, filterKey, cursor, reloads, tasks]);
 
   const reload = useCallback(() => setReloads((n) => n + 1), []);
   const pending = useRef<ReturnType<typeof setTimeout>>();
@@ -238,13 +240,23 @@ export function CaseQueues({ route }: { route: CasesRoute }) {
             </tbody>
           </table>
           <div class="row">
-            <button type="button" id="prev" disabled={!list || list.page <= 1} onClick={() => setPage((p) => Math.max(1, p - 1))}>
+            <button
+              type="button"
+              id="prev"
+              disabled={cursors.length <= 1}
+              onClick={() => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c))}
+            >
               ‹ Previous
             </button>
             <span id="page-info" aria-live="polite">
-              {list ? ` page ${list.page} of ${Math.max(1, list.totalPages)} (${list.total} cases) ` : ''}
+              {list ? ` page ${cursors.length}${list.nextCursor ? '' : ' (last)'} ` : ''}
             </span>
-            <button type="button" id="next" disabled={!list || list.page >= list.totalPages} onClick={() => setPage((p) => p + 1)}>
+            <button
+              type="button"
+              id="next"
+              disabled={!list?.nextCursor}
+              onClick={() => list?.nextCursor && setCursors((c) => [...c, list.nextCursor ?? undefined])}
+            >
               Next ›
             </button>
           </div>
