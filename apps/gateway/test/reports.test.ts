@@ -194,7 +194,8 @@ describe('reports: GET /api/v1/reports and its CSV tables', () => {
     expect(await fields('from=2026-03-01&department=hosting')).toEqual(['(query)']);
     const badTable = await csv('everything', `from=${today}&to=${today}`);
     expect(badTable.status).toBe(400);
-    expect((await badTable.json()).errors.map((e: { field: string }) => e.field)).toEqual(['table']);
+    const problem = (await badTable.json()) as { errors: Array<{ field: string }> };
+    expect(problem.errors.map((e) => e.field)).toEqual(['table']);
     // Defaults: the last 30 days to today.
     const defaults = await report('');
     expect(defaults.status).toBe(200);
