@@ -4,3 +4,4 @@ export * from './scan-check';
 export * from './image-cleanup';
 export * from './ocr';
 export * from './extract-fields';
+export * from './scan-file-name';

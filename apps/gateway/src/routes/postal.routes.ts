@@ -11,7 +11,7 @@ import {
 import type { StaffTokenService } from '@cg/core';
 import { postalReceiptFileName, postalReceiptInput, renderReceiptLetter } from '@cg/letters';
 import { POSTAL_DECIDABLE, type CaseRepository, type PostalLetterRecord, type PostalLetterRepository } from '@cg/db';
-import { inspectScan, ScanRejected, sha256Of, type FileStore, type ScanLimits } from '@cg/postal';
+import { inspectScan, scanFileName, ScanRejected, sha256Of, type FileStore, type ScanLimits } from '@cg/postal';
 import { IntakeUnavailableError, queueOcrLetter, type IntakePublisher, type OcrQueue } from '@cg/queue';
 import { readMultipartFiles } from '../http/multipart';
 import { HttpProblem, intakeUnavailableProblem, parseRequest, type FieldProblem } from '../http/problem';
@@ -153,7 +153,8 @@ export function postalRoutes(deps: PostalRouteDeps): Router {
       const letter = await findLetter(deps.letters, req.params.id);
       const stream = await deps.store.stream(letter.sha256);
       if (!stream) throw new HttpProblem(404, 'scan_missing', 'The scan file is missing from the store', `sha256 ${letter.sha256}`);
-      sendFile(res, stream, letter.contentType, letter.size, letter.fileName, 'attachment');
+      // Named by the kind checked at upload, not by the clerk's file's extension.
+      sendFile(res, stream, letter.contentType, letter.size, scanFileName(letter.fileName, letter.kind), 'attachment');
     },
   );
 
