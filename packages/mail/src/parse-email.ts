@@ -104,6 +104,10 @@ export async function parseEmail(source: Buffer): Promise<ParsedEmail> {
   const newText = stripQuotedReply(text) || text;
 
   const bounce = kind === 'bounce' ? readBounce(mail.attachments, rawHeaders, rawBody(source).toString('utf8')) : undefined;
+  // A part with an empty Content-Type (`Content-Type: ; charset=utf-8`) has none in mailparser's
+  // attachment: without a default the poller saw a TypeError, an infrastructure fault, and took the
+  // mail again on every sync (found by parse-email.fuzz.spec.ts).
+  for (const a of mail.attachments) if (typeof a.contentType !== 'string' || !a.contentType) a.contentType = 'application/octet-stream';
   const attachments: ParsedAttachment[] =
     kind === 'bounce'
       ? []
