@@ -34,6 +34,52 @@ function tamper(token: string, claims: Record<string, unknown>): string {
   return [head, Buffer.from(JSON.stringify(payload)).toString('base64url'), sig].join('.');
 }
 
+/**
+ * A staff account made through the admin API and signed in, then revoked by an admin: disabled, or
+ * its role changed (its old token still claims the old role and token version). Its token worked
+ * before (checked), so a later 401 is the revocation. Returns the revoked token and a console
+ * session cookie opened with it before the revocation.
+ */
+async function revokedAccount(
+  stack: TestStack,
+  adminToken: string,
+  role: StaffRole,
+  revoke: { disable: true } | { newRole: StaffRole },
+): Promise<{ token: string; cookie: string }> {
+  const email = `revoked.${randomUUID().slice(0, 8)}@test.local`;
+  const created = await stack.api('/api/v1/admin/staff', {
+    method: 'POST',
+    token: adminToken,
+    json: { email, name: 'Revoked', role, ...(role === 'department_staff' ? { department: DEPT } : {}) },
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.account.id as string;
+  const signedIn = await stack.api('/api/v1/auth/login', {
+    method: 'POST',
+    json: { email, password: created.body.temporaryPassword as string },
+  });
+  expect(signedIn.status).toBe(200);
+  const token = signedIn.body.token as string;
+  const opened = await fetch(`${stack.url}/api/v1/auth/session`, {
+    method: 'POST',
+    headers: { origin: stack.url, 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: '{}',
+  });
+  await opened.arrayBuffer();
+  expect(opened.status).toBe(201);
+  const cookie = opened.headers.get('set-cookie')!.split(';')[0]!;
+  const changed =
+    'disable' in revoke
+      ? await stack.api(`/api/v1/admin/staff/${id}/disable`, { method: 'POST', token: adminToken, json: {} })
+      : await stack.api(`/api/v1/admin/staff/${id}`, {
+          method: 'PATCH',
+          token: adminToken,
+          json: { role: revoke.newRole, ...(revoke.newRole === 'department_staff' ? { department: DEPT } : {}) },
+        });
+  expect(changed.status).toBe(200);
+  return { token, cookie };
+}
+
 /** What a principal may expect from a route: true = allowed (anything but 401/403), false = refused (401/403). */
 function allowed(access: Access, p: Principal): boolean {
   switch (access.kind) {
@@ -57,6 +103,8 @@ describe('authorization matrix: every route and socket namespace, every role and
   let principals: Principal[];
   const tokens = {} as Record<StaffRole, string>;
   let visitorToken: string;
+  /** Console session cookies opened by accounts revoked afterwards. */
+  let revokedCookies: Array<[string, string]>;
 
   const call = (method: string, path: string, headers: Record<string, string>) =>
     fetch(`${stack.url}${path}`, {
@@ -85,6 +133,15 @@ describe('authorization matrix: every route and socket namespace, every role and
     const admin = (await stack.api('/api/v1/auth/me', { token: tokens.admin })).body as { staff: StaffPrincipal };
     const expired = new StaffTokenService(SECRET, -60).issue(admin.staff).token;
     const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+    // Admins hold every permission: a revoked admin's token would open every staff route were the
+    // account not checked. The demoted admin's new role (cs_agent) keeps some of them: its old token
+    // must still be refused everywhere (the token version, not only the role, decides).
+    const disabled = await revokedAccount(stack, tokens.admin, 'admin', { disable: true });
+    const demoted = await revokedAccount(stack, tokens.admin, 'admin', { newRole: 'cs_agent' });
+    revokedCookies = [
+      ['disabled admin', disabled.cookie],
+      ['admin demoted to cs_agent', demoted.cookie],
+    ];
     principals = [
       ...STAFF_ROLES.map((role) => ({ name: role, role, headers: bearer(tokens[role]) })),
       { name: 'visitor', visitor: true, headers: bearer(visitorToken) },
@@ -92,6 +149,8 @@ describe('authorization matrix: every route and socket namespace, every role and
       { name: 'expired admin token', headers: bearer(expired) },
       { name: 'cs_agent token forged into admin', headers: bearer(tamper(tokens.cs_agent, { role: 'admin' })) },
       { name: 'garbage token', headers: bearer('not.a.token') },
+      { name: 'token of a disabled admin', headers: bearer(disabled.token) },
+      { name: 'token of an admin demoted to cs_agent', headers: bearer(demoted.token) },
     ];
   }, 60_000);
   afterAll(() => stack.close());
@@ -148,6 +207,8 @@ describe('authorization matrix: every route and socket namespace, every role and
       const status = await call('GET', '/admin/queues', { cookie });
       expect([role, status]).toEqual([role, rolesAllowed(ROUTE_ACCESS['GET /admin/queues']!).includes(role) ? 200 : 403]);
     }
+    // A session opened before its account was disabled or changed ends with the account's tokens.
+    for (const [who, cookie] of revokedCookies) expect([who, await call('GET', '/admin/queues', { cookie })]).toEqual([who, 401]);
     expect(await call('GET', '/metrics', { authorization: `Bearer ${METRICS_TOKEN}` })).toBe(200);
   });
 
@@ -169,6 +230,8 @@ describe('authorization matrix: every route and socket namespace, every role and
       });
     const wrong: string[] = [];
     const expired = new StaffTokenService(SECRET, -60).issue({ staffId: randomUUID(), email: 'a@b.c', name: 'x', role: 'admin' }).token;
+    const disabled = (await revokedAccount(stack, tokens.admin, 'supervisor', { disable: true })).token;
+    const changed = (await revokedAccount(stack, tokens.admin, 'supervisor', { newRole: 'cs_agent' })).token;
     for (const [namespace, rule] of Object.entries(SOCKET_ACCESS)) {
       const access = rule.connect as Access;
       const cases: Array<[string, string | undefined, boolean]> = [
@@ -181,6 +244,8 @@ describe('authorization matrix: every route and socket namespace, every role and
         ['no token', undefined, false],
         ['expired', expired, false],
         ['forged', tamper(tokens.cs_agent, { role: 'admin' }), false],
+        ['disabled supervisor', disabled, false],
+        ['supervisor changed to cs_agent', changed, false],
       ];
       for (const [who, token, expected] of cases) {
         const ok = await connects(namespace, token);
@@ -188,7 +253,65 @@ describe('authorization matrix: every route and socket namespace, every role and
       }
     }
     expect(wrong).toEqual([]);
-  });
+  }, 60_000);
+
+  it('a connected staff socket whose account is then disabled or its role changed: its next event is refused and it is dropped', async () => {
+    const staffNamespaces = Object.entries(SOCKET_ACCESS).filter(([, rule]) => rule.connect.kind === 'staff');
+    expect(staffNamespaces.length).toBeGreaterThanOrEqual(2);
+    const admin = tokens.admin;
+    const revocations: Array<[string, (id: string) => Promise<number>]> = [
+      ['disabled', async (id) => (await stack.api(`/api/v1/admin/staff/${id}/disable`, { method: 'POST', token: admin, json: {} })).status],
+      // The new role holds the same permissions: only the token version ends the old token.
+      [
+        'role changed',
+        async (id) =>
+          (await stack.api(`/api/v1/admin/staff/${id}`, { method: 'PATCH', token: admin, json: { role: 'supervisor' } })).status,
+      ],
+    ];
+    const wrong: string[] = [];
+    for (const [namespace, rule] of staffNamespaces) {
+      for (const [how, revoke] of revocations) {
+        // A cs_agent holds every staff namespace's permission (livechat:answer, cases:read).
+        const email = `socket.${randomUUID().slice(0, 8)}@test.local`;
+        const created = await stack.api('/api/v1/admin/staff', {
+          method: 'POST',
+          token: admin,
+          json: { email, name: 'Socket', role: 'cs_agent' },
+        });
+        const signedIn = await stack.api('/api/v1/auth/login', {
+          method: 'POST',
+          json: { email, password: created.body.temporaryPassword as string },
+        });
+        const token = signedIn.body.token as string;
+        const socket = io(`${stack.url}${namespace}`, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+        try {
+          let dropped: string | undefined;
+          socket.on('disconnect', (reason) => (dropped = reason));
+          await waitFor(`${how} ${namespace} connected`, () => socket.connected);
+          const events: readonly string[] = rule.events;
+          const event = events[0] ?? 'any-event';
+          if (events.length > 0) {
+            // The control: before the revocation the same event is answered.
+            const before = (await socket.timeout(10_000).emitWithAck(event, {})) as { ok: boolean };
+            if (!before.ok) wrong.push(`${how} ${namespace}: ${event} refused before the revocation`);
+          }
+          expect(await revoke(created.body.account.id as string)).toBe(200);
+          if (events.length > 0) {
+            const after = (await socket.timeout(10_000).emitWithAck(event, {})) as { ok: boolean; error?: { code: string } };
+            if (after.ok || after.error?.code !== 'unauthenticated')
+              wrong.push(`${how} ${namespace}: ${event} answered ${JSON.stringify(after)}`);
+          } else {
+            socket.emit(event);
+          }
+          await waitFor(`${how} ${namespace} dropped`, () => dropped !== undefined);
+          if (dropped !== 'io server disconnect') wrong.push(`${how} ${namespace}: disconnected by ${dropped}`);
+        } finally {
+          socket.disconnect();
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  }, 60_000);
 
   it('department staff get 404 for another department’s case, its journal, emails, attachments and letter; 403 for its chat', async () => {
     const created = await stack.api('/api/v1/hotline/calls', {
