@@ -20,6 +20,9 @@ export interface LivechatRouteDeps {
   sessionsPerHourPerIp: number;
   uploadMaxBytes: number;
   uploadsPerHourPerVisitor: number;
+  /** Uploads one visitor may have in flight at once, and all visitors on this node (default 1 and 16). */
+  uploadsInFlightPerVisitor?: number;
+  uploadsInFlight?: number;
 }
 
 declare module 'express-serve-static-core' {
@@ -110,6 +113,53 @@ export function livechatRoutes(deps: LivechatRouteDeps): Router {
     },
   );
 
+  /**
+   * Everything an upload can be refused for that does not need its bytes, checked before the body
+   * is read (express.raw comes after): the cap on uploads in flight (per visitor, per node), the
+   * query, the visitor's hourly limit, and that the conversation is the visitor's and still open.
+   * A refusal closes the connection instead of draining a body nobody will read.
+   */
+  const inFlight = new Map<string, number>();
+  let inFlightTotal = 0;
+  const uploadGate: RequestHandler = async (req, res, next) => {
+    const visitor = req.visitor!;
+    const refuse = (problem: HttpProblem) => {
+      res.set('Connection', 'close');
+      return next(problem);
+    };
+    const mine = inFlight.get(visitor.visitorId) ?? 0;
+    if (mine >= (deps.uploadsInFlightPerVisitor ?? 1)) return refuse(rateLimited(1000, 'uploads at once: wait for the one in progress'));
+    if (inFlightTotal >= (deps.uploadsInFlight ?? 16))
+      return refuse(
+        new HttpProblem(503, 'uploads_busy', 'Too many uploads right now', 'try again in a few seconds', undefined, { 'Retry-After': '2' }),
+      );
+    inFlight.set(visitor.visitorId, mine + 1);
+    inFlightTotal++;
+    let released = false;
+    res.once('close', () => {
+      if (released) return;
+      released = true;
+      inFlightTotal--;
+      const left = (inFlight.get(visitor.visitorId) ?? 1) - 1;
+      if (left > 0) inFlight.set(visitor.visitorId, left);
+      else inFlight.delete(visitor.visitorId);
+    });
+    try {
+      parseRequest(uploadQuerySchema, req.query, 'query');
+      const verdict = await deps.limiter.hit([
+        { key: `uploads-v:${visitor.visitorId}`, limit: deps.uploadsPerHourPerVisitor, windowMs: 3_600_000 },
+      ]);
+      if (!verdict.allowed) return refuse(rateLimited(verdict.retryAfterMs, 'uploads'));
+      const conversation = await deps.db.conversations.findById(visitor.conversationId);
+      if (!conversation || conversation.visitorId !== visitor.visitorId) return refuse(unauthenticatedVisitor());
+      if (conversation.status !== 'open')
+        return refuse(new HttpProblem(409, 'conversation_ended', 'Conversation ended', 'start a new chat to send files'));
+      next();
+    } catch (err) {
+      refuse(err as HttpProblem);
+    }
+  };
+
   router.post(
     '/attachments',
     apiDoc({
@@ -121,14 +171,11 @@ export function livechatRoutes(deps: LivechatRouteDeps): Router {
       responses: { 201: 'Stored: send its reference with a message' },
     }),
     requireVisitor,
+    uploadGate,
     express.raw({ type: () => true, limit: deps.uploadMaxBytes }),
     async (req, res) => {
       const visitor = req.visitor!;
       const query = parseRequest(uploadQuerySchema, req.query, 'query');
-      const verdict = await deps.limiter.hit([
-        { key: `uploads-v:${visitor.visitorId}`, limit: deps.uploadsPerHourPerVisitor, windowMs: 3_600_000 },
-      ]);
-      if (!verdict.allowed) throw rateLimited(verdict.retryAfterMs, 'uploads');
       const data: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (data.length === 0) {
         throw new HttpProblem(400, 'empty_attachment', 'Empty file', 'send the file as the request body', [
@@ -145,10 +192,6 @@ export function livechatRoutes(deps: LivechatRouteDeps): Router {
           [{ field: '(body)', code: 'invalid_type', message: 'not a PNG, JPEG, GIF, WebP or PDF file' }],
         );
       }
-      const conversation = await deps.db.conversations.findById(visitor.conversationId);
-      if (!conversation || conversation.visitorId !== visitor.visitorId) throw unauthenticatedVisitor();
-      if (conversation.status !== 'open')
-        throw new HttpProblem(409, 'conversation_ended', 'Conversation ended', 'start a new chat to send files');
       const ref = await deps.db.chatAttachments.create({
         conversationId: visitor.conversationId,
         visitorId: visitor.visitorId,
