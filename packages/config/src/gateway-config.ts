@@ -56,6 +56,9 @@ const gatewayEnvSchema = commonEnvSchema.extend({
     .max(15 * 1024 * 1024)
     .default(LIVECHAT_DEFAULT_LIMITS.uploadMaxBytes),
   LIVECHAT_UPLOADS_PER_HOUR_PER_VISITOR: z.coerce.number().int().min(1).default(20),
+  /** Chat uploads one visitor may send at once, and all visitors on one gateway node (more: 429 / 503 before reading). */
+  LIVECHAT_UPLOADS_IN_FLIGHT_PER_VISITOR: z.coerce.number().int().min(1).max(100).default(1),
+  LIVECHAT_UPLOADS_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(16),
   LIVECHAT_VISITOR_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** How long a dropped socket can come back with its missed events (connection-state recovery). */
   LIVECHAT_RECOVERY_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),

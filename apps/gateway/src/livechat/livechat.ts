@@ -79,6 +79,8 @@ export function createLivechat(deps: LivechatDeps): Livechat {
       sessionsPerHourPerIp: config.LIVECHAT_SESSIONS_PER_HOUR_PER_IP,
       uploadMaxBytes: config.LIVECHAT_UPLOAD_MAX_BYTES,
       uploadsPerHourPerVisitor: config.LIVECHAT_UPLOADS_PER_HOUR_PER_VISITOR,
+      uploadsInFlightPerVisitor: config.LIVECHAT_UPLOADS_IN_FLIGHT_PER_VISITOR,
+      uploadsInFlight: config.LIVECHAT_UPLOADS_IN_FLIGHT,
     }),
     pages: livechatPages({ embedOrigins: config.LIVECHAT_EMBED_ORIGINS }),
 
