@@ -31,6 +31,13 @@ import { SmtpSink } from './smtp-sink';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 
+/**
+ * One argon2id hash of TEST_PASSWORD per test process, shared by every account tokenFor() makes:
+ * each hash costs 64 MiB and about a second of CPU (several on a loaded machine), and a suite's
+ * beforeAll made one per role. Sign-in still verifies it for real.
+ */
+let testPasswordHash: Promise<string> | undefined;
+
 /** Fast mail settings for tests: short polls, locks and backoff. */
 export const FAST_MAIL_ENV: Readonly<Record<string, string>> = {
   MAIL_POLL_INTERVAL_MS: '1000',
@@ -215,7 +222,7 @@ export class TestStack {
     await this.db.staffUsers.create({
       email,
       displayName: `Test ${role}`,
-      passwordHash: await hashPassword(TEST_PASSWORD),
+      passwordHash: await (testPasswordHash ??= hashPassword(TEST_PASSWORD)),
       role,
       ...(department ? { department } : {}),
     });
