@@ -132,6 +132,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     allocator,
     staffTokens,
     visitorTokens: new VisitorTokenService(signer, config.LIVECHAT_VISITOR_TOKEN_TTL_DAYS * 86_400),
+    // The chat's receipt shows the deadline at once: the worker computes the same from the same calendar.
+    receiptDeadline: (receivedAt) => planner.forReceipt(receivedAt).target,
   });
   const postal = createPostalChannel(config, redis);
   // Step 4: signed letters live beside the scans (content-addressed); deliveries go to the outbound queue.

@@ -33,7 +33,12 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     agents.push(a);
     return a;
   };
-  const storedCopies = (conversationId: string, messageId: string) => stack.db.conversations.countMessages(conversationId, { messageId });
+  /** Copies of a message in MongoDB once the worker has written it (acknowledged means durable in Redis; the worker persists). */
+  const storedCopies = async (conversationId: string, messageId: string) => {
+    const count = () => stack.db.conversations.countMessages(conversationId, { messageId });
+    await waitFor(`message ${messageId} in MongoDB`, async () => (await count()) > 0);
+    return count();
+  };
 
   beforeAll(async () => {
     stack = await startTestStack({
@@ -66,10 +71,15 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
     expect(ack.message).toMatchObject({ conversationId: v.conversationId, sender: { kind: 'visitor' }, type: 'text' });
     expect(ack.receipt!.caseNumber).toMatch(/^KN\d{2}-\d{5,}$/);
     expect(ack.receipt!.deadlinePolicy).toBe('5 working days');
-    // Acknowledged means stored: the message is in MongoDB and the conversation names the case.
+    // The receipt shows the deadline at once (computed on the same calendar as the worker's).
+    expect(ack.receipt!.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // Acknowledged means durable in Redis; a worker writes MongoDB: the message once, and the conversation names the case.
     expect(await storedCopies(v.conversationId, ack.message.id)).toBe(1);
-    const conversation = await stack.db.conversations.findById(v.conversationId);
-    expect(conversation!.caseNumber).toBe(ack.receipt!.caseNumber);
+    const conversation = await waitFor('conversation linked to the case', async () => {
+      const c = await stack.db.conversations.findById(v.conversationId);
+      return c?.caseNumber ? c : undefined;
+    });
+    expect(conversation.caseNumber).toBe(ack.receipt!.caseNumber);
 
     // The receipt appears in the chat, then its deadline once the worker has computed it.
     await waitFor('receipt message', () => [...v.messages.values()].find((m) => m.type === 'receipt'));
@@ -205,7 +215,10 @@ describe('livechat: a reliable intake over socket.io across gateway nodes', () =
       expect(ackDown.message.seq).toBeGreaterThan(ackInFlight.message.seq);
       expect(v.connects).toBeGreaterThanOrEqual(2);
       // The history is intact and in order after the restart.
-      const stored = await stack.db.conversations.messagesAfter(v.conversationId, 0, 100);
+      const stored = await waitFor('the three messages in MongoDB', async () => {
+        const all = await stack.db.conversations.messagesAfter(v.conversationId, 0, 100);
+        return all.filter((m) => m.sender?.kind === 'visitor').length >= 3 ? all : undefined;
+      });
       const texts = stored.filter((m) => m.sender?.kind === 'visitor').map((m) => m.text);
       expect(texts).toEqual([
         'Website trên VPS không truy cập được.',

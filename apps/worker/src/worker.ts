@@ -37,7 +37,7 @@ import {
   RedisCaseLock,
   WebhookEventPublisher,
 } from '@cg/queue';
-import { LivechatPoster } from '@cg/livechat';
+import { ChatPersister, LivechatPoster } from '@cg/livechat';
 import { LocalFileStore } from '@cg/postal';
 import { recordDeadLetters } from './dead-letters';
 import { startWorkerSweeps } from './sweeps';
@@ -46,6 +46,7 @@ import { startMailChannel } from './mail';
 import { deadlineCheckHandler } from './jobs/deadline-check.job';
 import { autoAssignHandler } from './jobs/auto-assign.job';
 import { intakeEnvelopeHandler, type IntakeJobDeps } from './jobs/intake-envelope.job';
+import { CaseInsertBatcher } from './jobs/case-insert-batcher';
 import { retrainClassifierHandler } from './jobs/retrain-classifier.job';
 import { ocrLetterHandler } from './jobs/ocr-letter.job';
 import { webhooksProcessor } from './webhooks';
@@ -56,6 +57,8 @@ export interface RunningWorkers {
   lifecycle: CaseLifecycle;
   /** Every BullMQ worker of this process, by queue name. */
   workers: Map<string, Worker>;
+  /** The intake jobs' case inserts, batched (one insertMany of the jobs ready at once). */
+  caseInserts: CaseInsertBatcher;
   intake: Worker;
   /** Jobs done and failed per queue (`worker_jobs_total`), served on /metrics when WORKER_HEALTH_PORT is set. */
   metrics: MetricsRegistry;
@@ -110,9 +113,10 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   const webhookEvents = new WebhookEventPublisher(webhooksQueue, (err, event) =>
     logger.error({ eventId: event.id, caseNumber: event.case.caseNumber, err: err.message }, 'webhook event not queued'),
   );
-
+  // The intake jobs running at once insert their cases together (each job still fails and retries alone).
+  const caseInserts = new CaseInsertBatcher(db.cases);
   const lifecycle = new CaseLifecycle({
-    store: db.cases,
+    store: caseInserts.wrap(db.cases),
     lock: new RedisCaseLock(connection, { prefix: config.QUEUE_PREFIX }),
     planner,
     settings: lifecycleSettingsFrom(config),
@@ -135,6 +139,17 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   const mailConfig = overrides.mail ?? loadMailOutboundConfig(process.env);
   // Answers posted into chats go through the gateways' Redis streams adapter (LivechatPoster).
   const chatPoster = new LivechatPoster(db.conversations, { redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  // Chat messages acknowledged once durable in Redis are written into MongoDB here (its own connection: the read blocks).
+  const chatPersister = new ChatPersister(
+    db.conversations,
+    createRedisConnection(config.REDIS_URL, 'worker'),
+    config.QUEUE_PREFIX,
+    logger,
+    {
+      deadLetter: (failed) => db.deadLetters.record(failed),
+    },
+  );
+  chatPersister.start();
   const files = new LocalFileStore(config.POSTAL_STORE_DIR);
   const email = startMailChannel({
     db,
@@ -246,6 +261,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     db,
     lifecycle,
     workers,
+    caseInserts,
     intake,
     metrics,
     ...(health ? { healthUrl: health.url } : {}),
@@ -255,6 +271,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
       // Each close finishes the jobs in hand (BullMQ waits for them) and takes no new ones.
       await Promise.all([...workers.values()].map((w) => w.close()));
       await email.close();
+      await chatPersister.close();
       await chatPoster.close();
       await calendars.stop();
       await classifiers.stop();

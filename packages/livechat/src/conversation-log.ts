@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { LivechatReceipt } from '@cg/contracts';
 import {
   ConversationEndedError,
   ConversationNotFoundError,
@@ -14,6 +15,9 @@ const MAX_ATTEMPTS = 5;
 const TOUCH_EVERY_MS = 5000;
 const TOUCH_BATCH = 100;
 const MAX_PENDING_TOUCHES = 10_000;
+/** Persisted message ids kept per conversation so a late retry is known as a repeat without MongoDB. */
+export const PERSISTED_KEEP = 256;
+export const PERSISTED_TTL_MS = 24 * 3600 * 1000;
 
 interface Touch {
   seq: number;
@@ -33,8 +37,15 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return {n, redis.call('HGET', KEYS[1], 'case') or '', redis.call('HGET', KEYS[1], 'first') or ''}
 `;
 
-// Fills the hash from MongoDB's view; never lowers a seq already counted here.
+// Fills the hash from MongoDB's view; never lowers a seq already counted here, nor below a
+// message still waiting in the inbox (KEYS[2]: durable in Redis, not yet in MongoDB).
 const LOAD = `
+local top = tonumber(ARGV[2])
+for _, v in ipairs(redis.call('HVALS', KEYS[2])) do
+  local s = tonumber(string.match(v, '^{"seq":(%d+),'))
+  if s and s > top then top = s end
+end
+ARGV[2] = tostring(top)
 if redis.call('HEXISTS', KEYS[1], 'init') == 0 then
   redis.call('HSET', KEYS[1], 'init', '1', 'seq', ARGV[2], 'ended', ARGV[3], 'case', ARGV[4])
   if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'first', ARGV[5]) end
@@ -45,6 +56,62 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1
 `;
 
+// The durable append (the acknowledgement point of a chat message). KEYS: the conversation's
+// hash, its inbox hash (message id → record JSON, until a worker has it in MongoDB), its
+// recently persisted ids (sorted set by seq), the inbox stream the workers read.
+// ARGV: 1 ttl ms, 2 require open, 3 message id, 4 visitor (1/0), 5 record JSON without seq
+// (an object, so its first byte is '{'), 6 conversation id, 7 case number or '', 8 receipt JSON or ''.
+// Answers {status, record JSON or seq, case, first visitor message id, receipt JSON}; status:
+// the new seq; 0 held in the inbox (a repeat); -3 persisted already (2nd value: its seq);
+// -1 unknown here (load it); -2 ended.
+const APPEND_DURABLE = `
+if redis.call('HEXISTS', KEYS[1], 'init') == 0 then return {-1, '', '', '', ''} end
+if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'case', ARGV[7], 'receipt', ARGV[8]) end
+local function tail(status, v)
+  return {status, v, redis.call('HGET', KEYS[1], 'case') or '', redis.call('HGET', KEYS[1], 'first') or '', redis.call('HGET', KEYS[1], 'receipt') or ''}
+end
+local held = redis.call('HGET', KEYS[2], ARGV[3])
+if held then return tail(0, held) end
+local done = redis.call('ZSCORE', KEYS[3], ARGV[3])
+if done then return tail(-3, done) end
+if ARGV[2] == '1' and redis.call('HGET', KEYS[1], 'ended') == '1' then return {-2, '', '', '', ''} end
+local n = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+if ARGV[4] == '1' then redis.call('HSETNX', KEYS[1], 'first', ARGV[3]) end
+local record = '{"seq":' .. n .. ',' .. string.sub(ARGV[5], 2)
+redis.call('HSET', KEYS[2], ARGV[3], record)
+redis.call('XADD', KEYS[4], '*', 'c', ARGV[6], 'm', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return tail(n, record)
+`;
+
+/** A message as the inbox holds it: what MongoDB will store, with the seq and time it was acknowledged with. */
+export interface InboxRecord extends NewChatMessage {
+  seq: number;
+  createdAt: string;
+}
+
+/** Parses an inbox record into the shape of a stored message (views take either). */
+export function fromInboxRecord(json: string): ChatMessageRecord & { createdAt: Date } {
+  const r = JSON.parse(json) as InboxRecord;
+  return { ...r, attachments: r.attachments ?? [], createdAt: new Date(r.createdAt) } as unknown as ChatMessageRecord & { createdAt: Date };
+}
+
+/** The conversation as Redis knows it: the last seq, and the case once intake gave it. */
+export interface ConversationRedisState {
+  lastSeq?: number;
+  caseNumber?: string;
+  receipt?: LivechatReceipt;
+}
+
+/** Redis keys of a conversation's durable messages (shared by the gateway and the worker's ChatPersister). */
+export const livechatKeys = (prefix: string) => ({
+  conversation: (id: string) => `${prefix}:livechat:conv:${id}`,
+  inbox: (id: string) => `${prefix}:livechat:inbox:${id}`,
+  persisted: (id: string) => `${prefix}:livechat:persisted:${id}`,
+  stream: `${prefix}:livechat:inbox-stream`,
+});
+
 export interface AppendResult {
   message: ChatMessageRecord;
   duplicate: boolean;
@@ -52,6 +119,10 @@ export interface AppendResult {
   caseNumber?: string;
   /** The conversation's first visitor message id, when known. */
   firstVisitorMessageId?: string;
+  /** The receipt given for the conversation's case, when Redis holds it. */
+  receipt?: LivechatReceipt;
+  /** Durable in Redis, not (yet) in MongoDB: a worker persists it. */
+  inInbox?: boolean;
 }
 
 /**
@@ -73,15 +144,23 @@ export class ConversationLog {
     readonly conversations: ConversationRepository,
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.keys = livechatKeys(prefix);
+  }
+
+  private readonly keys: ReturnType<typeof livechatKeys>;
+  /** Conversations this node wrote into MongoDB directly because Redis did not answer. */
+  private readonly wroteAround = new Set<string>();
 
   private key(conversationId: string): string {
-    return `${this.prefix}:livechat:conv:${conversationId}`;
+    return this.keys.conversation(conversationId);
   }
 
   /** A new conversation: its counters start at zero (best effort; loaded from MongoDB otherwise). */
   async init(conversationId: string): Promise<void> {
-    await this.redis.eval(LOAD, 1, this.key(conversationId), String(STATE_TTL_MS), '0', '0', '', '').catch(() => undefined);
+    await this.redis
+      .eval(LOAD, 2, this.key(conversationId), this.keys.inbox(conversationId), String(STATE_TTL_MS), '0', '0', '', '')
+      .catch(() => undefined);
   }
 
   async append(input: NewChatMessage, opts: { requireOpen: boolean }): Promise<AppendResult> {
@@ -108,6 +187,138 @@ export class ConversationLog {
         if (!(err instanceof SeqTakenError) || attempt >= MAX_ATTEMPTS) throw err;
         await this.repair(input.conversationId);
       }
+    }
+  }
+
+  /**
+   * The acknowledgement point of a chat message: one Redis script gives it its seq, keeps it
+   * in the conversation's inbox (a hash with AOF) and adds its id to the inbox stream that the
+   * workers' ChatPersister writes into MongoDB. A repeat of a message id answers the message
+   * held or persisted before. `receipt` (with the case number) is recorded in the same script.
+   * When Redis does not answer, the message goes straight to MongoDB instead (`append`).
+   */
+  async appendDurable(input: NewChatMessage, opts: { requireOpen: boolean; receipt?: LivechatReceipt }): Promise<AppendResult> {
+    const id = input.conversationId;
+    if (this.wroteAround.has(id)) {
+      // This node stored messages of the conversation in MongoDB while Redis was away: Redis
+      // learns them first (seq, recent ids), so a retry of one is answered as the repeat it is.
+      const loaded = await this.load(id).then(
+        () => true,
+        () => false,
+      );
+      if (loaded) this.wroteAround.delete(id);
+    }
+    const record = JSON.stringify({
+      conversationId: id,
+      messageId: input.messageId,
+      sender: input.sender,
+      type: input.type,
+      text: input.text,
+      attachments: input.attachments ?? [],
+      ...(input.data ? { data: input.data } : {}),
+      createdAt: new Date().toISOString(),
+    });
+    for (let round = 0; round < 3; round++) {
+      let answer: [number, string, string, string, string];
+      try {
+        answer = (await this.redis.eval(
+          APPEND_DURABLE,
+          4,
+          this.key(id),
+          this.keys.inbox(id),
+          this.keys.persisted(id),
+          this.keys.stream,
+          String(STATE_TTL_MS),
+          opts.requireOpen ? '1' : '0',
+          input.messageId,
+          input.sender.kind === 'visitor' ? '1' : '0',
+          record,
+          id,
+          opts.receipt?.caseNumber ?? '',
+          opts.receipt ? JSON.stringify(opts.receipt) : '',
+        )) as [number, string, string, string, string];
+      } catch {
+        if (this.wroteAround.size >= MAX_PENDING_TOUCHES) this.wroteAround.clear(); // bounded; MongoDB's unique index stays the guard
+        this.wroteAround.add(id);
+        return this.append(input, { requireOpen: opts.requireOpen });
+      }
+      const [status, value, caseNumber, first, receipt] = answer;
+      if (status === -2) throw new ConversationEndedError(id);
+      if (status === -1) {
+        await this.load(id);
+        continue;
+      }
+      const known = {
+        ...(caseNumber ? { caseNumber } : {}),
+        ...(first ? { firstVisitorMessageId: first } : {}),
+        ...(receipt ? { receipt: JSON.parse(receipt) as LivechatReceipt } : {}),
+      };
+      if (status === -3) {
+        const stored = await this.conversations.findMessage(id, input.messageId);
+        if (stored) return { message: stored, duplicate: true, ...known };
+        return this.append(input, { requireOpen: opts.requireOpen }); // listed as persisted, yet MongoDB lost it
+      }
+      const message = fromInboxRecord(value);
+      if (status > 0) {
+        this.touch(id, {
+          seq: status,
+          senderKind: input.sender.kind,
+          preview: input.text || (input.attachments ?? []).map((a) => a.fileName).join(', '),
+          at: message.createdAt,
+        });
+      }
+      return { message, duplicate: status === 0, inInbox: true, ...known };
+    }
+    throw new Error(`could not append to conversation ${id}`);
+  }
+
+  /**
+   * Messages durable in Redis and not yet in MongoDB, after `afterSeq`. Throws when Redis does
+   * not answer: a resend without them would move the client's last seq past messages it never got.
+   */
+  async inboxAfter(conversationId: string, afterSeq: number): Promise<ChatMessageRecord[]> {
+    const values = await this.redis.hvals(this.keys.inbox(conversationId));
+    return values.map(fromInboxRecord).filter((m) => m.seq > afterSeq);
+  }
+
+  /**
+   * What a client missed: MongoDB's messages after `afterSeq` merged with the inbox's, by
+   * message id (MongoDB's copy wins), in seq order. The inbox is read first: a message the
+   * worker persists in between is then found in MongoDB, never missed.
+   */
+  async messagesAfter(
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ messages: ChatMessageRecord[]; hasMore: boolean }> {
+    const inbox = await this.inboxAfter(conversationId, afterSeq);
+    const stored = await this.conversations.messagesAfter(conversationId, afterSeq, limit);
+    const full = stored.length === limit;
+    const upTo = full ? stored[stored.length - 1]!.seq : Infinity;
+    const byId = new Map<string, ChatMessageRecord>();
+    for (const m of inbox) if (m.seq <= upTo) byId.set(m.messageId, m);
+    for (const m of stored) byId.set(m.messageId, m);
+    const merged = [...byId.values()].sort((a, b) => a.seq - b.seq);
+    return { messages: merged.slice(0, limit), hasMore: full || merged.length > limit };
+  }
+
+  /** One message by id: from the inbox, else from MongoDB. */
+  async findMessage(conversationId: string, messageId: string): Promise<ChatMessageRecord | null> {
+    const held = await this.redis.hget(this.keys.inbox(conversationId), messageId).catch(() => null);
+    return held ? fromInboxRecord(held) : this.conversations.findMessage(conversationId, messageId);
+  }
+
+  /** The last seq and the case as Redis knows them (empty when it does not, or does not answer). */
+  async redisState(conversationId: string): Promise<ConversationRedisState> {
+    try {
+      const [init, seq, caseNumber, receipt] = await this.redis.hmget(this.key(conversationId), 'init', 'seq', 'case', 'receipt');
+      return {
+        ...(init ? { lastSeq: Number(seq ?? 0) } : {}),
+        ...(caseNumber ? { caseNumber } : {}),
+        ...(receipt ? { receipt: JSON.parse(receipt) as LivechatReceipt } : {}),
+      };
+    } catch {
+      return {};
     }
   }
 
@@ -208,10 +419,21 @@ export class ConversationLog {
     const stored = await this.conversations.topSeq(conversationId);
     if ((conversation.lastSeq ?? 0) < stored) await this.conversations.raiseSeq(conversationId, stored);
     const top = Math.max(conversation.lastSeq ?? 0, stored);
+    // The ids MongoDB holds last are known again, so a late retry of one is still a repeat.
+    const recent = await this.conversations.messagesAfter(conversationId, Math.max(0, top - PERSISTED_KEEP), PERSISTED_KEEP);
+    if (recent.length) {
+      const persisted = this.keys.persisted(conversationId);
+      await this.redis
+        .multi()
+        .zadd(persisted, ...recent.flatMap((m) => [String(m.seq), m.messageId]))
+        .pexpire(persisted, PERSISTED_TTL_MS)
+        .exec();
+    }
     await this.redis.eval(
       LOAD,
-      1,
+      2,
       this.key(conversationId),
+      this.keys.inbox(conversationId),
       String(STATE_TTL_MS),
       String(top),
       conversation.status === 'ended' ? '1' : '0',

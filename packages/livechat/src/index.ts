@@ -4,3 +4,4 @@ export * from './delivery';
 export * from './livechat-poster';
 export * from './conversation-log';
 export * from './transcript';
+export * from './chat-persister';

@@ -41,6 +41,12 @@ export class LivechatRefusal extends Error {
   }
 }
 
+/**
+ * A message's text as stored: NFC, without U+0000 (FerretDB keeps documents as PostgreSQL jsonb,
+ * which cannot hold it: a message acknowledged from Redis could then never reach MongoDB).
+ */
+const chatText = (text: string): string => text.replaceAll('\u0000', '').normalize('NFC');
+
 export const refuse = (code: LivechatError['code'], message: string, extra: Partial<LivechatError> = {}): LivechatRefusal =>
   new LivechatRefusal({ code, message, retryable: false, ...extra });
 
@@ -54,6 +60,12 @@ export interface LivechatServiceDeps {
   logger: Logger;
   /** How many receipts may wait for their deadline at once on this node. */
   maxDeadlineWatches?: number;
+  /**
+   * The target deadline of a complaint received at that time, computed here on the same
+   * calendar and policy as the worker's, so the receipt shows it at once. Without it the
+   * receipt shows the policy and the deadline follows once the worker has written the case.
+   */
+  receiptDeadline?: (receivedAt: Date) => { dueDate: string; dueAt: Date } | undefined;
 }
 
 export interface SentMessage {
@@ -67,9 +79,11 @@ export interface SentMessage {
 const DEADLINE_POLL_MS = [1000, 3000, 8000, 20_000];
 
 /**
- * The livechat adapter's rules, independent of the socket layer: store first, then the case,
- * then tell everyone. Nothing is acknowledged before MongoDB (the message) and Redis (the
- * intake envelope) have it.
+ * The livechat adapter's rules, independent of the socket layer: durable first, then the case,
+ * then tell everyone. A message is acknowledged once Redis (AOF) holds it in the conversation's
+ * inbox (ConversationLog.appendDurable) and, for the complaint, once the intake envelope is in
+ * the intake queue; the workers' ChatPersister writes MongoDB after. Without Redis, the message
+ * is acknowledged once MongoDB has it.
  */
 export class LivechatService {
   private io?: Server;
@@ -100,13 +114,13 @@ export class LivechatService {
     if (attachments.length !== new Set(input.attachmentIds).size) {
       throw refuse('attachment_not_found', 'an attachment was not found in this conversation; upload it again', { field: 'attachmentIds' });
     }
-    const appended = await this.append(
+    const appended = await this.appendDurable(
       {
         conversationId,
         messageId: input.clientMessageId,
         sender: { kind: 'visitor' },
         type: 'text',
-        text: input.text.normalize('NFC'),
+        text: chatText(input.text),
         attachments,
       },
       true,
@@ -126,6 +140,8 @@ export class LivechatService {
    * intake job id are keyed on it, and the worker's unique index guards forever).
    */
   async ensureCase(conversationId: string, hint?: AppendResult, known?: ConversationRecord): Promise<LivechatReceipt | undefined> {
+    // Redis records the receipt in the same script that makes the receipt message durable.
+    if (hint?.receipt) return hint.receipt;
     // A stale copy is fine: at worst the intake is published again with the same key, which
     // answers the same case number.
     const conversation = known ?? (await this.deps.conversations.findById(conversationId));
@@ -133,6 +149,10 @@ export class LivechatService {
     if (conversation.caseNumber) {
       await this.deps.log.markCase(conversationId, conversation.caseNumber);
       return toReceiptView(conversation);
+    }
+    if (!hint) {
+      const { receipt } = await this.deps.log.redisState(conversationId);
+      if (receipt) return receipt;
     }
     const first = await this.firstVisitorMessage(conversationId, hint);
     if (!first) return undefined;
@@ -174,23 +194,38 @@ export class LivechatService {
       }
       throw err;
     }
-    const linked = { caseNumber, receivedAt: new Date(first.createdAt), deadlinePolicy: DEFAULT_DEADLINE_POLICY };
-    await this.deps.conversations.setCase(conversationId, first.messageId, linked);
-    await this.deps.log.markCase(conversationId, caseNumber);
-    const receipt: LivechatReceipt = { ...linked, receivedAt: linked.receivedAt.toISOString() };
-    const posted = await this.deps.log.append(
+    const receivedAt = new Date(first.createdAt);
+    const due = this.deps.receiptDeadline?.(receivedAt);
+    const receipt: LivechatReceipt = {
+      caseNumber,
+      receivedAt: receivedAt.toISOString(),
+      deadlinePolicy: DEFAULT_DEADLINE_POLICY,
+      ...(due ? { dueDate: due.dueDate, dueAt: due.dueAt.toISOString() } : {}),
+    };
+    // The receipt message carries the link to the case: the worker that persists it names the
+    // case on the conversation. The same script records the receipt in Redis for this chat.
+    const posted = await this.deps.log.appendDurable(
       {
         conversationId,
         messageId: `receipt-${caseNumber}`,
         sender: { kind: 'system' },
         type: 'receipt',
         text: '',
-        data: { caseNumber, deadlinePolicy: receipt.deadlinePolicy },
+        data: { caseNumber, deadlinePolicy: receipt.deadlinePolicy, firstMessageId: first.messageId, receipt },
       },
-      { requireOpen: false },
+      { requireOpen: false, receipt },
     );
+    if (!posted.inInbox) {
+      // Redis did not take it: stored in MongoDB directly, so link the case here.
+      await this.deps.conversations.setCase(conversationId, first.messageId, {
+        caseNumber,
+        receivedAt,
+        deadlinePolicy: receipt.deadlinePolicy,
+      });
+      if (due) await this.deps.conversations.setReceiptDeadline(conversationId, due);
+    }
     this.broadcast(toChatMessageView(posted.message), { ...toConversationSummary(conversation), caseNumber });
-    this.watchDeadline(conversationId, caseNumber, receipt);
+    if (!due) this.watchDeadline(conversationId, caseNumber, receipt);
     return receipt;
   }
 
@@ -200,16 +235,17 @@ export class LivechatService {
     if (current && current.sender?.kind === 'visitor' && (!hint.firstVisitorMessageId || hint.firstVisitorMessageId === current.messageId))
       return current;
     if (hint?.firstVisitorMessageId) {
-      const first = await this.deps.conversations.findMessage(conversationId, hint.firstVisitorMessageId);
+      const first = await this.deps.log.findMessage(conversationId, hint.firstVisitorMessageId);
       if (first) return first;
     }
-    const [first] = await this.deps.conversations.messages
+    const [stored] = await this.deps.conversations.messages
       .find({ conversationId, 'sender.kind': 'visitor' })
       .sort({ seq: 1 })
       .limit(1)
       .lean<ChatMessageRecord[]>()
       .exec();
-    return first ?? null;
+    const held = (await this.deps.log.inboxAfter(conversationId, 0)).filter((m) => m.sender?.kind === 'visitor');
+    return [...(stored ? [stored] : []), ...held].sort((a, b) => a.seq - b.seq)[0] ?? null;
   }
 
   /** Looks for the case the worker writes, a few times, and tells the chat its deadline. */
@@ -253,13 +289,13 @@ export class LivechatService {
   ): Promise<SentMessage> {
     const conversation = await this.deps.conversations.findById(input.conversationId);
     if (!conversation) throw refuse('conversation_not_found', 'conversation not found', { field: 'conversationId' });
-    const appended = await this.append(
+    const appended = await this.appendDurable(
       {
         conversationId: input.conversationId,
         messageId: input.clientMessageId,
         sender: { kind: 'agent', id: agent.staffId, name: agent.name, role: agent.role },
         type: 'text',
-        text: input.text.normalize('NFC'),
+        text: chatText(input.text),
       },
       true,
     );
@@ -313,9 +349,9 @@ export class LivechatService {
     await this.requestTranscript(conversation, 'chat_ended');
   }
 
-  private async append(input: NewChatMessage, requireOpen: boolean): Promise<AppendResult> {
+  private async appendDurable(input: NewChatMessage, requireOpen: boolean): Promise<AppendResult> {
     try {
-      return await this.deps.log.append(input, { requireOpen });
+      return await this.deps.log.appendDurable(input, { requireOpen });
     } catch (err) {
       if (err instanceof ConversationEndedError) throw refuse('conversation_ended', 'this conversation has ended; start a new one');
       if (err instanceof ConversationNotFoundError)

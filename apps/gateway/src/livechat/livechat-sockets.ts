@@ -197,8 +197,8 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
         deps.logger,
         { event: LIVECHAT_EVENTS.requestSync, schema: syncRequestSchema, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
         async (p) => {
-          const messages = await deps.conversations.messagesAfter(conversationId, p.afterSeq, SYNC_PAGE);
-          return { messages: messages.map(toChatMessageView), hasMore: messages.length === SYNC_PAGE };
+          const { messages, hasMore } = await deps.log.messagesAfter(conversationId, p.afterSeq, SYNC_PAGE);
+          return { messages: messages.map(toChatMessageView), hasMore };
         },
       ),
     );
@@ -257,17 +257,21 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
     const { conversationId } = socket.data.visitor;
     try {
       const conversation = socket.data.conversation;
-      const [agentsOnline, lastSeq] = await Promise.all([deps.presence.anyOnline(), deps.log.lastSeq(conversationId)]);
-      socket.emit(
-        LIVECHAT_EVENTS.state,
-        toStateView({ ...conversation, lastSeq: Math.max(lastSeq ?? 0, conversation.lastSeq) }, agentsOnline),
-      );
+      const [agentsOnline, redisState] = await Promise.all([deps.presence.anyOnline(), deps.log.redisState(conversationId)]);
+      const lastSeq = redisState.lastSeq;
+      // The case may be known to Redis only (its receipt message not yet persisted by a worker).
+      const state = toStateView({ ...conversation, lastSeq: Math.max(lastSeq ?? 0, conversation.lastSeq) }, agentsOnline);
+      if (!state.receipt && redisState.receipt) state.receipt = redisState.receipt;
+      socket.emit(LIVECHAT_EVENTS.state, state);
       // Nothing new since the client's last seq: no query (a reconnect storm costs MongoDB nothing).
-      const messages =
-        lastSeq !== undefined && afterSeq >= lastSeq ? [] : await deps.conversations.messagesAfter(conversationId, afterSeq, SYNC_PAGE);
-      socket.emit(LIVECHAT_EVENTS.sync, { messages: messages.map(toChatMessageView), hasMore: messages.length === SYNC_PAGE });
+      // Otherwise MongoDB's messages merged with the ones durable in Redis only.
+      const { messages, hasMore } =
+        lastSeq !== undefined && afterSeq >= lastSeq
+          ? { messages: [], hasMore: false }
+          : await deps.log.messagesAfter(conversationId, afterSeq, SYNC_PAGE);
+      socket.emit(LIVECHAT_EVENTS.sync, { messages: messages.map(toChatMessageView), hasMore });
       // Recover what an earlier failure left half done: a complaint without a case, a receipt without its deadline.
-      if (!conversation.caseNumber && conversation.lastSenderKind) {
+      if (!conversation.caseNumber && !redisState.receipt && (conversation.lastSenderKind || (lastSeq ?? 0) > 0)) {
         void deps.service.ensureCase(conversationId).catch(() => undefined);
       } else if (conversation.caseNumber && !conversation.receipt?.dueDate) {
         void deps.service.fillDeadline(conversationId, conversation.caseNumber).catch(() => undefined);
@@ -322,7 +326,12 @@ export function setUpStaffNamespace(io: Server, deps: LivechatSocketDeps): Names
       guardedHandler(socket, deps.logger, { ...opts(LIVECHAT_EVENTS.openConversation), schema: conversationRefSchema }, async (p) => {
         const conversation = await deps.conversations.findById(p.conversationId);
         if (!conversation) throw refuse('conversation_not_found', 'conversation not found', { field: 'conversationId' });
-        const messages = await deps.conversations.messagesAfter(p.conversationId, Math.max(0, conversation.lastSeq - 500), 500);
+        const { lastSeq } = await deps.log.redisState(p.conversationId);
+        const { messages } = await deps.log.messagesAfter(
+          p.conversationId,
+          Math.max(0, Math.max(lastSeq ?? 0, conversation.lastSeq) - 500),
+          500,
+        );
         return { conversation: toConversationSummary(conversation), messages: messages.map(toChatMessageView) };
       }),
     );

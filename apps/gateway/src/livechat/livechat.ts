@@ -28,6 +28,8 @@ export interface LivechatDeps {
   allocator: CaseNumberAllocator;
   staffTokens: StaffTokenService;
   visitorTokens: VisitorTokenService;
+  /** The target deadline of a complaint received then (the receipt shows it at once). */
+  receiptDeadline?: (receivedAt: Date) => { dueDate: string; dueAt: Date } | undefined;
 }
 
 export interface Livechat {
@@ -63,6 +65,7 @@ export function createLivechat(deps: LivechatDeps): Livechat {
     cases: db.cases,
     publisher: new IntakePublisher(deps.queue, deps.allocator, config.INTAKE_TIMEOUT_MS),
     logger,
+    ...(deps.receiptDeadline ? { receiptDeadline: deps.receiptDeadline } : {}),
   });
   let io: Server | undefined;
   let adapterRedis: Redis | undefined;

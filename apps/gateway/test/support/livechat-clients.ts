@@ -66,6 +66,10 @@ export class TestVisitor {
       this.sending = undefined;
       this.pump();
     });
+    // As the chat page does: a server that drops the connection (it could not load the conversation) is tried again.
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') setTimeout(() => this.socket === socket && socket.connect(), 300).unref();
+    });
     socket.on('connect_error', (err: Error & { data?: LivechatError }) => {
       this.lastConnectError = { ...(err.data ?? { code: 'internal_error', retryable: true }), message: err.message };
     });

@@ -140,6 +140,45 @@ export class ConversationRepository {
   }
 
   /**
+   * Stores messages made durable in Redis first (the livechat inbox), in one unordered
+   * insertMany: each message keeps the seq and creation time it was acknowledged with. A
+   * message id stored before is a no-op; `failed` names every index that was not stored and
+   * why (`duplicate`: the unique index refused it, the caller tells a stored id from a taken
+   * seq; an Error: the database refused that document). Throws when the batch as a whole failed. FerretDB 1.24 reports unordered write errors by index like MongoDB.
+   */
+  async insertMessages(
+    input: Array<NewChatMessage & { seq: number; createdAt: Date }>,
+  ): Promise<{ inserted: number; failed: Map<number, 'duplicate' | Error> }> {
+    const failed = new Map<number, 'duplicate' | Error>();
+    if (input.length === 0) return { inserted: 0, failed };
+    const docs = input.map((m) => ({
+      _id: new Types.ObjectId(),
+      conversationId: m.conversationId,
+      seq: m.seq,
+      messageId: m.messageId,
+      sender: m.sender,
+      type: m.type,
+      text: m.text ?? '',
+      attachments: m.attachments ?? [],
+      ...(m.data ? { data: m.data } : {}),
+      createdAt: m.createdAt,
+    }));
+    try {
+      // The driver's collection: mongoose's insertMany would stamp a new createdAt and re-index its errors.
+      await this.messages.collection.insertMany(docs, { ordered: false });
+      return { inserted: docs.length, failed };
+    } catch (err) {
+      type WriteError = { index: number; code?: number; errmsg?: string };
+      // The driver gives one WriteError or an array of them.
+      const raw = (err as { writeErrors?: WriteError | WriteError[] }).writeErrors;
+      const writeErrors = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      if (writeErrors.length === 0) throw err; // not about a document (connection, timeout): the whole batch is retried
+      for (const w of writeErrors) failed.set(w.index, w.code === 11000 ? 'duplicate' : new Error(w.errmsg ?? `write error ${w.code}`));
+      return { inserted: docs.length - failed.size, failed };
+    }
+  }
+
+  /**
    * Allocates the next seq with $inc on the conversation (the fallback when the Redis counter is
    * unavailable). On FerretDB v1 concurrent increments can be lost; the unique seq index catches it.
    */
