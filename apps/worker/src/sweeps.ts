@@ -6,6 +6,7 @@ import { every, pendingDeadlineCheck, type CalendarProvider, type Periodic } fro
 import type { Database } from '@cg/db';
 import type { DeadlineScheduler } from '@cg/queue';
 import { sweepDeadLetters } from './dead-letters';
+import { sweepOrphanUploads } from './orphan-uploads';
 
 /**
  * Plans the deadline check every open case should have (`pendingDeadlineCheck`), page by page.
@@ -39,9 +40,12 @@ export async function reconcileDeadlineChecks(deps: {
   }
 }
 
-/** The worker's background repairs, each through every(): dead letters and deadline checks. */
+/** The worker's background repairs, each through every(): dead letters, deadline checks, orphan uploads. */
 export function startWorkerSweeps(deps: {
-  config: Pick<WorkerConfig, 'DEAD_LETTER_SWEEP_MS' | 'DEADLINE_RECONCILE_MS' | 'QUEUE_PREFIX'>;
+  config: Pick<
+    WorkerConfig,
+    'DEAD_LETTER_SWEEP_MS' | 'DEADLINE_RECONCILE_MS' | 'ORPHAN_UPLOAD_HOURS' | 'ORPHAN_UPLOAD_SWEEP_MS' | 'QUEUE_PREFIX'
+  >;
   connection: Redis;
   db: Database;
   queueNames: string[];
@@ -63,6 +67,15 @@ export function startWorkerSweeps(deps: {
       deps.config.DEADLINE_RECONCILE_MS,
       () => reconcileDeadlineChecks({ cases: deps.db.cases, scheduler: deps.scheduler, calendar: deps.calendar }),
       (err) => deps.logger.warn({ err: err.message }, 'deadline reconcile failed; next run retries'),
+    ),
+    every(
+      deps.config.ORPHAN_UPLOAD_SWEEP_MS,
+      async () => {
+        const before = new Date(Date.now() - deps.config.ORPHAN_UPLOAD_HOURS * 3_600_000);
+        const removed = await sweepOrphanUploads({ db: deps.db, before });
+        if (removed.chat || removed.notes) deps.logger.info(removed, 'orphan uploads deleted');
+      },
+      (err) => deps.logger.warn({ err: err.message }, 'orphan upload sweep failed; next run retries'),
     ),
   ];
   return {

@@ -27,6 +27,18 @@ const workerEnvSchema = commonEnvSchema.extend({
     .min(50)
     .max(86_400_000)
     .default(10 * 60_000),
+  /** Chat and note files nothing refers to are deleted once older than this many hours, checked every ORPHAN_UPLOAD_SWEEP_MS. */
+  ORPHAN_UPLOAD_HOURS: z.coerce
+    .number()
+    .min(0.0001)
+    .max(24 * 365)
+    .default(24),
+  ORPHAN_UPLOAD_SWEEP_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(86_400_000)
+    .default(60 * 60_000),
 });
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;
 

@@ -19,6 +19,26 @@ export class ChatAttachmentRepository extends repositoryOf<ChatAttachmentDocumen
     return record;
   }
 
+  /**
+   * Uploads older than `before` (without their bytes), oldest first: the orphan sweep's
+   * candidates. A range on createdAt is evaluated by FerretDB v1 in Go, not in PostgreSQL; the
+   * sweep runs rarely and takes a bounded page.
+   */
+  async createdBefore(before: Date, limit: number): Promise<Array<{ id: string; conversationId: string }>> {
+    const rows = await this.model
+      .find({ createdAt: { $lt: before } }, { conversationId: 1 })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: Types.ObjectId; conversationId: string }>>()
+      .exec();
+    return rows.map((r) => ({ id: String(r._id), conversationId: r.conversationId }));
+  }
+
+  async deleteByIds(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return (await this.model.deleteMany({ _id: { $in: ids } }).exec()).deletedCount;
+  }
+
   /** References (no bytes) of the given uploads that belong to the conversation, in the order asked. */
   async refsInConversation(conversationId: string, ids: string[]): Promise<AttachmentRef[]> {
     if (ids.length === 0) return [];

@@ -16,6 +16,22 @@ export class NoteAttachmentRepository extends repositoryOf<NoteAttachmentDocumen
     await this.model.collection.insertMany(files.map(({ id, ...rest }) => ({ _id: id, ...rest, createdAt: new Date() })) as never[]);
   }
 
+  /** Files stored before `before` (ids and cases, no bytes), oldest first: the orphan sweep's candidates. */
+  async createdBefore(before: Date, limit: number): Promise<Array<{ id: string; caseNumber: string }>> {
+    const rows = await this.model
+      .find({ createdAt: { $lt: before } }, { caseNumber: 1 })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: string; caseNumber: string }>>()
+      .exec();
+    return rows.map((r) => ({ id: r._id, caseNumber: r.caseNumber }));
+  }
+
+  async deleteByIds(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return (await this.model.deleteMany({ _id: { $in: ids } }).exec()).deletedCount;
+  }
+
   async findById(id: string): Promise<NoteAttachmentRecord | null> {
     const doc = await this.model.findById(id).lean().exec();
     if (!doc) return null;
