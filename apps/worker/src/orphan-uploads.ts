@@ -21,7 +21,7 @@ export async function sweepOrphanUploads(deps: {
     const referenced = new Set<string>();
     for (let after = 0; ;) {
       const page = await db.conversations.messagesAfter(conversationId, after, 500);
-      for (const m of page) for (const a of m.attachments ?? []) referenced.add(a.id);
+      for (const m of page) for (const a of m.attachments ?? []) if (a.id) referenced.add(a.id);
       if (page.length < 500) break;
       after = page[page.length - 1]!.seq;
     }
