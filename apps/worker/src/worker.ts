@@ -82,7 +82,13 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   const metrics = new MetricsRegistry();
 
   const addWorker = (queue: QueueName, processor: ConstructorParameters<typeof Worker>[1], concurrency: number): Worker => {
-    const w = new Worker(queue, processor, { connection, prefix: config.QUEUE_PREFIX, concurrency });
+    // maxStalledCount: BullMQ's default (1) fails a job for good the second time it is found
+    // stalled: a worker killed twice while it ran, or an event loop blocked past the lock (a PDF
+    // rendered on a busy host). The fault suite (npm run chaos) lost receipts and left letters
+    // unread that way. Every job here is idempotent (deterministic ids, unique indexes, keyed
+    // journal entries), so running it again is safe; the bound still dead-letters a job that
+    // kills its worker every time.
+    const w = new Worker(queue, processor, { connection, prefix: config.QUEUE_PREFIX, concurrency, maxStalledCount: 5 });
     w.on('error', (err) => logger.error({ queue, err: err.message }, 'worker error'));
     instrumentWorker(w, queue, metrics);
     recordDeadLetters(w, db.deadLetters, logger);
