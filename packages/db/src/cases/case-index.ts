@@ -20,11 +20,13 @@ import { encodeCaseListCursor, type CaseListCursor, type CaseListFilter, type Ca
  * FerretDB v1 pushes only top-level equalities down to PostgreSQL; every other condition, the
  * sort and the limit run in Go on every row those equalities return, each decoded from JSON
  * first (≈ 0.2 ms a row here). With tools/ferretdb's GIN companions the equalities are index
- * lookups, so a query costs about the rows it matches. A page is therefore read as a walk over
- * time buckets: each probe is `{...equalities, receivedBuckets: '<level>:<n>'}` (or dueBuckets),
- * without sort and with a limit, which FerretDB stops reading at — so no probe decodes more
- * than PROBE_ROWS + 1 rows. A bucket that overflows is read again as its 16 sub-buckets; a
- * sparse one makes the next bucket 16 times larger. Rows are sorted here. On MongoDB each probe
+ * lookups, so a query costs about the rows it matches — all of them: FerretDB's limit stops its
+ * decoding, but PostgreSQL still sends every matching row. So the short lists (open cases only:
+ * a queue, someone's cases) are read whole and sorted here, and the others as a walk over time
+ * buckets: each probe is `{...equalities, receivedBuckets: '<level>:<n>'}` (or dueBuckets), from
+ * the smallest buckets up; a sparse bucket makes the next one 16 times larger, one that holds
+ * more than PROBE_ROWS is read again as its 16 smaller ones. Rows are sorted here, and the
+ * level a list's first page settled at is where it starts next time. On MongoDB each probe
  * is an index lookup too (`receivedBuckets` is multikey).
  */
 
@@ -160,7 +162,9 @@ export class CaseIndexRepository {
       const items = row && !page.cursor && !page.offset ? [summaryOf(row)] : [];
       return { items, nextCursor: null };
     }
-    const walk = await this.walk(equalities, terms, sort, wanted + 1, page.cursor);
+    const walk = boundedByOpenCases(filter)
+      ? await this.whole(equalities, terms, sort, page.cursor)
+      : await this.walk(equalities, terms, sort, wanted + 1, page.cursor);
     const rows = walk.rows.slice(page.offset ?? 0, wanted);
     const last = rows[rows.length - 1];
     let nextCursor: string | null = null;
@@ -175,18 +179,28 @@ export class CaseIndexRepository {
     return { items: rows.map(summaryOf), nextCursor };
   }
 
-  /** Reads buckets in the sort's direction from the cursor until `need` rows are found or none are left. */
-  private async walk(
+  /**
+   * A list of open cases only (a queue, someone's cases, the unclaimed): at most a few hundred
+   * rows even at 100,000 cases, read with its equalities alone and sorted here — a bucket walk
+   * from the epoch to today's deadlines would cost more probes than the rows.
+   */
+  private async whole(
     equalities: Record<string, unknown>,
     terms: string[],
     sort: CaseListSort,
-    need: number,
     cursor?: CaseListCursor,
   ): Promise<{ rows: Row[]; level: number; resume?: Bound }> {
+    const { after, order, hasAll, projection } = this.walkOrder(equalities, terms, sort);
+    const bound: Bound | null = cursor ? { key: cursor.key.getTime(), id: cursor.id } : null;
+    const rows = await this.rows.find(equalities, { projection, batchSize: 1000 }).toArray();
+    return { rows: rows.filter((r) => (!bound || after(r, bound)) && hasAll(r)).sort(order), level: 0 };
+  }
+
+  /** How rows follow each other in a sort, and which the search must still check here. */
+  private walkOrder(equalities: Record<string, unknown>, terms: string[], sort: CaseListSort) {
     const newestFirst = sort === 'received';
-    const field = newestFirst ? 'receivedBuckets' : 'dueBuckets';
     const keyOf = (r: Row) => new Date(newestFirst ? r.sortReceivedAt : r.dueAt).getTime();
-    // Walk order: newest first by (receivedAt, _id) descending; most urgent first by (dueAt, _id) ascending.
+    // Newest first by (sortReceivedAt, _id) descending; most urgent first by (dueAt, _id) ascending.
     const after = (r: Row, b: Bound) => {
       const k = keyOf(r);
       return newestFirst ? k < b.key || (k === b.key && r._id < b.id) : k > b.key || (k === b.key && r._id > b.id);
@@ -200,6 +214,19 @@ export class CaseIndexRepository {
     const wordsOf = (r: Row) => new Set(CASE_INDEX_TERM_FIELDS.flatMap((f) => r[f] ?? []));
     const hasAll = checked.length === 0 ? () => true : (r: Row) => checked.every((t) => wordsOf(r).has(t));
     const projection = checked.length === 0 ? WITHOUT_TERMS : PROJECTION;
+    return { newestFirst, after, order, hasAll, projection };
+  }
+
+  /** Reads buckets in the sort's direction from the cursor until `need` rows are found or none are left. */
+  private async walk(
+    equalities: Record<string, unknown>,
+    terms: string[],
+    sort: CaseListSort,
+    need: number,
+    cursor?: CaseListCursor,
+  ): Promise<{ rows: Row[]; level: number; resume?: Bound }> {
+    const { newestFirst, after, order, hasAll, projection } = this.walkOrder(equalities, terms, sort);
+    const field = newestFirst ? 'receivedBuckets' : 'dueBuckets';
 
     const signature = `${sort} ${JSON.stringify(equalities)}`;
     let bound: Bound | null = cursor ? { key: cursor.key.getTime(), id: cursor.id } : null;
@@ -207,7 +234,10 @@ export class CaseIndexRepository {
     // differ; a receipt dated later than its storing sorts at the storing: toCaseIndexRow);
     // most urgent first at the epoch, where cases without a deadline sort.
     let at = bound ? bound.key : newestFirst ? Date.now() + 3_600_000 : 0;
-    let level = Math.min(TOP, Math.max(0, cursor?.level ?? this.startLevels.get(signature) ?? TOP));
+    // The smallest buckets first (a list's first read of the day): a bucket that holds more than a
+    // probe reads still costs all its rows (FerretDB's limit stops decoding, not PostgreSQL), so
+    // buckets only grow after sparse ones.
+    let level = Math.min(TOP, Math.max(0, cursor?.level ?? this.startLevels.get(signature) ?? 0));
     let startLevel: number | undefined;
     // Buckets found too full: no level at or above theirs is read again until the walk leaves them.
     const ceilings: Array<{ level: number; start: number; end: number }> = [];
@@ -245,6 +275,12 @@ export class CaseIndexRepository {
     }
     return { rows: found, level, ...(found.length < need && !ended && bound ? { resume: bound } : {}) };
   }
+}
+
+/** Whether the filter keeps to open cases (an open status, or an open owner key): a short list. */
+function boundedByOpenCases(filter: CaseIndexFilter): boolean {
+  if (filter.status) return OPEN_STATUSES.includes(filter.status);
+  return filter.ownerId !== undefined;
 }
 
 /** What a list shows of a case (the API's summary, and its version), from its row. */
