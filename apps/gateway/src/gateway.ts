@@ -98,6 +98,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     settings: lifecycleSettingsFrom(config),
     // Extensions and reopened cases get a new chain of deadline checks.
     onDeadlinesChanged: (caseNumber, d) => deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(d, calendars.current())),
+    // The case is written; only its list row (case_index) is stale until the next write or `cases:reindex`.
+    onIndexWriteFailed: (caseNumber, err) =>
+      logger.error({ caseNumber, err: (err as Error).message }, 'case list row not written (run npm run cli -- cases:reindex)'),
     // Staff consoles on every node see the change (live updates).
     onCommitted: (change) => {
       caseEvents.publish(caseChangedEvent(change, new Date()));

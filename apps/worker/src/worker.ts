@@ -127,6 +127,9 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     planner,
     settings: lifecycleSettingsFrom(config),
     onDeadlinesChanged: scheduleDeadlineChecks,
+    // The case is written; only its list row (case_index) is stale until the next write or `cases:reindex`.
+    onIndexWriteFailed: (caseNumber, err) =>
+      logger.error({ caseNumber, err: (err as Error).message }, 'case list row not written (run npm run cli -- cases:reindex)'),
     // New cases and the workers' changes reach the staff consoles on every gateway node; a case
     // entering a department queue asks for automatic fair assignment (the job checks the department's setting).
     onCommitted: (change) => {
