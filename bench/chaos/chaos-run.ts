@@ -29,7 +29,7 @@ export interface ChaosOptions {
   lanes?: number;
   /** Pause between one client's complaints (random up to this), to spread them over the faults. */
   paceMs?: number;
-  /** Gap between faults, random in [min, max]. */
+  /** Gap between the recovery from one fault and the next fault, random in [min, max]. */
   faultGapMs?: [number, number];
   /** Faults to inject at least, even when the complaints are all in before (default: each kind once). */
   minFaults?: number;
@@ -51,6 +51,8 @@ export interface FaultRecord {
   at: string;
   kind: FaultKind;
   detail: string;
+  /** Seconds until the gateway, the worker and the poller all answered /readyz again. */
+  recoveredS: number;
 }
 
 export interface ChaosReport {
@@ -179,7 +181,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const faults: FaultRecord[] = [];
     const faultRun = (async () => {
       let bag: FaultKind[] = [];
-      await sleep(between(random, opts.faultGapMs ?? [6000, 14_000]) / 2);
+      await sleep(between(random, opts.faultGapMs ?? [3000, 10_000]) / 2);
       const minFaults = opts.minFaults ?? FAULT_KINDS.length;
       while (submitting || faults.length < minFaults) {
         if (!bag.length) bag = [...FAULT_KINDS].sort(() => random() - 0.5);
@@ -197,8 +199,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           detail = pid ? `SIGKILL pid ${pid}` : 'not running (restarting)';
           log(`fault at ${atS}s: ${kind} (${detail})`);
         }
-        faults.push({ atS, at: new Date().toISOString(), kind, detail });
-        const gap = between(random, opts.faultGapMs ?? [6000, 14_000]);
+        // The next fault comes a while after the system is whole again, not on a fixed clock: on a
+        // busy host a restart takes long, and faults faster than recovery only measure an outage.
+        const faultAt = Date.now();
+        await waitFor('every process to be ready again', () => cluster.ready(), { timeoutMs: 120_000, intervalMs: 250 }).catch(() =>
+          log(`not ready 120 s after ${kind}`),
+        );
+        faults.push({ atS, at: new Date(faultAt).toISOString(), kind, detail, recoveredS: round1((Date.now() - faultAt) / 1000) });
+        const gap = between(random, opts.faultGapMs ?? [3000, 10_000]);
         for (const until = Date.now() + gap; (submitting || faults.length < minFaults) && Date.now() < until;) await sleep(100);
       }
     })();
@@ -247,6 +255,12 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           const tags = new Set((await cases()).map((c) => tagOf(c.bodyText)));
           if (!acked.every((s) => tags.has(s.tag))) return false;
           if (!idle(await queueCounts())) return false;
+          // Chat messages reach MongoDB through the workers' persister (Redis stream first).
+          const chats = acked.filter((s) => s.channel === 'livechat').map((s) => s.key);
+          const chatReceipts = await db!.connection
+            .collection('chat_messages')
+            .countDocuments({ conversationId: { $in: chats }, type: 'receipt' });
+          if (chatReceipts < chats.length) return false;
           return (await pendingOutbox()) === 0 && (await lettersUnread()) === 0;
         },
         { timeoutMs: opts.drainMs ?? 240_000, intervalMs: 1000 },

@@ -197,6 +197,9 @@ export class ChaosCluster {
     const dovecot = await TestDovecot.start();
     const smtp = await SmtpSink.start();
     const gatewayPort = await freePort();
+    // Fixed ports across restarts, so the run can ask each process whether it is back (/readyz).
+    const workerPort = await freePort();
+    const pollerPort = await freePort();
     const id = randomUUID().replace(/-/g, '').slice(0, 10);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -212,6 +215,8 @@ export class ChaosCluster {
       MAIL_MESSAGE_ID_SECRET: randomBytes(32).toString('hex'),
       ...FAST_MAIL_ENV,
       ...dovecot.env(),
+      WORKER_HEALTH_PORT: String(workerPort),
+      MAIL_POLLER_PORT: String(pollerPort),
       SMTP_URL: smtp.url,
       POSTAL_STORE_DIR: join(scratch, 'scans'),
       OCR_PARALLEL_PAGES: '1',
@@ -228,7 +233,7 @@ export class ChaosCluster {
       cluster.processes.worker.start();
       cluster.processes.gateway.start();
       cluster.processes['mail-poller'].start();
-      await waitFor('the gateway to be ready', async () => (await fetch(`${cluster.url}/readyz`)).ok, {
+      await waitFor('the gateway, the worker and the poller to be ready', () => cluster.ready(), {
         timeoutMs: 90_000,
         intervalMs: 250,
       });
@@ -254,6 +259,20 @@ export class ChaosCluster {
 
   get prefix(): string {
     return this.env.QUEUE_PREFIX!;
+  }
+
+  /** True when the gateway, the worker and the poller each answer /readyz (their Redis and MongoDB are up). */
+  async ready(): Promise<boolean> {
+    const ports = [this.gatewayPort, Number(this.env.WORKER_HEALTH_PORT), Number(this.env.MAIL_POLLER_PORT)];
+    const answers = await Promise.all(
+      ports.map((port) =>
+        fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(5000) }).then(
+          (res) => res.ok,
+          () => false,
+        ),
+      ),
+    );
+    return answers.every(Boolean);
   }
 
   /** Redis killed (SIGKILL) and started again on its AOF after `downMs`. */

@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   });
   processLog.end();
   process.stdout.write(`${summarize(report)}\n`);
-  for (const f of report.faults) process.stdout.write(`  fault +${f.atS}s ${f.at} ${f.kind}: ${f.detail}\n`);
+  for (const f of report.faults)
+    process.stdout.write(`  fault +${f.atS}s ${f.at} ${f.kind}: ${f.detail}; ready again after ${f.recoveredS} s\n`);
   for (const d of report.deadLetters) process.stdout.write(`  dead letter ${d.queue}/${d.jobId}: ${d.error}\n`);
   for (const f of report.failedJobs) process.stdout.write(`  failed job ${f.queue}/${f.jobId}: ${f.reason}\n`);
   process.stdout.write(`${JSON.stringify(report)}\n`);
