@@ -39,6 +39,7 @@ describe('chat uploads: checks before the body, a cap on uploads in flight', () 
     const url = new URL('/api/v1/livechat/attachments?name=big.png', stack.url);
     const req = request(url, {
       method: 'POST',
+      agent: false, // its own socket, closed with the request (no pooled socket left open)
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'content-length': String(4 * 1024 * 1024) },
     });
     open.push(req);
@@ -81,5 +82,33 @@ describe('chat uploads: checks before the body, a cap on uploads in flight', () 
       return s === 429 ? undefined : s;
     });
     expect(status).toBe(201);
+  });
+
+  it('staff multipart uploads (scans, note files): beyond 8 read at once on a node, the next is answered 503 at once', async () => {
+    const clerk = await stack.tokenFor('postal_clerk');
+    const slowScan = () => {
+      const req = request(new URL('/api/v1/postal/letters', stack.url), {
+        method: 'POST',
+        agent: false,
+        headers: {
+          authorization: `Bearer ${clerk}`,
+          'content-type': 'multipart/form-data; boundary=slow',
+          'content-length': String(8 * 1024 * 1024),
+        },
+      });
+      open.push(req);
+      req.on('error', () => undefined);
+      const answer = new Promise<IncomingMessage>((resolve) => req.on('response', (res) => (res.resume(), resolve(res))));
+      req.write(
+        '--slow\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n',
+      );
+      return { answer, req };
+    };
+    // Nine at once: eight are being read (and wait for bytes that never come), one finds no room.
+    const uploads = Array.from({ length: 9 }, slowScan);
+    const first = await Promise.race(uploads.map((u) => u.answer));
+    expect(first.statusCode).toBe(503);
+    expect(first.headers['retry-after']).toBeDefined();
+    for (const u of uploads) u.req.destroy();
   });
 });

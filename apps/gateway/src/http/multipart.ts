@@ -28,6 +28,36 @@ export function readMultipartFiles(
   req: Request,
   limits: MultipartLimits,
 ): Promise<{ files: UploadedFile[]; fields: Record<string, string> }> {
+  // A cap on bodies being read at once on this node: each may hold up to maxFiles × maxFileBytes
+  // in memory. Beyond it the request is refused before its body is read (the connection closed).
+  if (multipartInFlight >= MULTIPART_IN_FLIGHT) {
+    return Promise.reject(
+      new HttpProblem(
+        503,
+        'uploads_busy',
+        'Too many uploads right now',
+        `this server reads at most ${MULTIPART_IN_FLIGHT} uploads at once; try again in a few seconds`,
+        undefined,
+        { 'Retry-After': '2', Connection: 'close' },
+      ),
+    );
+  }
+  multipartInFlight++;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    multipartInFlight--;
+  };
+  req.once('close', release); // also an upload abandoned half-way
+  return readMultipartBody(req, limits).finally(release);
+}
+
+/** Multipart bodies (postal scans, note files) read at once per gateway node. */
+export const MULTIPART_IN_FLIGHT = 8;
+let multipartInFlight = 0;
+
+function readMultipartBody(req: Request, limits: MultipartLimits): Promise<{ files: UploadedFile[]; fields: Record<string, string> }> {
   const type = req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(type)) {
     return Promise.reject(
