@@ -281,7 +281,8 @@ export class MailIntake {
   ): Promise<boolean> {
     this.deps.logger.warn({ mailbox: this.name, uid: info.uid, code, reason }, 'message quarantined');
     this.deps.metrics.inc('mail_messages_total', { mailbox: this.name, outcome: 'quarantined' });
-    const from = info.headers.get('from');
+    // Without U+0000, which FerretDB (PostgreSQL jsonb) cannot store: the record must always be writable.
+    const from = info.headers.get('from')?.replaceAll('\u0000', '');
     const subject = decodeHeaderValue(info.headers.get('subject'));
     return this.deps.db.mailQuarantine.record({
       mailbox: this.name,
@@ -291,7 +292,7 @@ export class MailIntake {
       uid: info.uid,
       movedTo: this.deps.mailbox.quarantineFolder,
       code,
-      reason,
+      reason: reason.replaceAll('\u0000', ''),
       ...(from ? { from: from.slice(0, 500) } : {}),
       ...(subject ? { subject: subject.slice(0, 500) } : {}),
       size: info.size,
@@ -301,7 +302,8 @@ export class MailIntake {
 }
 
 function headerMessageKey(headers: Map<string, string>): string | undefined {
-  const id = headers.get('message-id')?.trim();
+  // U+0000 removed as parseEmail does (FerretDB cannot store it), so both derive the same key.
+  const id = headers.get('message-id')?.replaceAll('\u0000', '').trim();
   return id ? messageKeyFor(id, () => ({ sender: '', date: '', body: Buffer.alloc(0) })) : undefined;
 }
 

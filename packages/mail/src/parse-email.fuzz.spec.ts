@@ -15,9 +15,12 @@ import { trustedBounceRecipients } from './bounce-recipients';
  * arbitrary bytes, real mails mutated byte by byte, and mails assembled from arbitrary headers,
  * charsets, encodings and MIME trees. parseEmail either gives a well-formed ParsedEmail or
  * refuses with UnparseableEmailError (the poller quarantines those); nothing else is thrown.
- * FUZZ_RUNS=<n> runs more.
+ *
  */
-const RUNS = Number(process.env.FUZZ_RUNS) || 60;
+/** FUZZ_SCALE=<k> (npm run fuzz: 10) runs k times as many cases. */
+const SCALE = Number(process.env.FUZZ_SCALE) || 1;
+const RUNS = 60 * SCALE;
+jest.setTimeout(30_000 * SCALE);
 
 const crlf = (lines: string[]) => lines.join('\r\n');
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');

@@ -131,7 +131,7 @@ export async function parseEmail(source: Buffer): Promise<ParsedEmail> {
     const v = rawHeaders.get(name);
     if (v !== undefined) headers[name] = v.slice(0, name === 'authentication-results' ? 4000 : 500);
   }
-  return {
+  return withoutNulCharacters({
     ...(messageId ? { messageId } : {}),
     messageKey,
     from,
@@ -149,7 +149,22 @@ export async function parseEmail(source: Buffer): Promise<ParsedEmail> {
     kindReasons: reasons,
     ...(bounce ? { bounce } : {}),
     headers,
-  };
+  });
+}
+
+/**
+ * Every string of the parsed mail without U+0000 (attachment bytes untouched). FerretDB stores
+ * documents as PostgreSQL jsonb, which cannot hold U+0000: a mail with one in a header or its
+ * text failed to be stored, the poller took that for an infrastructure fault and fetched the same
+ * mail again on every sync (found by the fuzz tests, issue 11).
+ */
+function withoutNulCharacters<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
+  if (Array.isArray(value)) return value.map(withoutNulCharacters) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNulCharacters(v)])) as T;
+  }
+  return value;
 }
 
 function addresses(value: AddressObject | AddressObject[] | undefined): EmailAddress[] {

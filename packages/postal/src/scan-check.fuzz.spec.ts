@@ -7,9 +7,12 @@ import { DEFAULT_SCAN_LIMITS, detectKind, inspectScan, ScanRejected, type ScanKi
  * JPEG, TIFF) with bytes flipped, cut, inserted or overwritten, and real signatures in front of
  * junk. inspectScan never fails with anything but a ScanRejected (a clerk-readable refusal), and
  * what it accepts really is the kind it says, read back by an independent reader (sharp for
- * images, the signature and poppler's page count for PDFs). FUZZ_RUNS=<n> runs more.
+ * images, the signature and poppler's page count for PDFs).
  */
-const RUNS = Number(process.env.FUZZ_RUNS) || 40;
+/** FUZZ_SCALE=<k> (npm run fuzz: 10) runs k times as many cases. */
+const SCALE = Number(process.env.FUZZ_SCALE) || 1;
+const RUNS = 40 * SCALE;
+jest.setTimeout(30_000 * SCALE);
 
 const SIGNATURES: Record<ScanKind, number[][]> = {
   pdf: [Array.from(Buffer.from('%PDF-'))],

@@ -31,7 +31,7 @@ export class IntakePublisher {
   ) {}
 
   async publish(submission: IntakeSubmission): Promise<IntakeReceipt> {
-    const submitted = intakeSubmissionSchema.parse(submission); // an adapter bug, not customer input
+    const submitted = intakeSubmissionSchema.parse(withoutNulCharacters(submission)); // an adapter bug, not customer input
     return withTimeout(this.timeoutMs, async () => {
       const { caseNumber, existing } = await this.allocator.allocate(
         submitted.channel,
@@ -72,4 +72,19 @@ async function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The submission with every U+0000 removed from its strings. FerretDB stores documents as
+ * PostgreSQL jsonb, which cannot hold U+0000: a case whose text had one was acknowledged with a
+ * case number and then never inserted (the intake job retried into the dead letters). Found by
+ * the fuzz tests (issue 11); MongoDB would store it, but nobody needs the character.
+ */
+export function withoutNulCharacters<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
+  if (Array.isArray(value)) return value.map(withoutNulCharacters) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNulCharacters(k), withoutNulCharacters(v)])) as T;
+  }
+  return value;
 }

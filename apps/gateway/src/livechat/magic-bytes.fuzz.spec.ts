@@ -4,9 +4,12 @@ import { detectAttachmentType, safeFileName } from './magic-bytes';
 /**
  * Property-based tests of the chat and note attachment checks (issue 11): random bytes, valid
  * signatures with random bodies, mutated and shifted signatures. A file is taken as a type only
- * when its first bytes really are that type's signature; nothing throws. FUZZ_RUNS=<n> runs more.
+ * when its first bytes really are that type's signature; nothing throws.
  */
-const RUNS = Number(process.env.FUZZ_RUNS) || 300;
+/** FUZZ_SCALE=<k> (npm run fuzz: 10) runs k times as many cases. */
+const SCALE = Number(process.env.FUZZ_SCALE) || 1;
+const RUNS = 300 * SCALE;
+jest.setTimeout(30_000 * SCALE);
 
 /** The signatures, written out again here as the oracle (offset 0; WebP also at offset 8). */
 const SIGNATURES = {
