@@ -22,6 +22,7 @@ import { io, type Socket } from 'socket.io-client';
 import { commonEnvSchema } from '@cg/config';
 import { hashPassword } from '@cg/core';
 import { openDatabase } from '@cg/db';
+import { loadOrCreateDevelopmentCertificate } from '@cg/letters';
 import { freePort, isolatedEnv, removeRedisKeys, waitFor } from '@cg/testing';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2000);
@@ -93,6 +94,12 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
   );
 }
 
+function devCertificate(): string {
+  const path = join(ROOT, '.data/dev-letter-signing.p12');
+  loadOrCreateDevelopmentCertificate(path);
+  return path;
+}
+
 async function main(): Promise<void> {
   const hardStop = setTimeout(() => {
     console.error(`bench exceeded ${HARD_LIMIT_MS / 1000} s: stopping`);
@@ -104,6 +111,8 @@ async function main(): Promise<void> {
   const env = isolatedEnv({
     LOG_LEVEL: 'info', // the start-up line is logged at info; requests log at debug
     NODE_ENV: 'production',
+    // Production asks for the letter-signing certificate; the bench signs nothing, the development one will do.
+    LETTER_SIGNING_P12_PATH: devCertificate(),
     AUTH_TOKEN_SECRET: randomUUID() + randomUUID(),
     MAIL_MESSAGE_ID_SECRET: randomUUID() + randomUUID(),
     MONGODB_AUTO_INDEX: 'true',

@@ -97,6 +97,15 @@ export function fromInboxRecord(json: string): ChatMessageRecord & { createdAt: 
   return { ...r, attachments: r.attachments ?? [], createdAt: new Date(r.createdAt) } as unknown as ChatMessageRecord & { createdAt: Date };
 }
 
+/**
+ * True while the conversation's inbox in Redis still holds a message at or before `upToSeq`
+ * (acknowledged, not yet written to MongoDB by a worker): a transcript up to that seq waits.
+ */
+export async function inboxHoldsUpTo(redis: Redis, prefix: string, conversationId: string, upToSeq: number): Promise<boolean> {
+  const values = await redis.hvals(livechatKeys(prefix).inbox(conversationId));
+  return values.some((v) => (JSON.parse(v) as InboxRecord).seq <= upToSeq);
+}
+
 /** The conversation as Redis knows it: the last seq, and the case once intake gave it. */
 export interface ConversationRedisState {
   lastSeq?: number;
@@ -140,12 +149,20 @@ export class ConversationLog {
   private touchTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
+  /** The scripts as ioredis commands (EVALSHA: their text is sent once per connection, not per message). */
+  private readonly scripted: Redis &
+    Record<'cgChatAppend' | 'cgChatAllocate' | 'cgChatLoad', (...keysAndArgs: string[]) => Promise<unknown>>;
+
   constructor(
     readonly conversations: ConversationRepository,
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {
     this.keys = livechatKeys(prefix);
+    redis.defineCommand('cgChatAppend', { numberOfKeys: 4, lua: APPEND_DURABLE });
+    redis.defineCommand('cgChatAllocate', { numberOfKeys: 1, lua: ALLOCATE });
+    redis.defineCommand('cgChatLoad', { numberOfKeys: 2, lua: LOAD });
+    this.scripted = redis as typeof this.scripted;
   }
 
   private readonly keys: ReturnType<typeof livechatKeys>;
@@ -158,8 +175,8 @@ export class ConversationLog {
 
   /** A new conversation: its counters start at zero (best effort; loaded from MongoDB otherwise). */
   async init(conversationId: string): Promise<void> {
-    await this.redis
-      .eval(LOAD, 2, this.key(conversationId), this.keys.inbox(conversationId), String(STATE_TTL_MS), '0', '0', '', '')
+    await this.scripted
+      .cgChatLoad(this.key(conversationId), this.keys.inbox(conversationId), String(STATE_TTL_MS), '0', '0', '', '')
       .catch(() => undefined);
   }
 
@@ -221,9 +238,7 @@ export class ConversationLog {
     for (let round = 0; round < 3; round++) {
       let answer: [number, string, string, string, string];
       try {
-        answer = (await this.redis.eval(
-          APPEND_DURABLE,
-          4,
+        answer = (await this.scripted.cgChatAppend(
           this.key(id),
           this.keys.inbox(id),
           this.keys.persisted(id),
@@ -388,9 +403,7 @@ export class ConversationLog {
     for (let round = 0; round < 3; round++) {
       let answer: [number, string, string];
       try {
-        answer = (await this.redis.eval(
-          ALLOCATE,
-          1,
+        answer = (await this.scripted.cgChatAllocate(
           this.key(conversationId),
           String(STATE_TTL_MS),
           requireOpen ? '1' : '0',
@@ -429,9 +442,7 @@ export class ConversationLog {
         .pexpire(persisted, PERSISTED_TTL_MS)
         .exec();
     }
-    await this.redis.eval(
-      LOAD,
-      2,
+    await this.scripted.cgChatLoad(
       this.key(conversationId),
       this.keys.inbox(conversationId),
       String(STATE_TTL_MS),

@@ -25,21 +25,28 @@ export interface Allocation {
   existing: boolean;
 }
 
+/** The script as an ioredis command: EVALSHA (the script's text is sent once per connection, not per call). */
+type AllocatingRedis = Redis & { cgAllocateCaseNumber(...keysAndArgs: string[]): Promise<[string, number]> };
+
 export class CaseNumberAllocator {
+  private readonly scripted: AllocatingRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly opts: { keyPrefix: string; caseNumberPrefix: string; ttlSeconds: number },
-  ) {}
+  ) {
+    // A hotline request's profile showed the script's text sent and hashed by Redis on every
+    // call; ioredis falls back to EVAL by itself after a restarted Redis lost its script cache.
+    redis.defineCommand('cgAllocateCaseNumber', { numberOfKeys: 2, lua: ALLOCATE_SCRIPT });
+    this.scripted = redis as AllocatingRedis;
+  }
 
   async allocate(channel: string, idempotencyKey: string, at: Date): Promise<Allocation> {
     const year = yearInVietnam(at);
     const head = formatCaseNumber(this.opts.caseNumberPrefix, year, 0).replace(/0+$/, '');
     const idemKey = `${this.opts.keyPrefix}:idem:${channel}:${idempotencyKey}`;
     const seqKey = `${this.opts.keyPrefix}:case-seq:${year}`;
-    const [caseNumber, existing] = (await this.redis.eval(ALLOCATE_SCRIPT, 2, idemKey, seqKey, head, String(this.opts.ttlSeconds))) as [
-      string,
-      number,
-    ];
+    const [caseNumber, existing] = await this.scripted.cgAllocateCaseNumber(idemKey, seqKey, head, String(this.opts.ttlSeconds));
     return { caseNumber, existing: existing === 1 };
   }
 }

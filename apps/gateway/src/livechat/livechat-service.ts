@@ -314,11 +314,13 @@ export class LivechatService {
     }
     const now = new Date();
     const upToSeq = (await this.deps.log.lastSeq(conversationId)) ?? (await this.deps.conversations.topSeq(conversationId));
+    // The case may be known to Redis only while its receipt message waits for the worker.
+    const caseNumber = conversation.caseNumber ?? (await this.deps.log.redisState(conversationId)).caseNumber;
     await this.deps.transcripts.request({
       conversationId,
       email,
       locale: conversation.locale,
-      ...(conversation.caseNumber ? { caseNumber: conversation.caseNumber } : {}),
+      ...(caseNumber ? { caseNumber } : {}),
       reason,
       upToSeq,
       requestedAt: now,

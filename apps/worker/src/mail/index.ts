@@ -7,6 +7,7 @@ import type { CaseLifecycle } from '@cg/core';
 import type { Database } from '@cg/db';
 import type { FileStore } from '@cg/postal';
 import { createOutboundQueue, type OutboundQueue } from '@cg/queue';
+import { inboxHoldsUpTo } from '@cg/livechat';
 import { answerDeliveryHandler, type AnswerDeliveryDeps } from '../jobs/answer-delivery.job';
 import { inboundBounceHandler } from '../jobs/inbound-bounce.job';
 import { surveyInviteHandler } from '../jobs/survey-invite.job';
@@ -112,6 +113,7 @@ export function startMailChannel(deps: {
     messageIdDomain: config.MAIL_MESSAGE_ID_DOMAIN,
     intervalMs: config.MAIL_OUTBOX_POLL_MS,
     logger,
+    inboxHoldsUpTo: (conversationId, upToSeq) => inboxHoldsUpTo(deps.connection, deps.prefix, conversationId, upToSeq),
   });
   transcripts.start();
   return {

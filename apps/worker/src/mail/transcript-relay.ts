@@ -22,6 +22,8 @@ export class TranscriptRelay {
       messageIdDomain: string;
       intervalMs: number;
       logger: Logger;
+      /** True while messages up to that seq are acknowledged but not yet in MongoDB (the livechat inbox): the request waits a sweep. */
+      inboxHoldsUpTo?: (conversationId: string, upToSeq: number) => Promise<boolean>;
     },
   ) {}
 
@@ -39,6 +41,7 @@ export class TranscriptRelay {
           await db.transcriptRequests.markFailed(req._id, 'conversation not found');
           continue;
         }
+        if (await this.deps.inboxHoldsUpTo?.(req.conversationId, req.upToSeq)) continue;
         const messages = (await db.conversations.messagesAfter(req.conversationId, 0, 5000)).filter((m) => m.seq <= req.upToSeq);
         const caseNumber = req.caseNumber ?? conversation.caseNumber ?? undefined;
         const { subject, text } = renderTranscript({
