@@ -231,14 +231,29 @@ export async function submitLivechat(s: Submission, ctx: ClientContext): Promise
     reconnectionDelayMax: 1000,
     timeout: 5000,
   });
-  socket.on('connect_error', () => undefined);
+  let done = false;
+  socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+    s.lastError = `connect_error ${err.data?.code ?? err.message}`;
+    // A refusal by the server's middleware (e.g. it could not load the conversation while the
+    // database was down) ends socket.io's own reconnection: the widget connects again itself.
+    if (!socket.active && !done) setTimeout(() => done || socket.connect(), 500).unref();
+  });
   try {
     let acks = 0;
+    let waitingSince = Date.now();
     while (Date.now() < deadline && acks < (repeat ? 2 : 1)) {
       if (!socket.connected) {
+        // socket.io's `timeout` covers the transport, not the namespace handshake: a connection
+        // whose handshake is never answered (the gateway killed mid-way) waits forever. Start over.
+        if (Date.now() - waitingSince > 10_000) {
+          s.lastError = 'no handshake answer within 10 s';
+          socket.disconnect().connect();
+          waitingSince = Date.now();
+        }
         await sleep(100);
         continue;
       }
+      waitingSince = Date.now();
       s.sends += 1;
       const ack = await sendOnce(socket);
       if (ack?.ok) {
@@ -257,6 +272,7 @@ export async function submitLivechat(s: Submission, ctx: ClientContext): Promise
       await sleep(300);
     }
   } finally {
+    done = true;
     socket.removeAllListeners();
     socket.disconnect();
   }
