@@ -4,7 +4,7 @@ import pino from 'pino';
 import { intakeEnvelopeSchema } from '@cg/contracts';
 import type { MailboxConfig } from '@cg/config';
 import { MetricsRegistry } from '@cg/core';
-import { parseEmail } from '@cg/mail';
+import { messageKeyFor, parseEmail } from '@cg/mail';
 import { CaseNumberAllocator, createIntakeQueue, createOutboundQueue, IntakePublisher, intakeJobId } from '@cg/queue';
 import { startTestStack, type TestStack } from '@cg/testing';
 import { MailIntake, type HeaderInfo } from '../src/message-intake';
@@ -163,8 +163,11 @@ describe('the poller takes in any mail: quarantined, or acknowledged with a vali
             const outcome = await intake.takeIn(info, source, 1);
             const parsed = await parseEmail(source).catch(() => undefined);
             if (outcome === 'quarantine') {
-              const key = parsed?.messageKey ?? info.headers.get('message-id')?.trim();
-              const keys = [`uid:1/${info.uid}`, ...(key ? [key.startsWith('<') || key.startsWith('sha256:') ? key : `<${key}>`] : [])];
+              // Keyed as the poller keys it: the parsed mail's key, else the Message-ID header's (without U+0000), else the UID.
+              const id = info.headers.get('message-id')?.replaceAll('\u0000', '').trim();
+              const key =
+                parsed?.messageKey ?? (id ? messageKeyFor(id, () => ({ sender: '', date: '', body: Buffer.alloc(0) })) : undefined);
+              const keys = [`uid:1/${info.uid}`, ...(key ? [key] : [])];
               expect((await stack.db.mailQuarantine.has(MAILBOX.name, keys)).size).toBeGreaterThan(0);
             } else {
               expect(outcome).toBe('ack');
