@@ -57,8 +57,9 @@ export interface RunningWorkers {
   lifecycle: CaseLifecycle;
   /** Every BullMQ worker of this process, by queue name. */
   workers: Map<string, Worker>;
-  /** The intake jobs' case inserts, batched (one insertMany of the jobs ready at once). */
-  caseInserts: CaseInsertBatcher;
+  /** The intake jobs' batch sizes (one insertMany of the jobs ready at once); tests read them. A Pick, not the class:
+   *  the test stack's program sees this type through both src and dist, and a class with private fields differs from itself. */
+  caseInserts: Pick<CaseInsertBatcher, 'batchSizes'>;
   intake: Worker;
   /** Jobs done and failed per queue (`worker_jobs_total`), served on /metrics when WORKER_HEALTH_PORT is set. */
   metrics: MetricsRegistry;

@@ -294,10 +294,10 @@ describe('walk (a): an email complaint from receipt to survey (Chromium)', () =>
     // A staff tab opening the link is refused (its console sign-in is sent along).
     const staffTab = await staffContext.newPage();
     await staffTab.goto(`${stack.url}/console/`);
-    await staffTab.evaluate(
-      (s) => sessionStorage.setItem('cg-staff', s),
-      (await agent.evaluate(() => sessionStorage.getItem('cg-staff'))),
-    );
+    // Browser code: the tests' type-check has no DOM library, hence the cast.
+    type BrowserStorage = { sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } };
+    const staffSession = await agent.evaluate(() => (globalThis as unknown as BrowserStorage).sessionStorage.getItem('cg-staff'));
+    await staffTab.evaluate((s) => (globalThis as unknown as BrowserStorage).sessionStorage.setItem('cg-staff', s ?? ''), staffSession);
     await staffTab.goto(`${stack.url}${secondLink}`);
     await staffTab.locator('[data-testid="survey-refused"][data-code="survey_staff_refused"]').waitFor();
     await staffTab.close();

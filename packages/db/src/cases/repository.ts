@@ -232,7 +232,8 @@ export class CaseRepository implements CaseStore {
    * reindexed) are not found.
    */
   async *reportRows(weeks: readonly string[]): AsyncGenerator<CaseReportRow> {
-    const projection = Object.fromEntries([['_id', 0], ...CASE_REPORT_ROW_FIELDS.map((f) => [f, 1])]);
+    const projection: Record<string, 0 | 1> = { _id: 0 };
+    for (const field of CASE_REPORT_ROW_FIELDS) projection[field] = 1;
     for (const week of weeks) {
       const cursor = this.model.collection.find({ receivedWeek: week }, { projection, batchSize: 2000 });
       for await (const row of cursor) yield row as unknown as CaseReportRow;
