@@ -1,6 +1,6 @@
 import type { HotlineCallAccepted, HotlineCallRequest } from '@cg/contracts';
 import type { CaseAction, CaseStatus } from '@cg/contracts';
-import type { CaseReportView, ReportTable } from '@cg/contracts';
+import type { CaseReportView, ReportTable, RootCauseView } from '@cg/contracts';
 import type {
   AnswerTemplate,
   CallbackOutcomeBody,
@@ -146,9 +146,11 @@ export function createApiClient(opts: ApiClientOptions) {
 
     /** Postal letters: upload, the letters to verify, confirm or reject (api/postal.ts). */
     postal: createPostalApi({ request, download, token: opts.token, onUnauthorized: opts.onUnauthorized }),
-    /** Merge duplicates, notes with files, the availability switch (api/case-extras.ts). */
     /** Staff accounts, department settings, root causes, holiday schedules (api/admin.ts). */
     admin: createAdminApi({ request }),
+    /** The root-cause categories (active and retired) for everyone who reads cases: the close form offers the active ones. */
+    rootCauses: () => request<{ items: RootCauseView[] }>('GET', '/api/v1/root-causes'),
+    /** Merge duplicates, notes with files, the availability switch (api/case-extras.ts). */
     caseExtras: createCaseExtrasApi({ request, download, token: opts.token, onUnauthorized: opts.onUnauthorized, problem: problemOf }),
 
     /** A chat attachment, as a blob to save (staff only). */

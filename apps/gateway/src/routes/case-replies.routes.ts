@@ -10,6 +10,7 @@ import { HttpProblem, parseRequest } from '../http/problem';
 import { apiDoc } from '../http/api-doc';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 import { staffActor } from './case-actions.routes';
+import { sendAttachmentDownload } from '../http/attachment-download';
 
 const paramsSchema = z.object({ caseNumber: z.string().toUpperCase().regex(CASE_NUMBER_PATTERN, 'a case number such as KN26-00042') });
 const attachmentParamsSchema = paramsSchema.extend({ attachmentId: z.string().regex(/^[0-9a-f]{24}$/, 'an attachment id') });
@@ -231,17 +232,7 @@ export function caseReplyRoutes(deps: {
       const a = listed ? await deps.db.mailAttachments.findById(attachmentId) : null;
       if (!a)
         throw new HttpProblem(404, 'attachment_not_found', 'Attachment not found', `case ${caseNumber} has no attachment ${attachmentId}`);
-      res
-        .status(200)
-        .set({
-          // Always a download, never rendered by the browser (customer content).
-          'Content-Type': 'application/octet-stream',
-          'Content-Disposition': `attachment; filename="${a.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(a.fileName)}`,
-          'Content-Security-Policy': "default-src 'none'; sandbox",
-          'X-Attachment-Content-Type': a.contentType,
-          'X-Attachment-SHA256': a.sha256,
-        })
-        .send(a.data);
+      sendAttachmentDownload(res, a);
     },
   );
 

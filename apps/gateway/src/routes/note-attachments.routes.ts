@@ -10,6 +10,7 @@ import { readMultipartFiles } from '../http/multipart';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 import { detectAttachmentType, safeFileName } from '../livechat/magic-bytes';
 import { staffActor } from './case-actions.routes';
+import { sendAttachmentDownload } from '../http/attachment-download';
 
 /** At most this many files per note, each at most this large (a MongoDB document each: well below 16 MB). */
 export const NOTE_ATTACHMENT_LIMITS = { maxFiles: 5, maxFileBytes: 5 * 1024 * 1024 } as const;
@@ -151,17 +152,7 @@ export function noteAttachmentRoutes(deps: {
           'Attachment not found',
           `case ${caseNumber} has no note attachment ${attachmentId}`,
         );
-      res
-        .status(200)
-        .set({
-          // Always a download, never rendered by the browser.
-          'Content-Type': 'application/octet-stream',
-          'Content-Disposition': `attachment; filename="${a.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(a.fileName)}`,
-          'Content-Security-Policy': "default-src 'none'; sandbox",
-          'X-Attachment-Content-Type': a.contentType,
-          'X-Attachment-SHA256': a.sha256,
-        })
-        .send(a.data);
+      sendAttachmentDownload(res, a);
     },
   );
 

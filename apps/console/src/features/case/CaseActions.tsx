@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import {
   DEFAULT_DEPARTMENTS,
   DEFAULT_ROOT_CAUSES,
@@ -49,6 +49,30 @@ const VERIFICATION_LABELS: Record<(typeof VERIFICATION_METHODS)[number], string>
 
 const CHANNEL_OPTIONS = ['', 'email', 'livechat', 'hotline', 'postal'] as const;
 
+/**
+ * The close form's choices: the active categories admins keep (GET /api/v1/root-causes); the seeded
+ * ones until that answers, or if it cannot (the server checks the choice either way).
+ */
+function useActiveRootCauses(): { value: string; label: string }[] {
+  const { api } = useConsole();
+  const [options, setOptions] = useState<{ value: string; label: string }[]>(() =>
+    DEFAULT_ROOT_CAUSES.map((r) => ({ value: r, label: ROOT_CAUSE_LABELS[r] })),
+  );
+  useEffect(() => {
+    let live = true;
+    api
+      .rootCauses()
+      .then(({ items }) => {
+        if (live) setOptions(items.filter((r) => r.active).map((r) => ({ value: r.code, label: r.labelEn })));
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [api]);
+  return options;
+}
+
 /** Optional text: present only when filled in. */
 function optional<K extends string>(form: FormData, key: K): Partial<Record<K, string>> {
   const v = formText(form, key).trim();
@@ -62,6 +86,7 @@ function optional<K extends string>(form: FormData, key: K): Partial<Record<K, s
  */
 export function CaseActions({ c, onDone }: { c: CaseView; onDone: () => void }) {
   const { api, canAct, session } = useConsole();
+  const rootCauseOptions = useActiveRootCauses();
   const me = session.staff;
   const mine = c.owner?.id === me.staffId;
   const supervisor = me.role === 'supervisor' || me.role === 'admin';
@@ -526,13 +551,7 @@ export function CaseActions({ c, onDone }: { c: CaseView; onDone: () => void }) 
         >
           {(fp) => (
             <>
-              <Field
-                f={fp}
-                name="rootCause"
-                label="Root cause"
-                kind="select"
-                options={DEFAULT_ROOT_CAUSES.map((r) => ({ value: r, label: ROOT_CAUSE_LABELS[r] }))}
-              />
+              <Field f={fp} name="rootCause" label="Root cause" kind="select" options={rootCauseOptions} />
               <Field f={fp} name="lessonLearned" label="Lesson learned" kind="textarea" required />
               <Choices
                 f={fp}
