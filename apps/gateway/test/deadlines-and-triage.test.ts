@@ -44,7 +44,11 @@ describe('deadlines on the Vietnamese calendar, triage and corrections, through 
     expect(c.deadlines.explanation.skipped.map((d: { date: string }) => d.date)).toEqual(expected.explanation.skipped.map((d) => d.date));
     expect(c.deadlines.explanation.skipped.length).toBeGreaterThanOrEqual(8); // at least the weekends in 4 weeks
     // One delayed check at a time: the reminder first, at 00:00 of the last working day.
-    const jobs = (await deadlinesQueue.getDelayed()).filter((j) => j.data.caseNumber === c.caseNumber);
+    // The case is readable as soon as it is stored; its check is planned right after, so wait for it.
+    const jobs = await waitFor(`deadline checks of ${c.caseNumber}`, async () => {
+      const planned = (await deadlinesQueue.getDelayed()).filter((j) => j.data.caseNumber === c.caseNumber);
+      return planned.length > 0 ? planned : undefined;
+    });
     expect(jobs.map((j) => j.data)).toEqual([{ caseNumber: c.caseNumber, kind: 'target_due_soon', dueDate: c.deadlines.target.dueDate }]);
     expect(Math.abs(jobs[0]!.timestamp + jobs[0]!.delay - new Date(`${c.deadlines.target.dueDate}T00:00:00+07:00`).getTime())).toBeLessThan(
       1000,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { QUEUE_NAMES } from '@cg/contracts';
 import { startTestStack, waitFor, type TestStack } from '@cg/testing';
 
 /** The cookie a POST /api/v1/auth/session set, ready for a Cookie header. */
@@ -43,7 +44,7 @@ describe('see it: Bull Board for admins, Prometheus metrics', () => {
     const api = await fetch(`${stack.url}/admin/queues/api/queues`, { headers: { cookie } });
     expect(api.status).toBe(200);
     const { queues } = (await api.json()) as { queues: Array<{ name: string }> };
-    expect(queues.map((q) => q.name).sort()).toEqual(['deadlines', 'intake', 'maintenance', 'ocr', 'outbound']);
+    expect(queues.map((q) => q.name).sort()).toEqual(Object.values(QUEUE_NAMES).sort());
   });
 
   it('refuses other roles, no session, cross-origin actions and revoked sessions', async () => {
