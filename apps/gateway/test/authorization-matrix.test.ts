@@ -1,7 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
-import { DEFAULT_DEPARTMENTS, STAFF_ROLES, TRIAGE, type StaffRole } from '@cg/contracts';
+import {
+  CASE_EVENTS,
+  CASE_EVENTS_NAMESPACE,
+  DEFAULT_DEPARTMENTS,
+  STAFF_ROLES,
+  TRIAGE,
+  type CaseChangedEvent,
+  type StaffRole,
+} from '@cg/contracts';
 import { StaffTokenService, type StaffPrincipal } from '@cg/core';
+import { CaseEventPublisher, createRedisConnection } from '@cg/queue';
 import { startTestStack, waitFor, type TestStack } from '@cg/testing';
 import { ROUTE_ACCESS, SOCKET_ACCESS, rolesAllowed, routeKey, type Access } from '../src/http/route-access';
 import { appRoutes, pathParams } from '../src/http/route-inventory';
@@ -400,4 +409,101 @@ describe('authorization matrix: every route and socket namespace, every role and
     expect(await listed(tokens.cs_agent, `&q=${theirs}`)).toEqual([theirs]);
     expect(await listed(tokens.cs_agent, `&q=${mine}`)).toEqual([mine]);
   }, 60_000);
+
+  it('/staff-cases sends each socket the case events of its HTTP list scope: operators and clerks their own records, department staff their department, the others all', async () => {
+    const staffIdOf = async (token: string) =>
+      ((await stack.api('/api/v1/auth/me', { token })).body as { staff: StaffPrincipal }).staff.staffId;
+    // A second operator, who records nothing here, beside the one who logs the call.
+    const email = `operator.${randomUUID().slice(0, 8)}@test.local`;
+    const made = await stack.api('/api/v1/admin/staff', {
+      method: 'POST',
+      token: tokens.admin,
+      json: { email, name: 'Operator Three', role: 'hotline_operator' },
+    });
+    const otherOperator = (
+      await stack.api('/api/v1/auth/login', { method: 'POST', json: { email, password: made.body.temporaryPassword as string } })
+    ).body.token as string;
+    const departments = [...DEFAULT_DEPARTMENTS, TRIAGE];
+    const watchers: Array<{ name: string; token: string; barrier: Omit<CaseChangedEvent, 'caseNumber' | 'at'> }> = [];
+    const barrierOf = (departments: string[], recordedBy?: string): Omit<CaseChangedEvent, 'caseNumber' | 'at'> => ({
+      action: 'note',
+      status: 'routed',
+      department: departments[0] ?? TRIAGE,
+      version: 1,
+      departments,
+      ...(recordedBy ? { recordedBy } : {}),
+    });
+    for (const role of ['hotline_operator', 'postal_clerk'] as const)
+      watchers.push({ name: role, token: tokens[role], barrier: barrierOf([TRIAGE], await staffIdOf(tokens[role])) });
+    watchers.push({ name: 'other operator', token: otherOperator, barrier: barrierOf([TRIAGE], await staffIdOf(otherOperator)) });
+    for (const d of departments)
+      watchers.push({ name: `department_staff ${d}`, token: await stack.tokenFor('department_staff', d), barrier: barrierOf([d]) });
+    for (const role of ['cs_agent', 'supervisor', 'admin'] as const)
+      watchers.push({ name: role, token: tokens[role], barrier: barrierOf([TRIAGE]) });
+
+    const sockets = watchers.map((w) => {
+      const socket = io(`${stack.url}${CASE_EVENTS_NAMESPACE}`, {
+        auth: { token: w.token },
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+      });
+      const events: CaseChangedEvent[] = [];
+      socket.on(CASE_EVENTS.changed, (e: CaseChangedEvent) => events.push(e));
+      return { ...w, socket, events };
+    });
+    try {
+      await waitFor('every /staff-cases socket connected', () => sockets.every((s) => s.socket.connected));
+      // A call logged by the first operator (the worker inserts the case: `receive`), then a note by customer support (the gateway).
+      const res = await stack.api('/api/v1/hotline/calls', {
+        method: 'POST',
+        token: tokens.hotline_operator,
+        json: {
+          caller: { name: 'Phạm Thu', phone: '0913000444' },
+          notes: 'Email công ty không gửi được ra ngoài.',
+          callId: `c-${randomUUID()}`,
+        },
+      });
+      expect(res.status).toBe(202);
+      const caseNumber = (res.body as { caseNumber: string }).caseNumber;
+      const record = await waitFor('the case', () => stack.db.cases.findByCaseNumber(caseNumber), { timeoutMs: 20_000 });
+      const noted = await stack.api(`/api/v1/cases/${caseNumber}/notes`, {
+        method: 'POST',
+        token: tokens.cs_agent,
+        json: { text: 'Đã gọi lại khách.' },
+      });
+      expect(noted.status).toBe(200);
+      const actionsSeen = (s: (typeof sockets)[number]) => s.events.filter((e) => e.caseNumber === caseNumber).map((e) => e.action);
+      const admin = sockets.find((s) => s.name === 'admin')!;
+      await waitFor('both events at an admin socket', () => actionsSeen(admin).length === 2 || undefined, { timeoutMs: 20_000 });
+
+      // Then one event each socket is in scope for, published after the case's: once a socket has its own,
+      // it has had every earlier event it was going to get (one pub/sub channel, in order per socket).
+      const redis = createRedisConnection(stack.redisUrl, 'worker');
+      const publisher = new CaseEventPublisher(redis, stack.prefix, (err) => {
+        throw err;
+      });
+      try {
+        sockets.forEach((s, i) =>
+          publisher.publish({ ...s.barrier, caseNumber: `KN99-9${String(i).padStart(4, '0')}`, at: new Date().toISOString() }),
+        );
+        await waitFor(
+          'each socket its barrier event',
+          () => sockets.every((s, i) => s.events.some((e) => e.caseNumber === `KN99-9${String(i).padStart(4, '0')}`)) || undefined,
+          { timeoutMs: 20_000 },
+        );
+      } finally {
+        redis.disconnect();
+      }
+      const inScope = (name: string) =>
+        name === 'hotline_operator' ||
+        ['cs_agent', 'supervisor', 'admin'].includes(name) ||
+        name === `department_staff ${record.department}`;
+      expect(sockets.map((s) => [s.name, actionsSeen(s)])).toEqual(
+        sockets.map((s) => [s.name, inScope(s.name) ? ['receive', 'note'] : []]),
+      );
+    } finally {
+      sockets.forEach((s) => s.socket.disconnect());
+    }
+  }, 90_000);
 });

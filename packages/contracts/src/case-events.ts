@@ -25,5 +25,7 @@ export interface CaseChangedEvent {
   version: number;
   /** Departments that saw the case before or after the change (its queue and collaborators): department staff get only these. */
   departments: string[];
+  /** The staff id of whoever recorded the case (hotline call, postal letter): operators and clerks get only their own. */
+  recordedBy?: string;
   at: string;
 }

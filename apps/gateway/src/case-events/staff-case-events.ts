@@ -2,6 +2,7 @@ import type { DefaultEventsMap, Namespace, Server, Socket } from 'socket.io';
 import { CASE_EVENTS, CASE_EVENTS_NAMESPACE, type CaseChangedEvent } from '@cg/contracts';
 import { hasPermission, type StaffPrincipal, type StaffTokenService } from '@cg/core';
 import { subscribeCaseEvents } from '@cg/queue';
+import { caseListScope, inCaseListScope } from '../http/case-list-scope';
 
 interface CaseSocketData {
   staff: StaffPrincipal;
@@ -17,10 +18,13 @@ export interface StaffCaseEventsDeps {
   recheckMs?: number;
 }
 
-/** Whether this member of staff may see the case the event is about (department staff: their department and collaborations). */
+/**
+ * Whether this member of staff may see the case the event is about: the scope of the HTTP case list
+ * (department staff: their department and collaborations; hotline operators and postal clerks: the
+ * cases they recorded; the others: all).
+ */
 function maySee(staff: StaffPrincipal, event: CaseChangedEvent): boolean {
-  if (staff.role !== 'department_staff') return true;
-  return staff.department !== undefined && event.departments.includes(staff.department);
+  return inCaseListScope(caseListScope(staff), event);
 }
 
 /**

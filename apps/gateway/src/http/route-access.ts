@@ -186,7 +186,10 @@ export const SOCKET_ACCESS = {
   },
   [CASE_EVENTS_NAMESPACE]: {
     connect: { kind: 'staff', permission: 'cases:read' },
-    /** Server → client only (live case updates); any event a client sends re-checks its token. */
+    /**
+     * Server → client only (live case updates); any event a client sends re-checks its token. Each
+     * socket gets the events of the cases its HTTP case list would hold (http/case-list-scope.ts).
+     */
     events: [],
   },
 } as const satisfies Record<string, { connect: Access; events: readonly string[] }>;

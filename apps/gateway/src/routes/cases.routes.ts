@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { CASE_NUMBER_PATTERN, CASE_STATUSES, CHANNELS, DEPARTMENT_CODE_PATTERN } from '@cg/contracts';
 import { allowedActions, foldForSearch, isVisibleTo, toCaseView, type StaffPrincipal, type StaffTokenService } from '@cg/core';
 import { decodeCaseListCursor, type CaseRepository } from '@cg/db';
-import { hasPermission, toCaseSummary as toSummary } from '@cg/core';
+import { toCaseSummary as toSummary } from '@cg/core';
 import { HttpProblem, parseRequest } from '../http/problem';
 import { apiDoc } from '../http/api-doc';
 import { currentStaff, requireStaff } from '../http/staff-auth';
+import { caseListScope } from '../http/case-list-scope';
 
 const listQuerySchema = z
   .object({
@@ -62,11 +63,6 @@ const caseNumberParamsSchema = z.object({
   caseNumber: z.string().toUpperCase().regex(CASE_NUMBER_PATTERN, 'a case number such as KN26-00042'),
 });
 
-/** Department staff see their own department's queue only; everyone else with cases:read sees all. */
-function departmentScope(staff: StaffPrincipal): string | undefined {
-  return staff.role === 'department_staff' ? (staff.department ?? '(none)') : undefined;
-}
-
 export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenService }): Router {
   const router = Router();
   const canRead = requireStaff(deps.tokens, 'cases:read');
@@ -76,7 +72,7 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
    * recorded, newest first (one page), or the one case a case number in `q` names. Browsing the
    * departments' work (filters, free-text search, further pages) is refused with 403.
    */
-  const ownRecords = async (query: z.infer<typeof listQuerySchema>, staff: StaffPrincipal) => {
+  const ownRecords = async (query: z.infer<typeof listQuerySchema>, staff: StaffPrincipal, staffId: string) => {
     const { q, pageSize, sort: _sort, count: _count, ...rest } = query;
     const filters = Object.entries(rest)
       .filter(([, v]) => v !== undefined)
@@ -92,7 +88,7 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
     }
     const records = caseNumber
       ? [await deps.cases.findByCaseNumber(caseNumber)].filter((c) => c !== null)
-      : await deps.cases.listRecordedBy(staff.staffId, pageSize);
+      : await deps.cases.listRecordedBy(staffId, pageSize);
     return { items: records.map(toSummary), pageSize, nextCursor: null };
   };
 
@@ -103,11 +99,13 @@ export function caseRoutes(deps: { cases: CaseRepository; tokens: StaffTokenServ
     async (req, res) => {
       const query = parseRequest(listQuerySchema, req.query, 'query');
       const staff = currentStaff(req);
-      if (!hasPermission(staff.role, 'cases:list')) {
-        res.json(await ownRecords(query, staff));
+      // The same scope as the live updates of /staff-cases (http/case-list-scope.ts).
+      const listScope = caseListScope(staff);
+      if (listScope.kind === 'recorded') {
+        res.json(await ownRecords(query, staff, listScope.staffId));
         return;
       }
-      const scope = departmentScope(staff);
+      const scope = listScope.kind === 'department' ? listScope.department : undefined;
       if (scope && query.department && query.department !== scope) {
         throw new HttpProblem(403, 'forbidden', 'Not your department', `department staff may list only ${scope}`);
       }

@@ -13,6 +13,7 @@ export function caseChangedEvent(change: { action: CaseAction; before: CaseData 
     department: after.department,
     version: after.version ?? 0,
     departments: [...departments],
+    ...(after.recordedBy?.staffId ? { recordedBy: after.recordedBy.staffId } : {}),
     at: at.toISOString(),
   };
 }
