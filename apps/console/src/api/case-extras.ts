@@ -1,5 +1,6 @@
 import type { CaseStatus, Channel } from '@cg/contracts';
 import type { CaseView, FieldProblem } from './types';
+import type { ActionKeys } from './action-keys';
 
 /**
  * Duplicates (step 2), notes with files and the availability switch for automatic fair
@@ -41,6 +42,9 @@ export function createCaseExtrasApi(deps: {
   onUnauthorized: () => void;
   /** Turns a refused response into the client's ApiError (shared with the JSON requests). */
   problem: (res: Response) => Promise<Error>;
+  baseUrl?: string;
+  /** The client's Idempotency-Keys per action (shared with the JSON requests). */
+  actionKeys: ActionKeys;
 }) {
   const casePath = (caseNumber: string) => `/api/v1/cases/${encodeURIComponent(caseNumber)}`;
   return {
@@ -59,11 +63,16 @@ export function createCaseExtrasApi(deps: {
       body.append('text', text);
       for (const f of files) body.append('files', f, f.name);
       const token = deps.token();
-      const res = await fetch(`${casePath(caseNumber)}/notes/attachments`, {
+      const path = `${casePath(caseNumber)}/notes/attachments`;
+      // The action as its text and files (name, size, date): the same note sent again is its retry.
+      const action = JSON.stringify([text, files.map((f) => [f.name, f.size, f.lastModified])]);
+      const key = deps.actionKeys.keyFor('POST', path, action);
+      const res = await fetch(`${deps.baseUrl ?? ''}${path}`, {
         method: 'POST',
-        headers: token ? { authorization: `Bearer ${token}` } : {},
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'idempotency-key': key },
         body,
       });
+      deps.actionKeys.answered('POST', path, action, res.status);
       if (res.status === 401 && token) deps.onUnauthorized();
       if (!res.ok) throw await deps.problem(res);
       return (await res.json()) as CaseView;

@@ -18,6 +18,7 @@ import type {
 import { createPostalApi } from './postal';
 import { createCaseExtrasApi } from './case-extras';
 import { createAdminApi } from './admin';
+import { ActionKeys, isAction } from './action-keys';
 
 /** A refused request: the problem's title, detail and every bad field, ready to show. */
 export class ApiError extends Error {
@@ -48,20 +49,30 @@ export interface ApiClientOptions {
   token: () => string | undefined;
   /** The server said the token is no longer good (expired, revoked). */
   onUnauthorized: () => void;
+  /** Where the API is ('' in the console: the page's own origin). */
+  baseUrl?: string;
 }
 
 /** The staff API, typed. One place knows paths, methods and bodies. */
 export function createApiClient(opts: ApiClientOptions) {
+  const base = opts.baseUrl ?? '';
+  // Every action carries an Idempotency-Key, the same on its retries (api/action-keys.ts).
+  const actionKeys = new ActionKeys();
+
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const token = opts.token();
-    const res = await fetch(path, {
+    const text = body !== undefined ? JSON.stringify(body) : undefined;
+    const key = isAction(method) ? actionKeys.keyFor(method, path, text ?? '') : undefined;
+    const res = await fetch(`${base}${path}`, {
       method,
       headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(text !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(key ? { 'idempotency-key': key } : {}),
       },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(text !== undefined ? { body: text } : {}),
     });
+    if (key) actionKeys.answered(method, path, text ?? '', res.status);
     const json = (await res.json().catch(() => ({}))) as unknown;
     if (res.status === 401 && token) opts.onUnauthorized();
     if (!res.ok) {
@@ -74,7 +85,7 @@ export function createApiClient(opts: ApiClientOptions) {
 
   async function download(path: string): Promise<Blob> {
     const token = opts.token();
-    const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const res = await fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     if (res.status === 401 && token) opts.onUnauthorized();
     if (!res.ok) throw new ApiError(res.status, res.statusText, undefined, []);
     return res.blob();
@@ -151,7 +162,15 @@ export function createApiClient(opts: ApiClientOptions) {
     /** The root-cause categories (active and retired) for everyone who reads cases: the close form offers the active ones. */
     rootCauses: () => request<{ items: RootCauseView[] }>('GET', '/api/v1/root-causes'),
     /** Merge duplicates, notes with files, the availability switch (api/case-extras.ts). */
-    caseExtras: createCaseExtrasApi({ request, download, token: opts.token, onUnauthorized: opts.onUnauthorized, problem: problemOf }),
+    caseExtras: createCaseExtrasApi({
+      request,
+      download,
+      token: opts.token,
+      onUnauthorized: opts.onUnauthorized,
+      problem: problemOf,
+      baseUrl: base,
+      actionKeys,
+    }),
 
     /** A chat attachment, as a blob to save (staff only). */
     chatAttachment: (id: string) => download(`/api/v1/livechat/attachments/${encodeURIComponent(id)}`),

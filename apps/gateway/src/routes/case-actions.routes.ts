@@ -18,6 +18,7 @@ import {
   type StaffTokenService,
 } from '@cg/core';
 import type { StaffUserRepository } from '@cg/db';
+import { idempotencyKeyHeaders, idempotencyKeyOf } from '../http/idempotency-key';
 import { renderJournalReport } from '@cg/letters';
 import { HttpProblem, parseRequest } from '../http/problem';
 import { apiDoc } from '../http/api-doc';
@@ -188,6 +189,7 @@ export function caseActionRoutes(deps: {
         tag: 'case actions',
         params: paramsSchema,
         body: schema,
+        ...(path === 'notes' ? { headers: idempotencyKeyHeaders } : {}),
         responses: { 200: 'The updated case' },
       }),
       requireStaff(deps.tokens, CASE_ACTION_ROUTES[path]),
@@ -219,7 +221,11 @@ export function caseActionRoutes(deps: {
       ...(b.note ? { note: b.note } : {}),
     });
   });
-  action('notes', bodies.note, (n, actor, b) => lifecycle.note(n, actor, b));
+  // A retried note (same Idempotency-Key) is journalled once.
+  action('notes', bodies.note, (n, actor, b, req) => {
+    const clientKey = idempotencyKeyOf(req);
+    return lifecycle.note(n, actor, { ...b, ...(clientKey ? { key: `note:${clientKey}` } : {}) });
+  });
   action('collaborators', bodies.collaborate, (n, actor, b) => {
     knownDepartments('departments', b.departments);
     return lifecycle.collaborate(n, actor, b);

@@ -8,6 +8,7 @@ import { HttpProblem, parseRequest } from '../http/problem';
 import { apiDoc } from '../http/api-doc';
 import { currentStaff, requireStaff } from '../http/staff-auth';
 import { staffActor } from './case-actions.routes';
+import { idempotencyKeyHeaders, idempotencyKeyOf } from '../http/idempotency-key';
 
 const paramsSchema = z.object({ caseNumber: z.string().toUpperCase().regex(CASE_NUMBER_PATTERN, 'a case number such as KN26-00042') });
 
@@ -26,11 +27,6 @@ const extensionSchema = z
     message: 'give exactly one of extraWorkingDays or newDueDate',
   });
 
-const idempotencyKeySchema = z
-  .string()
-  .regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 letters, digits or . _ : -')
-  .optional();
-
 const classificationSchema = z
   .object({
     department: z.string().regex(DEPARTMENT_CODE_PATTERN, 'a department code such as domain'),
@@ -45,7 +41,7 @@ const classificationSchema = z
  */
 export function caseWorkflowRoutes(deps: {
   tokens: StaffTokenService;
-  lifecycle: Pick<CaseLifecycle, 'reclassify' | 'extend'>;
+  lifecycle: Pick<CaseLifecycle, 'reclassify' | 'extend' | 'get'>;
   trainingExamples: TrainingExampleRepository;
   departments: () => readonly string[];
 }): Router {
@@ -94,19 +90,35 @@ export function caseWorkflowRoutes(deps: {
       params: paramsSchema,
       body: extensionSchema,
       // A retry with the same key (say after a 503) is the same extension: made once, its checks planned.
-      headers: z.object({ 'idempotency-key': idempotencyKeySchema }),
+      headers: idempotencyKeyHeaders,
     }),
     requireStaff(deps.tokens, 'deadlines:extend'),
     async (req, res) => {
       const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
       const body = parseRequest(extensionSchema, req.body, 'body');
-      const clientKey = parseRequest(idempotencyKeySchema, req.get('idempotency-key') ?? undefined, 'body');
+      const clientKey = idempotencyKeyOf(req);
       const staff = currentStaff(req);
+      // As for replies: the same key is the same extension (made once); the key with another request is 422.
+      const key = clientKey ? `extension:${clientKey}` : undefined;
+      const request = JSON.stringify([body.extraWorkingDays ?? null, body.newDueDate ?? null, body.reason]);
+      if (key) {
+        const earlier = (await deps.lifecycle.get(caseNumber, staffActor(staff))).journal.find(
+          (j) => (j.data as { key?: unknown } | undefined)?.key === key,
+        );
+        const asked = (earlier?.data as { request?: unknown } | undefined)?.request;
+        if (earlier && asked !== undefined && asked !== request)
+          throw new HttpProblem(
+            422,
+            'idempotency_key_reused',
+            'Idempotency-Key already used for another extension',
+            `the key ${clientKey} was used for a different extension of case ${caseNumber}; use a new key for a new extension`,
+          );
+      }
       try {
         const { case: updated } = await deps.lifecycle.extend(caseNumber, staffActor(staff), {
           ...(body.extraWorkingDays !== undefined ? { extraWorkingDays: body.extraWorkingDays } : { newDueDate: body.newDueDate! }),
           reason: body.reason,
-          ...(clientKey ? { key: `extension:${clientKey}` } : {}),
+          ...(key ? { key, request } : {}),
         });
         res.json({ caseNumber, deadlines: updated.deadlines });
       } catch (err) {

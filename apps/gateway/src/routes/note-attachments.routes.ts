@@ -11,6 +11,7 @@ import { currentStaff, requireStaff } from '../http/staff-auth';
 import { detectAttachmentType, safeFileName } from '../livechat/magic-bytes';
 import { staffActor } from './case-actions.routes';
 import { sendAttachmentDownload } from '../http/attachment-download';
+import { idempotencyKeyHeaders, idempotencyKeyOf } from '../http/idempotency-key';
 
 /** At most this many files per note, each at most this large (a MongoDB document each: well below 16 MB). */
 export const NOTE_ATTACHMENT_LIMITS = { maxFiles: 5, maxFileBytes: 5 * 1024 * 1024 } as const;
@@ -65,6 +66,7 @@ export function noteAttachmentRoutes(deps: {
       summary: 'Add an internal note with attached files (staff only)',
       tag: 'case actions',
       params: paramsSchema,
+      headers: idempotencyKeyHeaders,
       body: {
         contentType: 'multipart/form-data',
         description: `Field "text" (the note, required) and 1–${NOTE_ATTACHMENT_LIMITS.maxFiles} files "files" (PNG, JPEG, GIF, WebP, PDF or UTF-8 text; at most ${NOTE_ATTACHMENT_LIMITS.maxFileBytes} bytes each).`,
@@ -74,6 +76,7 @@ export function noteAttachmentRoutes(deps: {
     requireStaff(deps.tokens, 'cases:note'),
     async (req, res) => {
       const { caseNumber } = parseRequest(paramsSchema, req.params, 'params');
+      const clientKey = idempotencyKeyOf(req);
       const staff = currentStaff(req);
       const actor = staffActor(staff);
       // Refusals first (404 other department, 409 merged), before any file is stored.
@@ -118,6 +121,12 @@ export function noteAttachmentRoutes(deps: {
           `Fix these fields: ${problems.map((p) => p.field).join(', ')}`,
           problems,
         );
+      const key = clientKey ? `note:${clientKey}` : undefined;
+      if (key && c.journal.some((j) => (j.data as { key?: unknown } | undefined)?.key === key)) {
+        // A retry of a note already journalled: its files are stored already.
+        res.status(201).json({ ...c, allowedActions: allowedActions(c.status), changed: false });
+        return;
+      }
       await deps.files.saveAll(records);
       const refs: AttachmentRef[] = records.map(({ id, fileName, contentType, size, sha256 }) => ({
         id,
@@ -126,7 +135,8 @@ export function noteAttachmentRoutes(deps: {
         size,
         sha256,
       }));
-      const result = await deps.lifecycle.note(caseNumber, actor, { text, attachments: refs });
+      // A retry racing the first (same Idempotency-Key) is journalled once; its copy of the files is an orphan the worker deletes.
+      const result = await deps.lifecycle.note(caseNumber, actor, { text, attachments: refs, ...(key ? { key } : {}) });
       res.status(201).json({ ...result.case, allowedActions: allowedActions(result.case.status), changed: result.changed });
     },
   );

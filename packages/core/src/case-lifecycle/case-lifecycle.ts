@@ -4,6 +4,7 @@ import type { CaseDeadlines, DeadlinePlanner } from '../deadlines/case-deadlines
 import type { CaseClassification } from '../intake/case-from-envelope';
 import { buildCaseFromEnvelope } from '../intake/case-from-envelope';
 import { caseReportFacts } from '../reports/report-facts';
+import { ReportDayTotals, type ReportDayStore } from '../reports/report-days';
 import {
   caseListKeys,
   toCaseView,
@@ -51,6 +52,8 @@ export interface CaseStore {
    * there is of a newer version; `ifAbsent`: only when the case has no row yet (the intake insert).
    */
   writeIndexRow?(c: StoredCase, opts?: { ifAbsent?: boolean }): Promise<void>;
+  /** The reports' daily totals (reports/report-days.ts), kept by every write when present. */
+  reportDays?: ReportDayStore;
 }
 
 /** A short exclusive lease on one case (implemented by packages/queue's RedisCaseLock). */
@@ -82,6 +85,8 @@ export interface CaseLifecycleDeps {
   now?: () => Date;
   /** The lists' index row of a written case could not be written (logged by the app; `cli cases:reindex` repairs it). */
   onIndexWriteFailed?(caseNumber: string, err: unknown): void;
+  /** The reports' daily totals could not take a written case's change (logged by the app; `cli reports:rebuild` repairs them). */
+  onReportTotalsWriteFailed?(caseNumber: string, err: unknown): void;
   /** Whole-command attempts when the version moved on under us (a lost lease). Default 5. */
   maxAttempts?: number;
   /**
@@ -101,7 +106,7 @@ export interface CaseResult {
 }
 
 /** `key` (the request's Idempotency-Key): the same extension retried is made once. */
-export type ExtendInput = ({ extraWorkingDays: number } | { newDueDate: string }) & { reason: string; key?: string };
+export type ExtendInput = ({ extraWorkingDays: number } | { newDueDate: string }) & { reason: string; key?: string; request?: string };
 export type ReopenInput = { reason: string; via?: string; contact?: { phone?: string; email?: string } };
 
 /**
@@ -120,10 +125,12 @@ export type ReopenInput = { reason: string; via?: string; contact?: { phone?: st
 export class CaseLifecycle {
   private readonly settings: LifecycleSettings;
   private readonly now: () => Date;
+  private readonly totals: ReportDayTotals | null;
 
   constructor(private readonly deps: CaseLifecycleDeps) {
     this.settings = deps.settings ?? DEFAULT_LIFECYCLE_SETTINGS;
     this.now = deps.now ?? (() => new Date());
+    this.totals = deps.store.reportDays ? new ReportDayTotals(deps.store.reportDays, deps.lock) : null;
   }
 
   /** Step 1: the case's single insert, with its first journal (received, classified, routed). */
@@ -134,6 +141,8 @@ export class CaseLifecycle {
     searchText: string,
   ): Promise<{ record: StoredCase; created: boolean }> {
     const result = await this.deps.store.insertIfAbsent(buildCaseFromEnvelope(envelope, classification, deadlines, searchText, this.now()));
+    // Counted before the case is listed (its index row), so staff rarely change it before its day's totals have it.
+    if (result.created) await this.totalled(result.record.caseNumber, null, result.record);
     // A repeat (created: false) writes the row a crash after the insert may have left out, never over a newer one.
     await this.indexed(result.record, { ifAbsent: true });
     if (result.created) this.committed('receive', null, toCaseView(result.record));
@@ -201,6 +210,7 @@ export class CaseLifecycle {
       input: {
         reason: input.reason,
         ...(input.key ? { key: input.key } : {}),
+        ...(input.request ? { request: input.request } : {}),
         deadlines: c.journal.some((j) => input.key && (j.data as { key?: unknown } | undefined)?.key === input.key)
           ? c.deadlines
           : planner.extend(c.receivedAt, c.deadlines, {
@@ -305,8 +315,9 @@ export class CaseLifecycle {
       pushAttachments: change.appendAttachments,
     });
     if (!updated) return null;
-    if (this.deps.verifyWrites === false || (await this.survived(caseNumber, entries))) return this.indexed(updated);
-    return null;
+    if (this.deps.verifyWrites !== false && !(await this.survived(caseNumber, entries))) return null;
+    await this.totalled(caseNumber, current, updated);
+    return this.indexed(updated);
   }
 
   /** Runs one command under the case's lease, retrying the whole command when the version moved on. */
@@ -361,6 +372,16 @@ export class CaseLifecycle {
       ?.catch(write)
       .catch((err: unknown) => this.deps.onIndexWriteFailed?.(c.caseNumber, err));
     return c;
+  }
+
+  /**
+   * After each committed write, still under the case's lease (one case's changes reach its day in
+   * order), and after the insert: the case's change to the reports' daily totals. A failure leaves
+   * the case written and the day's totals off until `cli reports:rebuild`; reported, never failing
+   * the command (retrying could count the change twice).
+   */
+  private async totalled(caseNumber: string, before: CaseData | null, after: StoredCase): Promise<void> {
+    await this.totals?.record(before, after).catch((err: unknown) => this.deps.onReportTotalsWriteFailed?.(caseNumber, err));
   }
 
   /** Whether every entry we wrote is in the stored journal (the journal is append-only). */

@@ -238,12 +238,14 @@ export interface CaseActionInputs {
   release: { reason?: string };
   assign: { assignee: StaffRef & { department?: string }; note?: string };
   /** `attachments`: files uploaded with the note (staff only; stored by the gateway, referenced here). */
-  note: { text: string; attachments?: AttachmentRef[] };
+  /** `key`: the client's Idempotency-Key; a note already journalled under it is not added again (a retry). */
+  note: { text: string; attachments?: AttachmentRef[]; key?: string };
   collaborate: { departments: string[]; note?: string };
   transfer: { department: string; reason: string };
   escalate: { reason: string };
   /** The new deadlines come from the DeadlinePlanner (the lifecycle computes them). */
-  extend: { deadlines: CaseDeadlines; reason: string; key?: string };
+  /** `key`: the client's Idempotency-Key (a retry is a no-op); `request`: what was asked under it, to tell a reused key. */
+  extend: { deadlines: CaseDeadlines; reason: string; key?: string; request?: string };
   report: { findings: string; cause: string; remedy: string; tellCustomer?: string };
   draft: { text: string; answerInWriting?: boolean };
   /** `letter`: the signed PDF rendered for this approval (written answers; the gateway renders it first). */
@@ -685,12 +687,13 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
   },
 
   note(c, actor, input, ctx) {
+    if (input.key && hasJournalKey(c, input.key)) return NOOP; // a retried note
     const text = requireText('text', input.text, 'the note');
     const files = input.attachments ?? [];
     return change(c, actor, ctx, {
       type: 'note',
       message: files.length ? `${text} [attached: ${files.map((f) => f.fileName).join(', ')}]` : text,
-      data: { internal: true, ...(files.length ? { attachments: files } : {}) },
+      data: { internal: true, ...(files.length ? { attachments: files } : {}), ...(input.key ? { key: input.key } : {}) },
     });
   },
 
@@ -762,6 +765,7 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
           to: next.target.dueDate,
           approvedBy: actor.kind === 'staff' ? (actor.email ?? actor.name) : undefined,
           ...(input.key ? { key: input.key } : {}),
+          ...(input.key && input.request ? { request: input.request } : {}),
         },
       },
       { deadlines: next },

@@ -1,0 +1,17 @@
+import type { Request } from 'express';
+import { z } from 'zod';
+import { parseRequest } from './problem';
+
+/** A client's `Idempotency-Key`: the same key is the same user action, retried (replies, extensions, notes, callback outcomes). */
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{8,128}$/, '8–128 letters, digits or . _ : -')
+  .optional();
+
+/** The header as the API document shows it. */
+export const idempotencyKeyHeaders = z.object({ 'idempotency-key': idempotencyKeySchema });
+
+/** The request's `Idempotency-Key`, if any (400 naming `idempotency-key` when malformed). */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  return parseRequest(idempotencyKeyHeaders, { 'idempotency-key': req.get('idempotency-key') ?? undefined }, 'body')['idempotency-key'];
+}
