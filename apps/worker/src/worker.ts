@@ -35,7 +35,7 @@ import {
   DeadlineScheduler,
   pingRedis,
   RedisCaseLock,
-  WebhookEventPublisher,
+  DurableWebhookEventPublisher,
 } from '@cg/queue';
 import { ChatPersister, LivechatPoster } from '@cg/livechat';
 import { LocalFileStore } from '@cg/postal';
@@ -49,7 +49,7 @@ import { intakeEnvelopeHandler, type IntakeJobDeps } from './jobs/intake-envelop
 import { CaseInsertBatcher } from './jobs/case-insert-batcher';
 import { retrainClassifierHandler } from './jobs/retrain-classifier.job';
 import { ocrLetterHandler } from './jobs/ocr-letter.job';
-import { webhooksProcessor } from './webhooks';
+import { startWebhookOutboxRelay, webhooksProcessor } from './webhooks';
 
 export interface RunningWorkers {
   db: Database;
@@ -117,8 +117,13 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   );
   // Webhooks: case events of every committed change, fanned out to the admins' endpoints (webhooks/).
   const webhooksQueue = createWebhooksQueue(connection, config.QUEUE_PREFIX);
-  const webhookEvents = new WebhookEventPublisher(webhooksQueue, (err, event) =>
-    logger.error({ eventId: event.id, caseNumber: event.case.caseNumber, err: err.message }, 'webhook event not queued'),
+  const webhookEvents = new DurableWebhookEventPublisher(webhooksQueue, db.webhookOutbox, (err, event, recorded) =>
+    recorded
+      ? logger.warn(
+          { eventId: event.id, caseNumber: event.case.caseNumber, err: err.message },
+          'webhook event not queued; in the outbox, the worker queues it later',
+        )
+      : logger.error({ eventId: event.id, caseNumber: event.case.caseNumber, err: err.message }, 'webhook event not queued nor recorded'),
   );
   // The intake jobs running at once insert their cases together (each job still fails and retries alone).
   const caseInserts = new CaseInsertBatcher(db.cases);
@@ -249,6 +254,9 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     logger,
   });
 
+  // Case events whose webhook job Redis refused wait in MongoDB (webhook_outbox) until this queues them.
+  const webhookRelay = startWebhookOutboxRelay({ db, queue: webhooksQueue, intervalMs: config.WEBHOOK_OUTBOX_RELAY_MS, logger });
+
   let health: RunningHealthServer | undefined;
   // Read-only queue handles for the depth gauges (getJobCounts at each scrape).
   const depthQueues = Object.values(QUEUE_NAMES).map((name) => new Queue(name, { connection, prefix: config.QUEUE_PREFIX }));
@@ -278,6 +286,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     async close() {
       await health?.close();
       await sweeps.stop();
+      await webhookRelay.stop();
       // Each close finishes the jobs in hand (BullMQ waits for them) and takes no new ones.
       await Promise.all([...workers.values()].map((w) => w.close()));
       await email.close();

@@ -18,6 +18,8 @@ export const webhookEnvShape = {
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** Allow targets on private networks in production (an on-premises CRM); still HTTPS only. */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: envBoolean(false),
+  /** How often the worker queues case events left in the webhook outbox (Redis refused their job, or a process stopped). */
+  WEBHOOK_OUTBOX_RELAY_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
 };
 
 export interface WebhookSettings {

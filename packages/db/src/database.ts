@@ -23,6 +23,7 @@ import { NoteAttachmentRepository } from './note-attachments';
 import { StaffAvailabilityRepository } from './staff-availability';
 import { WebhookEndpointRepository } from './webhook-endpoints';
 import { WebhookDeliveryRepository } from './webhook-deliveries';
+import { WebhookOutboxRepository } from './webhook-outbox';
 
 /** Every repository of the system of record, on one connection. */
 export interface Database {
@@ -55,6 +56,8 @@ export interface Database {
   /** Webhook endpoints admins registered for case events, and every delivery to them. */
   webhookEndpoints: WebhookEndpointRepository;
   webhookDeliveries: WebhookDeliveryRepository;
+  /** Case events recorded for the webhooks and not fanned out yet (the outbox the worker's relay queues). */
+  webhookOutbox: WebhookOutboxRepository;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export async function openDatabase(uri: string, opts: { autoIndex: boolean }): P
     staffAvailability: new StaffAvailabilityRepository(connection),
     webhookEndpoints: new WebhookEndpointRepository(connection),
     webhookDeliveries: new WebhookDeliveryRepository(connection),
+    webhookOutbox: new WebhookOutboxRepository(connection),
     close: () => connection.close(),
   };
   if (opts.autoIndex) {

@@ -23,3 +23,4 @@ export * from './note-attachments';
 export * from './staff-availability';
 export * from './webhook-endpoints';
 export * from './webhook-deliveries';
+export * from './webhook-outbox';

@@ -11,3 +11,4 @@ export * from './rate-limiter';
 export * from './case-events';
 export * from './assignment-queue';
 export * from './webhook-queue';
+export * from './webhook-outbox';

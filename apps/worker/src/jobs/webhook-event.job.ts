@@ -18,7 +18,7 @@ export const webhookEventJobSchema = z.object({
 });
 
 export interface WebhookEventDeps {
-  db: Pick<Database, 'webhookEndpoints' | 'webhookDeliveries'>;
+  db: Pick<Database, 'webhookEndpoints' | 'webhookDeliveries' | 'webhookOutbox'>;
   queue: WebhooksQueue;
   retry: { attempts: number; backoffMs: number };
   logger: Logger;
@@ -28,7 +28,8 @@ export interface WebhookEventDeps {
  * Fans one case event out: a delivery record per enabled endpoint subscribed to its type (unique
  * key endpoint + event, so a retried job or a repeated event makes none twice), each queued as a
  * `webhook-delivery` job (jobId per delivery: re-adding is a no-op). A delivery already settled
- * is not queued again. An endpoint registered after the event does not get it.
+ * is not queued again. An endpoint registered after the event does not get it. Then the event's
+ * row leaves the webhook outbox (@cg/queue webhook-outbox.ts).
  */
 export function webhookEventHandler(deps: WebhookEventDeps) {
   return async (job: Job<unknown>): Promise<{ eventId: string; deliveries: number }> => {
@@ -52,6 +53,8 @@ export function webhookEventHandler(deps: WebhookEventDeps) {
       });
       if (record.status === 'pending') await queueWebhookDelivery(deps.queue, record.id, deps.retry);
     }
+    // Fanned out: the event leaves the outbox (the relay would otherwise queue it again, a no-op on the deliveries' keys).
+    await deps.db.webhookOutbox.remove(event.id);
     if (endpoints.length)
       deps.logger.debug({ eventId: event.id, caseNumber: event.case.caseNumber, endpoints: endpoints.length }, 'webhook event fanned out');
     return { eventId: event.id, deliveries: endpoints.length };

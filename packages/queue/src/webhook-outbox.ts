@@ -1,0 +1,79 @@
+import type { WebhookEvent } from '@cg/contracts';
+import { safeJobId } from './queues';
+import { queueWebhookEvent, type WebhooksQueue } from './webhook-queue';
+
+/** Where case events wait for their fan-out (MongoDB `webhook_outbox` in @cg/db). */
+export interface WebhookOutboxStore {
+  /** Records the events not recorded yet (idempotent per event id). */
+  record(events: readonly WebhookEvent[]): Promise<void>;
+  /** Events recorded at least `olderThanMs` ago and not fanned out yet, oldest first. */
+  pending(olderThanMs: number, limit: number): Promise<Array<{ event: WebhookEvent }>>;
+  /** The event is fanned out. */
+  remove(eventId: string): Promise<void>;
+}
+
+/** The `webhook-event` job of an event (the same id, whoever adds it: the publisher or the relay). */
+export const webhookEventJobId = (eventId: string): string => safeJobId('whe', eventId);
+
+/**
+ * Called from the CaseLifecycle's `onCommitted` in every process that changes cases: records each
+ * webhook event of the change in the outbox (MongoDB), then adds its `webhook-event` job. Never
+ * throws (the change is committed). When Redis refuses the job, the event waits in the outbox and
+ * the worker's relay (`relayPendingWebhookEvents`) queues it once Redis answers again. `onError`
+ * hears of every job not added: `recorded` (in the outbox: delayed) or not (lost).
+ */
+export class DurableWebhookEventPublisher {
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly queue: WebhooksQueue,
+    private readonly outbox: Pick<WebhookOutboxStore, 'record'>,
+    private readonly onError: (err: Error, event: WebhookEvent, recorded: boolean) => void,
+  ) {}
+
+  publish(events: readonly WebhookEvent[]): void {
+    if (!events.length) return;
+    const handOff = this.handOff(events).finally(() => this.inFlight.delete(handOff));
+    this.inFlight.add(handOff);
+  }
+
+  private async handOff(events: readonly WebhookEvent[]): Promise<void> {
+    // MongoDB refusing is not fatal while Redis takes the job (at least once from the queue on).
+    const recorded = await this.outbox.record(events).then(
+      () => true,
+      () => false,
+    );
+    for (const event of events) {
+      await queueWebhookEvent(this.queue, event).catch((err: Error) => this.onError(err, event, recorded));
+    }
+  }
+
+  /** Waits for the hand-offs in progress, then closes the queue. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.queue.close();
+  }
+}
+
+/**
+ * The outbox's relay, one sweep: queues the events left in the outbox longer than `olderThanMs`
+ * (Redis refused their job, or their process stopped between the record and the add). An event
+ * whose job exists is skipped (re-adding its id is a no-op anyway); one whose job completed but
+ * whose row was not deleted (a crash after the fan-out) is deleted. Returns how many it queued.
+ */
+export async function relayPendingWebhookEvents(
+  queue: WebhooksQueue,
+  outbox: WebhookOutboxStore,
+  opts: { olderThanMs: number; limit: number },
+): Promise<number> {
+  let queued = 0;
+  for (const { event } of await outbox.pending(opts.olderThanMs, opts.limit)) {
+    const job = await queue.getJob(webhookEventJobId(event.id));
+    if (job && (await job.isCompleted())) await outbox.remove(event.id);
+    else if (!job) {
+      await queueWebhookEvent(queue, event);
+      queued++;
+    }
+  }
+  return queued;
+}
