@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { GatewayConfig } from '@cg/config';
 import { LocalFileStore, type FileStore, type ScanLimits } from '@cg/postal';
-import { createOcrQueue, type OcrQueue } from '@cg/queue';
+import { createOcrQueue, type OcrQueue, type RedisClient } from '@cg/queue';
 
 /** What the gateway holds for the postal channel: the scan store, the OCR queue (producer) and the limits. */
 export interface PostalChannel {
@@ -14,7 +13,7 @@ export interface PostalChannel {
   close(): Promise<void>;
 }
 
-export function createPostalChannel(config: GatewayConfig, redis: Redis, env: NodeJS.ProcessEnv = process.env): PostalChannel {
+export function createPostalChannel(config: GatewayConfig, redis: RedisClient, env: NodeJS.ProcessEnv = process.env): PostalChannel {
   const ocrQueue = createOcrQueue({ connection: redis, prefix: config.QUEUE_PREFIX, failFast: true });
   return {
     store: new LocalFileStore(config.POSTAL_STORE_DIR),

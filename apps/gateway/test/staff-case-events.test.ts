@@ -1,8 +1,7 @@
-import type { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { CASE_EVENTS, CASE_EVENTS_NAMESPACE, type CaseChangedEvent, type StaffRole } from '@cg/contracts';
 import { StaffTokenService } from '@cg/core';
-import { CaseEventPublisher, createRedisConnection } from '@cg/queue';
+import { CaseEventPublisher, createRedisConnection, type RedisClient } from '@cg/queue';
 import { startTestStack, waitFor, type TestStack } from '@cg/testing';
 
 /** Known to the test so it can sign short-lived tokens the gateways accept. */
@@ -23,7 +22,7 @@ interface Listener {
  */
 describe('live case updates for staff (/staff-cases)', () => {
   let stack: TestStack;
-  let redis: Redis;
+  let redis: RedisClient;
   let publisher: CaseEventPublisher;
   const listeners: Listener[] = [];
 

@@ -1,5 +1,5 @@
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@cg/queue';
 import type { Logger } from 'pino';
 import type { MailboxConfig, MailPollerConfig } from '@cg/config';
 import type { Database } from '@cg/db';
@@ -82,7 +82,7 @@ export class MailboxPoller {
     private readonly mailbox: MailboxConfig,
     private readonly settings: Settings,
     private readonly db: Database,
-    redis: Redis,
+    redis: RedisClient,
     private readonly intake: MailIntake,
     private readonly logger: Logger,
     private readonly metrics: MetricsRegistry,

@@ -1,9 +1,16 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { autoIndexEnabled, type MailOutboundConfig, type MailPollerConfig } from '@cg/config';
 import { MetricsRegistry, startHealthServer } from '@cg/core';
 import { openDatabase, pingMongo, type Database } from '@cg/db';
-import { CaseNumberAllocator, createIntakeQueue, createOutboundQueue, createRedisConnection, IntakePublisher, pingRedis } from '@cg/queue';
+import {
+  CaseNumberAllocator,
+  createIntakeQueue,
+  createOutboundQueue,
+  createRedisConnection,
+  IntakePublisher,
+  pingRedis,
+  type RedisClient,
+} from '@cg/queue';
 import { MailboxPoller, type MailboxStatus } from './mailbox-poller';
 import { MailIntake } from './message-intake';
 
@@ -100,7 +107,7 @@ export async function startMailPoller(
   };
 }
 
-async function untilReady(redis: Redis, timeoutMs = 15_000): Promise<void> {
+async function untilReady(redis: RedisClient, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (redis.status !== 'ready') {
     if (Date.now() > deadline) throw new Error(`Redis not reachable within ${timeoutMs} ms (status ${redis.status})`);

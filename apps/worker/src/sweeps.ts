@@ -1,10 +1,9 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from '@cg/config';
 import { every, pendingDeadlineCheck, type CalendarProvider, type Periodic } from '@cg/core';
 import type { Database } from '@cg/db';
-import type { DeadlineScheduler } from '@cg/queue';
+import type { DeadlineScheduler, RedisClient } from '@cg/queue';
 import { sweepDeadLetters } from './dead-letters';
 import { sweepOrphanUploads } from './orphan-uploads';
 
@@ -46,7 +45,7 @@ export function startWorkerSweeps(deps: {
     WorkerConfig,
     'DEAD_LETTER_SWEEP_MS' | 'DEADLINE_RECONCILE_MS' | 'ORPHAN_UPLOAD_HOURS' | 'ORPHAN_UPLOAD_SWEEP_MS' | 'QUEUE_PREFIX'
   >;
-  connection: Redis;
+  connection: RedisClient;
   db: Database;
   queueNames: string[];
   scheduler: Pick<DeadlineScheduler, 'schedule'>;

@@ -38,11 +38,24 @@ export const envBoolean = (defaultValue: boolean) =>
     .optional()
     .transform((v) => (v === undefined ? defaultValue : v === 'true' || v === '1'));
 
+/** `redis-cluster://[user:password@]host:port,host:port,…` (parsed by @cg/queue's createRedisConnection). */
+const REDIS_CLUSTER_URL = /^rediss?-cluster:\/\/(?:[^@/]*@)?(?:(?:\[[^\]]+\]|[^:,/@]+):\d{1,5})(?:,(?:\[[^\]]+\]|[^:,/@]+):\d{1,5})*\/?$/;
+
 /** Variables every process reads. Defaults point at the services scripts/services.sh starts. */
 export const commonEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  REDIS_URL: z.url().default('redis://127.0.0.1:6390'),
+  /**
+   * One Redis server (`redis://host:port`, `rediss://` for TLS) or a Redis Cluster by some of its
+   * nodes: `redis-cluster://[user:password@]host:port,host:port,…` (`rediss-cluster://` for TLS).
+   */
+  REDIS_URL: z
+    .string()
+    .refine(
+      (v) => (/^rediss?-cluster:\/\//.test(v) ? REDIS_CLUSTER_URL.test(v) : URL.canParse(v)),
+      'a redis:// or rediss:// URL, or redis-cluster://host:port,host:port,… for a Redis Cluster',
+    )
+    .default('redis://127.0.0.1:6390'),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI')

@@ -1,5 +1,5 @@
 import { createAdapter, type RedisStreamsAdapterOptions } from '@socket.io/redis-streams-adapter';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisClient } from '@cg/queue';
 
 /**
  * The socket.io Redis streams adapter, named under the deployment's hash-tagged prefix so
@@ -23,15 +23,16 @@ export function livechatAdapterOptions(prefix: string): RedisStreamsAdapterOptio
 
 /**
  * @param redis a connection that retries (not fail-fast): the adapter duplicates it for its
- *   stream reader and its pub/sub subscriber.
+ *   stream reader and its pub/sub subscriber. A Redis Cluster connection works too: the adapter
+ *   duplicates the cluster client, and its stream and channels are in the prefix's slot.
  */
-export function createLivechatAdapter(redis: Redis, prefix: string): ReturnType<typeof createAdapter> {
+export function createLivechatAdapter(redis: RedisClient, prefix: string): ReturnType<typeof createAdapter> {
   // The adapter's reader and subscriber are duplicates of `redis` that it only drops after its
   // blocking XREAD returns; end them together with `redis`, so a closed node stops at once.
-  const duplicates: Redis[] = [];
-  const duplicate = redis.duplicate.bind(redis);
-  redis.duplicate = (override?: Partial<RedisOptions>) => {
-    const d = duplicate(override);
+  const duplicates: RedisClient[] = [];
+  const duplicate = redis.duplicate.bind(redis) as (...args: unknown[]) => RedisClient;
+  (redis as { duplicate: (...args: unknown[]) => RedisClient }).duplicate = (...args: unknown[]) => {
+    const d = duplicate(...args);
     duplicates.push(d);
     return d;
   };

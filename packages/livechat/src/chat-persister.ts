@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@cg/queue';
 import type { ConversationRepository } from '@cg/db';
 import type { LivechatReceipt } from '@cg/contracts';
 import { PERSISTED_KEEP, PERSISTED_TTL_MS, livechatKeys, type InboxRecord } from './conversation-log';
@@ -91,7 +91,7 @@ export class ChatPersister {
   constructor(
     private readonly conversations: ConversationRepository,
     /** A connection of its own: the read blocks. */
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly logger: PersisterLogger,
     private readonly opts: ChatPersisterOptions = {},

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@cg/queue';
 import type { LivechatReceipt } from '@cg/contracts';
 import {
   ConversationEndedError,
@@ -101,7 +101,7 @@ export function fromInboxRecord(json: string): ChatMessageRecord & { createdAt: 
  * True while the conversation's inbox in Redis still holds a message at or before `upToSeq`
  * (acknowledged, not yet written to MongoDB by a worker): a transcript up to that seq waits.
  */
-export async function inboxHoldsUpTo(redis: Redis, prefix: string, conversationId: string, upToSeq: number): Promise<boolean> {
+export async function inboxHoldsUpTo(redis: RedisClient, prefix: string, conversationId: string, upToSeq: number): Promise<boolean> {
   const values = await redis.hvals(livechatKeys(prefix).inbox(conversationId));
   return values.some((v) => (JSON.parse(v) as InboxRecord).seq <= upToSeq);
 }
@@ -150,12 +150,12 @@ export class ConversationLog {
   private flushing: Promise<void> | undefined;
 
   /** The scripts as ioredis commands (EVALSHA: their text is sent once per connection, not per message). */
-  private readonly scripted: Redis &
+  private readonly scripted: RedisClient &
     Record<'cgChatAppend' | 'cgChatAllocate' | 'cgChatLoad', (...keysAndArgs: string[]) => Promise<unknown>>;
 
   constructor(
     readonly conversations: ConversationRepository,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
     this.keys = livechatKeys(prefix);

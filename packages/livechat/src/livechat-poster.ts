@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Server } from 'socket.io';
-import { Redis } from 'ioredis';
+import { createRedisConnection, type RedisClient } from '@cg/queue';
 import type { ChatMessageView, StaffRole } from '@cg/contracts';
 import type { ConversationRepository } from '@cg/db';
 import { ConversationLog } from './conversation-log';
@@ -26,15 +26,15 @@ export interface LivechatPost {
  */
 export class LivechatPoster {
   private readonly io: Server;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly log: ConversationLog;
 
   constructor(
     private readonly conversations: ConversationRepository,
     opts: { redisUrl: string; prefix: string },
   ) {
-    this.redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: false });
-    this.redis.on('error', () => undefined);
+    // Retries (not fail-fast): the adapter blocks on XREAD through its duplicates. A cluster URL gives a cluster client.
+    this.redis = createRedisConnection(opts.redisUrl, 'worker');
     this.io = new Server({ adapter: createLivechatAdapter(this.redis, opts.prefix), serveClient: false });
     this.log = new ConversationLog(conversations, this.redis, opts.prefix);
   }

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connections';
 import { JOB_NAMES, QUEUE_NAMES } from '@cg/contracts';
 import { DEFAULT_JOB_OPTIONS, safeJobId } from './queues';
 
@@ -17,7 +17,7 @@ export interface AutoAssignJobData {
 export class AutoAssignQueue {
   private readonly queue: Queue<AutoAssignJobData>;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisClient, prefix: string) {
     this.queue = new Queue<AutoAssignJobData>(QUEUE_NAMES.assignment, {
       connection,
       prefix,

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { CaseChangedEvent } from '@cg/contracts';
-import { createRedisConnection } from './redis-connections';
+import { createRedisConnection, type RedisClient } from './redis-connections';
 
 /** The pub/sub channel of live case updates (one per prefix: an isolated test stack has its own). */
 export const caseEventsChannel = (prefix: string): string => `${prefix}:case-events`;
@@ -11,7 +10,7 @@ export const caseEventsChannel = (prefix: string): string => `${prefix}:case-eve
  */
 export class CaseEventPublisher {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly onError: (err: Error) => void,
   ) {}

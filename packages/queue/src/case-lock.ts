@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connections';
 
 /** The shape of @cg/core's CaseLease / CaseLock (structural: the queue package does not depend on core). */
 export interface CaseLease {
@@ -35,7 +35,7 @@ export class RedisCaseLock {
   private readonly safetyMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly opts: RedisCaseLockOptions,
   ) {
     this.ttlMs = opts.ttlMs ?? 5000;

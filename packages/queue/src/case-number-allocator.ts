@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connections';
 import { formatCaseNumber } from '@cg/contracts';
 
 /**
@@ -26,13 +26,13 @@ export interface Allocation {
 }
 
 /** The script as an ioredis command: EVALSHA (the script's text is sent once per connection, not per call). */
-type AllocatingRedis = Redis & { cgAllocateCaseNumber(...keysAndArgs: string[]): Promise<[string, number]> };
+type AllocatingRedis = RedisClient & { cgAllocateCaseNumber(...keysAndArgs: string[]): Promise<[string, number]> };
 
 export class CaseNumberAllocator {
   private readonly scripted: AllocatingRedis;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly opts: { keyPrefix: string; caseNumberPrefix: string; ttlSeconds: number },
   ) {
     // A hotline request's profile showed the script's text sent and hashed by Redis on every

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connections';
 import { JOB_NAMES, QUEUE_NAMES, type DeadlineCheckJob } from '@cg/contracts';
 import { DEFAULT_JOB_OPTIONS, safeJobId } from './queues';
 
@@ -11,7 +11,7 @@ import { DEFAULT_JOB_OPTIONS, safeJobId } from './queues';
 export class DeadlineScheduler {
   readonly queue: Queue<DeadlineCheckJob>;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisClient, prefix: string) {
     this.queue = new Queue<DeadlineCheckJob>(QUEUE_NAMES.deadlines, {
       connection: connection,
       prefix,

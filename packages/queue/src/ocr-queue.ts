@@ -1,12 +1,12 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connections';
 import { JOB_NAMES, QUEUE_NAMES, type OcrLetterJob } from '@cg/contracts';
 import { DEFAULT_JOB_OPTIONS, safeJobId } from './queues';
 
 /** The `ocr` queue: one `ocr-letter` job per uploaded postal letter, read by the worker (never the gateway). */
 export type OcrQueue = Queue<OcrLetterJob, unknown, string>;
 
-export function createOcrQueue(opts: { connection: Redis; prefix: string; failFast?: boolean }): OcrQueue {
+export function createOcrQueue(opts: { connection: RedisClient; prefix: string; failFast?: boolean }): OcrQueue {
   return new Queue<OcrLetterJob, unknown, string>(QUEUE_NAMES.ocr, {
     connection: opts.connection,
     prefix: opts.prefix,

@@ -1,12 +1,12 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connections';
 import { JOB_NAMES, QUEUE_NAMES, type AnswerDeliveryJob } from '@cg/contracts';
 import { DEFAULT_JOB_OPTIONS, safeJobId } from './queues';
 
 /** The `outbound` queue: `outbound-email` jobs (one `mail_outbound` row each) and `inbound-bounce` jobs. */
 export type OutboundQueue = Queue;
 
-export function createOutboundQueue(opts: { connection: Redis; prefix: string; failFast?: boolean }): OutboundQueue {
+export function createOutboundQueue(opts: { connection: RedisClient; prefix: string; failFast?: boolean }): OutboundQueue {
   return new Queue(QUEUE_NAMES.outbound, {
     connection: opts.connection,
     prefix: opts.prefix,

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connections';
 import { QUEUE_NAMES, type IntakeEnvelope } from '@cg/contracts';
 
 /**
@@ -18,7 +18,7 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export type IntakeQueue = Queue<IntakeEnvelope, unknown, string>;
 
 export interface QueueFactoryOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   /** Producers on HTTP paths should not wait for a connection that may never come. */
   failFast?: boolean;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connections';
 
 /** One limit: at most `limit` hits per `key` in each fixed window of `windowMs`. */
 export interface RateRule {
@@ -69,7 +69,7 @@ return out
  */
 export class RedisRateLimiter implements RateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** e.g. `{cg}:rl:login`; keep the queue prefix's hash tag first. */
     private readonly prefix: string,
   ) {}

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connections';
 import { JOB_NAMES, QUEUE_NAMES, type WebhookEvent } from '@cg/contracts';
 import { DEFAULT_JOB_OPTIONS, safeJobId } from './queues';
 
@@ -11,7 +11,7 @@ export interface WebhookDeliveryJobData {
 export type WebhooksQueue = Queue<WebhookEvent | WebhookDeliveryJobData>;
 
 /** The `webhooks` queue: case events to fan out, and deliveries to send. */
-export function createWebhooksQueue(connection: Redis, prefix: string, opts: { failFast?: boolean } = {}): WebhooksQueue {
+export function createWebhooksQueue(connection: RedisClient, prefix: string, opts: { failFast?: boolean } = {}): WebhooksQueue {
   return new Queue<WebhookEvent | WebhookDeliveryJobData>(QUEUE_NAMES.webhooks, {
     connection,
     prefix,

@@ -7,3 +7,4 @@ export * from './dovecot';
 export * from './smtp-sink';
 export * from './stack';
 export * from './postal-scans';
+export * from './scratch-redis-cluster';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { commonEnvSchema } from '@cg/config';
+import { createRedisConnection, deleteKeysMatching } from '@cg/queue';
 
 /**
  * Environment for one test file: its own MongoDB database and its own BullMQ prefix on the
@@ -21,16 +21,11 @@ export function isolatedEnv(overrides: Record<string, string> = {}): NodeJS.Proc
   };
 }
 
-/** Deletes every Redis key under a test's prefix (the BullMQ equivalent of obliterate, for all queues). */
+/** Deletes every Redis key under a test's prefix (the BullMQ equivalent of obliterate, for all queues); on every master of a cluster. */
 export async function removeRedisKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = createRedisConnection(redisUrl, 'worker', { maxRetriesPerRequest: 1 });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysMatching(redis, `${prefix}:*`);
   } finally {
     redis.disconnect();
   }

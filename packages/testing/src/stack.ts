@@ -15,7 +15,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { RunningGateway } from '@cg/gateway';
 import type { RunningMailPoller } from '@cg/mail-poller';
@@ -24,6 +23,7 @@ import { commonEnvSchema, loadGatewayConfig, loadMailOutboundConfig, loadMailPol
 import type { StaffRole } from '@cg/contracts';
 import { hashPassword } from '@cg/core';
 import { openDatabase, type Database } from '@cg/db';
+import { createRedisConnection } from '@cg/queue';
 import { TestDovecot } from './dovecot';
 import { requestJson, type TestRequestInit, type TestResponse } from './http-client';
 import { isolatedEnv, removeRedisKeys } from './isolated-env';
@@ -95,6 +95,7 @@ export class TestStack {
   /** Everything started, closed by close() (each close() runs once, whoever calls it first). */
   private readonly gateways = new Set<RunningGateway>();
   private readonly pollers = new Set<RunningMailPoller>();
+  private readonly extraWorkers = new Set<RunningWorkers>();
   private readonly children = new Set<ChildProcess>();
 
   private constructor(
@@ -173,6 +174,15 @@ export class TestStack {
     return this.workers;
   }
 
+  /** Another worker process's set of workers on the stack's database and prefix (scale-out tests); the stack closes it at the end. */
+  async startExtraWorkers(extraEnv: Record<string, string> = {}): Promise<RunningWorkers> {
+    const { startWorkers } = await import('@cg/worker');
+    const env = { ...this.env, ...extraEnv };
+    const workers = closeOnce(await startWorkers(loadWorkerConfig(env), logger(), { mail: loadMailOutboundConfig(env) }));
+    this.extraWorkers.add(workers);
+    return workers;
+  }
+
   /** The mail poller, in-process; stopPoller() or close() stops it. */
   async startPoller(extraEnv: Record<string, string> = {}): Promise<RunningMailPoller> {
     if (this.poller) throw new Error('a poller is running already: stopPoller() first, or startExtraPoller()');
@@ -235,7 +245,7 @@ export class TestStack {
 
   /** Job counts of one of the stack's queues. */
   async queueCounts(name: string): Promise<QueueCounts> {
-    const redis = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    const redis = createRedisConnection(this.redisUrl, 'worker');
     const queue = new Queue(name, { connection: redis, prefix: this.prefix });
     try {
       const c = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
@@ -274,6 +284,7 @@ export class TestStack {
     for (const p of this.pollers) await p.close().catch(() => undefined);
     for (const g of this.gateways) await g.close().catch(() => undefined);
     await this.workers?.close().catch(() => undefined);
+    for (const w of this.extraWorkers) await w.close().catch(() => undefined);
     await this.db.connection.dropDatabase().catch(() => undefined);
     await this.db.close().catch(() => undefined);
     await this.sink?.close().catch(() => undefined);

@@ -1,7 +1,6 @@
 import { CaseNotFound, reindexCase } from '@cg/core';
 import type { Database } from '@cg/db';
-import { RedisCaseLock } from '@cg/queue';
-import type { Redis } from 'ioredis';
+import { RedisCaseLock, type RedisClient } from '@cg/queue';
 
 /**
  * `cases:reindex`, safe while the system runs (the same lease and version check as the
@@ -14,7 +13,7 @@ import type { Redis } from 'ioredis';
  */
 export async function reindexCases(
   db: Database,
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   log: (line: string) => void,
 ): Promise<{ written: number; skipped: number }> {

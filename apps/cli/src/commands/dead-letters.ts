@@ -1,11 +1,10 @@
 import type { Database } from '@cg/db';
-import { createIntakeQueue, safeJobId } from '@cg/queue';
+import { createIntakeQueue, safeJobId, type RedisClient } from '@cg/queue';
 import { QUEUE_NAMES } from '@cg/contracts';
-import type { Redis } from 'ioredis';
 import { UsageError } from './staff-users';
 
 /** Puts a dead-lettered job back on its queue under a new job id, and marks the record re-driven. */
-export async function redriveDeadLetter(db: Database, redis: Redis, prefix: string, id: string): Promise<string> {
+export async function redriveDeadLetter(db: Database, redis: RedisClient, prefix: string, id: string): Promise<string> {
   const record = await db.deadLetters.findById(id).catch(() => null);
   if (!record) throw new UsageError(`no dead letter with id ${id} (see dead-letters:list)`);
   if (record.status !== 'dead') throw new UsageError(`dead letter ${id} was already re-driven as job ${record.redriveJobId}`);

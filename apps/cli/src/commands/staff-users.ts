@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_DEPARTMENTS, DEPARTMENT_CODE_PATTERN, STAFF_ROLES, type StaffRole } from '@cg/contracts';
-import type { Redis } from 'ioredis';
 import { hashPassword, PASSWORD_MIN_LENGTH, StaffAccounts, type StaffAccount } from '@cg/core';
 import type { Database } from '@cg/db';
-import { RedisCaseLock } from '@cg/queue';
+import { RedisCaseLock, type RedisClient } from '@cg/queue';
 
 export class UsageError extends Error {
   readonly code = 'USAGE';
@@ -73,7 +72,7 @@ export async function seedDemoAccounts(db: Database, nodeEnv: string): Promise<D
  */
 export async function setStaffUserActive(
   db: Database,
-  redis: Redis,
+  redis: RedisClient,
   queuePrefix: string,
   email: string,
   active: boolean,

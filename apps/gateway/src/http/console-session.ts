@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@cg/queue';
 import { hasPermission, type Permission, type StaffAccountCheck, type StaffPrincipal } from '@cg/core';
 import { HttpProblem } from './problem';
 
@@ -13,7 +13,7 @@ export const CONSOLE_SESSION_COOKIE = 'cg_console_session';
  */
 export class ConsoleSessions {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     readonly ttlSeconds: number,
     /** Secure cookie outside development (browsers accept it on http://localhost too). */

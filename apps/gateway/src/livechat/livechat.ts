@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Router } from 'express';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { LIVECHAT_EVENTS, LIVECHAT_NAMESPACES } from '@cg/contracts';
@@ -10,7 +9,15 @@ import type { GatewayConfig } from '@cg/config';
 import type { StaffTokenService, VisitorTokenService } from '@cg/core';
 import type { Database } from '@cg/db';
 import { ConversationLog, createLivechatAdapter } from '@cg/livechat';
-import { createRedisConnection, failOpen, IntakePublisher, RedisRateLimiter, type CaseNumberAllocator, type IntakeQueue } from '@cg/queue';
+import {
+  createRedisConnection,
+  failOpen,
+  IntakePublisher,
+  RedisRateLimiter,
+  type CaseNumberAllocator,
+  type IntakeQueue,
+  type RedisClient,
+} from '@cg/queue';
 import { livechatPages } from './livechat-pages';
 import { livechatRoutes } from './livechat.routes';
 import { LivechatService } from './livechat-service';
@@ -23,7 +30,7 @@ export interface LivechatDeps {
   logger: Logger;
   db: Database;
   /** The gateway's fail-fast Redis connection (rate limits, presence). */
-  redis: Redis;
+  redis: RedisClient;
   queue: IntakeQueue;
   allocator: CaseNumberAllocator;
   staffTokens: StaffTokenService;
@@ -68,7 +75,7 @@ export function createLivechat(deps: LivechatDeps): Livechat {
     ...(deps.receiptDeadline ? { receiptDeadline: deps.receiptDeadline } : {}),
   });
   let io: Server | undefined;
-  let adapterRedis: Redis | undefined;
+  let adapterRedis: RedisClient | undefined;
   let presence: AgentPresence | undefined;
   const unused = new Set<Socket>();
 

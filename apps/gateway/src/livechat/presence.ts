@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@cg/queue';
 import { every, type Periodic } from '@cg/core';
 
 const TTL_MS = 60_000;
@@ -16,7 +16,7 @@ export class AgentPresence {
   private lastKnown: boolean | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly nodeId: string,
     /** Called when this node notices that "any agent online" changed. */

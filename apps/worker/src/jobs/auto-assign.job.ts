@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@cg/queue';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CASE_NUMBER_PATTERN, JOB_NAMES } from '@cg/contracts';
@@ -25,7 +25,7 @@ export interface AutoAssignDeps {
    */
   departmentLock: CaseLock;
   /** When each person was last given a case automatically (the tie-break), a Redis hash per department. */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
   now?: () => Date;

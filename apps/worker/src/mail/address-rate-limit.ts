@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { RedisRateLimiter } from '@cg/queue';
+import { RedisRateLimiter, type RedisClient } from '@cg/queue';
 
 /**
  * At most `perHour` automatic messages to one address per clock hour, counted by the shared
@@ -11,7 +10,7 @@ export class AddressRateLimiter {
   private readonly limiter: RedisRateLimiter;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly perHour: number,
   ) {

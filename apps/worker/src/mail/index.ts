@@ -1,12 +1,11 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JOB_NAMES } from '@cg/contracts';
 import type { Letterhead, MailOutboundConfig } from '@cg/config';
 import type { CaseLifecycle } from '@cg/core';
 import type { Database } from '@cg/db';
 import type { FileStore } from '@cg/postal';
-import { createOutboundQueue, type OutboundQueue } from '@cg/queue';
+import { createOutboundQueue, type OutboundQueue, type RedisClient } from '@cg/queue';
 import { inboxHoldsUpTo } from '@cg/livechat';
 import { answerDeliveryHandler, type AnswerDeliveryDeps } from '../jobs/answer-delivery.job';
 import { inboundBounceHandler } from '../jobs/inbound-bounce.job';
@@ -38,7 +37,7 @@ export interface MailChannel {
 export function startMailChannel(deps: {
   db: Database;
   lifecycle: CaseLifecycle;
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   config: MailOutboundConfig;
   logger: Logger;
