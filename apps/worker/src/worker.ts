@@ -1,5 +1,4 @@
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JOB_NAMES, QUEUE_NAMES, type QueueName } from '@cg/contracts';
 import {
@@ -36,6 +35,7 @@ import {
   pingRedis,
   RedisCaseLock,
   DurableWebhookEventPublisher,
+  type RedisClient,
 } from '@cg/queue';
 import { ChatPersister, LivechatPoster } from '@cg/livechat';
 import { LocalFileStore } from '@cg/postal';
@@ -78,7 +78,7 @@ export interface WorkerOverrides extends Partial<Pick<IntakeJobDeps, 'classify' 
 /** Starts every queue processor of the system in this process (scale out by running more processes). */
 export async function startWorkers(config: WorkerConfig, logger: Logger, overrides: WorkerOverrides = {}): Promise<RunningWorkers> {
   const db = await openDatabase(config.MONGODB_URI, { autoIndex: autoIndexEnabled(config) });
-  const connection: Redis = createRedisConnection(config.REDIS_URL, 'worker');
+  const connection: RedisClient = createRedisConnection(config.REDIS_URL, 'worker');
   const workers = new Map<string, Worker>();
   const metrics = new MetricsRegistry();
 
