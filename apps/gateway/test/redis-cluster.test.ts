@@ -35,7 +35,8 @@ describe('scale-out on a 3-master Redis Cluster: two gateways, two workers', () 
 
   beforeAll(async () => {
     cluster = await ScratchRedisCluster.start(3);
-    stack = await startTestStack({ env: { REDIS_URL: cluster.url } });
+    // A generous intake timeout: a burst on a busy test machine must not turn into 503s (not what this test is about).
+    stack = await startTestStack({ env: { REDIS_URL: cluster.url, INTAKE_TIMEOUT_MS: '15000' } });
     gatewayB = await stack.startGateway();
     workersB = await stack.startExtraWorkers();
     urlA = stack.url;
@@ -133,7 +134,7 @@ describe('scale-out on a 3-master Redis Cluster: two gateways, two workers', () 
     for (const n of numbers) expect((await stack.db.cases.findByCaseNumber(n))?.caseNumber).toBe(n);
     // Every new case was announced to the consoles on both gateways (pub/sub across the cluster).
     const created = await Promise.all(callIds.map(async (id) => (await stack.db.cases.findByIdempotencyKey('hotline', id))!.caseNumber));
-    await waitFor('every new case at both consoles', () => created.every((n) => heard.A.has(n) && heard.B.has(n)));
+    await waitFor('every new case at both consoles', () => created.every((n) => heard.A.has(n) && heard.B.has(n)), { timeoutMs: 30_000 });
     // Each job ran once, on one worker; the first calls on A, the next on B.
     const all = [...done.A, ...done.B];
     expect(all).toHaveLength(callIds.length);
