@@ -35,9 +35,12 @@ import {
   pingRedis,
   RedisCaseLock,
   DurableWebhookEventPublisher,
+  CaseNumberAllocator,
+  createIntakeQueue,
+  IntakePublisher,
   type RedisClient,
 } from '@cg/queue';
-import { ChatPersister, LivechatPoster } from '@cg/livechat';
+import { ChatPersister, ConversationLog, LivechatIntake, LivechatPoster } from '@cg/livechat';
 import { LocalFileStore } from '@cg/postal';
 import { recordDeadLetters } from './dead-letters';
 import { startWorkerSweeps } from './sweeps';
@@ -48,6 +51,7 @@ import { autoAssignHandler } from './jobs/auto-assign.job';
 import { intakeEnvelopeHandler, type IntakeJobDeps } from './jobs/intake-envelope.job';
 import { CaseInsertBatcher } from './jobs/case-insert-batcher';
 import { retrainClassifierHandler } from './jobs/retrain-classifier.job';
+import { livechatIntakeSweepHandler } from './jobs/livechat-intake-sweep.job';
 import { ocrLetterHandler } from './jobs/ocr-letter.job';
 import { startWebhookOutboxRelay, webhooksProcessor } from './webhooks';
 
@@ -224,7 +228,32 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     }),
     8,
   );
-  addWorker(QUEUE_NAMES.maintenance, retrainClassifierHandler({ stores: db, logger, onRetrained: () => classifiers.refresh() }), 1);
+  // Livechat complaints stored while their intake failed, whose visitor left: the sweep publishes
+  // them as the gateway would (same idempotency key: the conversation id) and links the case.
+  const chatLog = new ConversationLog(db.conversations, connection, config.QUEUE_PREFIX);
+  const chatIntakeQueue = createIntakeQueue({ connection, prefix: config.QUEUE_PREFIX, failFast: true });
+  const chatIntake = new LivechatIntake({
+    conversations: db.conversations,
+    log: chatLog,
+    publisher: new IntakePublisher(
+      chatIntakeQueue,
+      new CaseNumberAllocator(connection, {
+        keyPrefix: config.QUEUE_PREFIX,
+        caseNumberPrefix: config.CASE_NUMBER_PREFIX,
+        ttlSeconds: config.INTAKE_IDEMPOTENCY_TTL_DAYS * 86_400,
+      }),
+      config.INTAKE_TIMEOUT_MS,
+    ),
+    receiptDeadline: (receivedAt) => planner.forReceipt(receivedAt).target,
+  });
+  const retrain = retrainClassifierHandler({ stores: db, logger, onRetrained: () => classifiers.refresh() });
+  const chatIntakeSweep = livechatIntakeSweepHandler({
+    conversations: db.conversations,
+    intake: chatIntake,
+    afterMs: config.LIVECHAT_INTAKE_SWEEP_AFTER_MS,
+    logger,
+  });
+  addWorker(QUEUE_NAMES.maintenance, (job) => (job.name === JOB_NAMES.livechatIntakeSweep ? chatIntakeSweep(job) : retrain(job)), 1);
 
   // Every worker process upserts the same scheduler id: one schedule, whatever the process count.
   const maintenance = new Queue(QUEUE_NAMES.maintenance, {
@@ -240,6 +269,11 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   } else {
     await maintenance.removeJobScheduler('classifier-retrain');
   }
+  await maintenance.upsertJobScheduler(
+    'livechat-intake-sweep',
+    { every: config.LIVECHAT_INTAKE_SWEEP_MS },
+    { name: JOB_NAMES.livechatIntakeSweep, data: {} },
+  );
 
   await Promise.all([...workers.values()].map((w) => w.waitUntilReady()));
   // Repairs in the background: final failures whose dead-letter write was lost, open cases
@@ -295,6 +329,8 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
       await calendars.stop();
       await classifiers.stop();
       await maintenance.close();
+      await chatIntakeQueue.close();
+      await chatLog.close();
       await Promise.all(depthQueues.map((q) => q.close()));
       await deadlineScheduler.close();
       await autoAssign.close();

@@ -39,6 +39,20 @@ const workerEnvSchema = commonEnvSchema.extend({
     .min(50)
     .max(86_400_000)
     .default(60 * 60_000),
+  /**
+   * How often the maintenance queue looks for livechat complaints stored without a case (their
+   * intake failed and the visitor left), and how long a chat must have been quiet first (the
+   * visitor's own retries go first).
+   */
+  LIVECHAT_INTAKE_SWEEP_MS: z.coerce.number().int().min(50).max(86_400_000).default(60_000),
+  LIVECHAT_INTAKE_SWEEP_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  /** The sweep publishes intake like the gateway: the same case-number prefix, key memory and timeout. */
+  CASE_NUMBER_PREFIX: z
+    .string()
+    .regex(/^[A-Z]{1,4}$/, '1–4 capital letters')
+    .default('KN'),
+  INTAKE_IDEMPOTENCY_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  INTAKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
 });
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;
 

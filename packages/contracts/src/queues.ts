@@ -45,4 +45,6 @@ export const JOB_NAMES = {
   webhookEvent: 'webhook-event',
   /** Webhooks queue: one signed POST of one delivery to its endpoint. */
   webhookDelivery: 'webhook-delivery',
+  /** Maintenance queue: livechat complaints whose intake failed and whose visitor left get their case. */
+  livechatIntakeSweep: 'livechat-intake-sweep',
 } as const;

@@ -5,3 +5,4 @@ export * from './livechat-poster';
 export * from './conversation-log';
 export * from './transcript';
 export * from './chat-persister';
+export * from './livechat-intake';

@@ -14,7 +14,6 @@ import {
   ConversationNotFoundError,
   type CaseRepository,
   type ChatAttachmentRepository,
-  type ChatMessageRecord,
   type ConversationRecord,
   type ConversationRepository,
   type NewChatMessage,
@@ -25,14 +24,13 @@ import {
   toChatMessageView,
   toConversationSummary,
   toReceiptView,
+  LivechatIntake,
   type AppendResult,
+  type LivechatCaseOpened,
   type ConversationLog,
   type ConversationSummaryView,
 } from '@cg/livechat';
 import { IntakeUnavailableError, type IntakePublisher } from '@cg/queue';
-
-/** Shown to the customer until the worker has computed the real deadline. */
-export const DEFAULT_DEADLINE_POLICY = '5 working days';
 
 /** A refusal the client can act on; becomes `{ ok: false, error }` in the acknowledgement. */
 export class LivechatRefusal extends Error {
@@ -90,7 +88,11 @@ export class LivechatService {
   private readonly deadlineWatches = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly deps: LivechatServiceDeps) {}
+  private readonly intake: LivechatIntake;
+
+  constructor(private readonly deps: LivechatServiceDeps) {
+    this.intake = new LivechatIntake(deps);
+  }
 
   bind(io: Server): void {
     this.io = io;
@@ -134,57 +136,16 @@ export class LivechatService {
   }
 
   /**
-   * Puts the conversation's first visitor message through intake and links the case, then
-   * posts the receipt in the chat. The idempotency key is the conversation id: one chat is one
-   * case, however many nodes or retries race to open it (the case-number allocator and the
-   * intake job id are keyed on it, and the worker's unique index guards forever).
+   * Puts the conversation's first visitor message through intake and links the case
+   * (`LivechatIntake` in @cg/livechat, shared with the worker's sweep), then posts the receipt in
+   * the chat. The idempotency key is the conversation id: one chat is one case.
    */
   async ensureCase(conversationId: string, hint?: AppendResult, known?: ConversationRecord): Promise<LivechatReceipt | undefined> {
-    // Redis records the receipt in the same script that makes the receipt message durable.
-    if (hint?.receipt) return hint.receipt;
-    // A stale copy is fine: at worst the intake is published again with the same key, which
-    // answers the same case number.
-    const conversation = known ?? (await this.deps.conversations.findById(conversationId));
-    if (!conversation) throw refuse('conversation_not_found', 'conversation not found');
-    if (conversation.caseNumber) {
-      await this.deps.log.markCase(conversationId, conversation.caseNumber);
-      return toReceiptView(conversation);
-    }
-    if (!hint) {
-      const { receipt } = await this.deps.log.redisState(conversationId);
-      if (receipt) return receipt;
-    }
-    const first = await this.firstVisitorMessage(conversationId, hint);
-    if (!first) return undefined;
-    const c = conversation.customer ?? { name: '' };
-    const attachments = (first.attachments ?? []).map((a) => ({
-      id: String(a.id),
-      fileName: String(a.fileName),
-      contentType: String(a.contentType),
-      size: Number(a.size),
-      sha256: String(a.sha256),
-    }));
-    const body = first.text?.trim() || attachments.map((a) => `[${a.fileName}]`).join(' ') || '(no text)';
-    let caseNumber: string;
+    let opened: LivechatCaseOpened | undefined;
     try {
-      const receipt = await this.deps.publisher.publish({
-        channel: 'livechat',
-        idempotencyKey: conversationId,
-        customer: {
-          ...(c.name ? { name: c.name } : {}),
-          ...(c.phone ? { phone: c.phone } : {}),
-          ...(c.email ? { email: c.email } : {}),
-          ...(c.customerId ? { customerId: c.customerId } : {}),
-        },
-        ...(c.domain ? { subject: `Livechat (${c.domain})` } : {}),
-        bodyText: body.normalize('NFC'),
-        attachments,
-        receivedAt: new Date(first.createdAt).toISOString(),
-        rawRef: `livechat:${conversationId}/${first.messageId}`,
-        resolvedOnContact: false,
-      });
-      caseNumber = receipt.caseNumber;
+      opened = await this.intake.ensureCase(conversationId, hint, known);
     } catch (err) {
+      if (err instanceof ConversationNotFoundError) throw refuse('conversation_not_found', 'conversation not found');
       if (err instanceof IntakeUnavailableError) {
         this.deps.logger.warn({ conversationId, err: err.message }, 'livechat intake unavailable; the visitor will retry');
         throw refuse('intake_unavailable', 'your message is saved but the complaint could not be registered yet; it will be retried', {
@@ -194,58 +155,11 @@ export class LivechatService {
       }
       throw err;
     }
-    const receivedAt = new Date(first.createdAt);
-    const due = this.deps.receiptDeadline?.(receivedAt);
-    const receipt: LivechatReceipt = {
-      caseNumber,
-      receivedAt: receivedAt.toISOString(),
-      deadlinePolicy: DEFAULT_DEADLINE_POLICY,
-      ...(due ? { dueDate: due.dueDate, dueAt: due.dueAt.toISOString() } : {}),
-    };
-    // The receipt message carries the link to the case: the worker that persists it names the
-    // case on the conversation. The same script records the receipt in Redis for this chat.
-    const posted = await this.deps.log.appendDurable(
-      {
-        conversationId,
-        messageId: `receipt-${caseNumber}`,
-        sender: { kind: 'system' },
-        type: 'receipt',
-        text: '',
-        data: { caseNumber, deadlinePolicy: receipt.deadlinePolicy, firstMessageId: first.messageId, receipt },
-      },
-      { requireOpen: false, receipt },
-    );
-    if (!posted.inInbox) {
-      // Redis did not take it: stored in MongoDB directly, so link the case here.
-      await this.deps.conversations.setCase(conversationId, first.messageId, {
-        caseNumber,
-        receivedAt,
-        deadlinePolicy: receipt.deadlinePolicy,
-      });
-      if (due) await this.deps.conversations.setReceiptDeadline(conversationId, due);
-    }
-    this.broadcast(toChatMessageView(posted.message), { ...toConversationSummary(conversation), caseNumber });
-    if (!due) this.watchDeadline(conversationId, caseNumber, receipt);
+    if (!opened?.posted) return opened?.receipt;
+    const { receipt, posted } = opened;
+    this.broadcast(toChatMessageView(posted.message), { ...toConversationSummary(posted.conversation), caseNumber: receipt.caseNumber });
+    if (!receipt.dueDate) this.watchDeadline(conversationId, receipt.caseNumber, receipt);
     return receipt;
-  }
-
-  /** The complaint: the message just stored when it is the first, else looked up. */
-  private async firstVisitorMessage(conversationId: string, hint?: AppendResult): Promise<ChatMessageRecord | null> {
-    const current = hint?.message;
-    if (current && current.sender?.kind === 'visitor' && (!hint.firstVisitorMessageId || hint.firstVisitorMessageId === current.messageId))
-      return current;
-    if (hint?.firstVisitorMessageId) {
-      const first = await this.deps.log.findMessage(conversationId, hint.firstVisitorMessageId);
-      if (first) return first;
-    }
-    const [stored] = await this.deps.conversations.messages
-      .find({ conversationId, 'sender.kind': 'visitor' })
-      .sort({ seq: 1 })
-      .limit(1)
-      .lean<ChatMessageRecord[]>()
-      .exec();
-    const held = (await this.deps.log.inboxAfter(conversationId, 0)).filter((m) => m.sender?.kind === 'visitor');
-    return [...(stored ? [stored] : []), ...held].sort((a, b) => a.seq - b.seq)[0] ?? null;
   }
 
   /** Looks for the case the worker writes, a few times, and tells the chat its deadline. */

@@ -80,6 +80,21 @@ export class ConversationRepository {
     return this.conversations.find({ status: 'open' }).sort({ lastMessageAt: -1 }).limit(limit).lean<ConversationRecord[]>().exec();
   }
 
+  /**
+   * Conversations with messages and no case, last active between `from` and `to`, the longest
+   * quiet first: the worker's livechat intake sweep (complaints whose intake failed and whose
+   * visitor left). Neither filter is a top-level equality, so FerretDB v1 applies them in Go over
+   * the conversations it reads; the sweep's window keeps the answer short.
+   */
+  async withoutCase(from: Date, to: Date, limit: number): Promise<ConversationRecord[]> {
+    return this.conversations
+      .find({ caseNumber: { $exists: false }, lastSeq: { $gt: 0 }, lastMessageAt: { $gte: from, $lte: to } })
+      .sort({ lastMessageAt: 1 })
+      .limit(limit)
+      .lean<ConversationRecord[]>()
+      .exec();
+  }
+
   /** Links the conversation to its case (idempotent: the first case number stays). */
   async setCase(
     conversationId: string,
