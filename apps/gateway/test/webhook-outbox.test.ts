@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_HEADERS, type WebhookEvent } from '@cg/contracts';
 import { CaseLifecycle, caseWebhookEvents, type CaseActor } from '@cg/core';
 import { createRedisConnection, createWebhooksQueue, DurableWebhookEventPublisher, RedisCaseLock } from '@cg/queue';
@@ -28,8 +27,8 @@ describe('webhook outbox: a case event Redis refused at commit still reaches the
   let stack: TestStack;
   let receiverServer: http.Server;
   const received: Array<{ eventId: string; event: WebhookEvent }> = [];
-  let redis: Redis;
-  let deadRedis: Redis;
+  let redis: ReturnType<typeof createRedisConnection>;
+  let deadRedis: ReturnType<typeof createRedisConnection>;
 
   beforeAll(async () => {
     receiverServer = http.createServer((req, res) => {
