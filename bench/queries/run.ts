@@ -2,8 +2,8 @@
  * Case-query benchmark (`npm run bench:queries`): loads N synthetic cases (default 10,000 then
  * 100,000) straight through the driver into a scratch database and times the console's queries
  * through the real CaseRepository: department queue first and next page (cursor), triage,
- * escalated, by channel, my open cases, all cases, a search, a case by number, the reports'
- * volumes. Reports p50/p95 per query and size; prints a JSON summary on the last line.
+ * escalated, by channel, my open cases, all cases, a search, a case by number, the reports page
+ * (from the daily totals, seeded by the rebuild's fold of the loaded cases). Reports p50/p95 per query and size; prints a JSON summary on the last line.
  *
  *   BENCH_QUERY_SIZES=10000,100000   BENCH_QUERY_RUNS=15   MONGODB_URI=… (default: the local FerretDB)
  *
@@ -12,7 +12,8 @@
 import { cpus, totalmem } from 'node:os';
 import { CHANNELS, DEFAULT_DEPARTMENTS, DEFAULT_ROOT_CAUSES, TRIAGE, type CaseStatus, type Channel } from '@cg/contracts';
 import { buildSearchText, caseListKeys, foldForSearch, newCaseDefaults, toCaseIndexRow, type CaseData, type JournalEntry } from '@cg/core';
-import { CaseReportBuilder, caseReportFacts, reportRange, vietnamDay } from '@cg/core';
+import { CaseReportBuilder, caseReportFacts, rebuildReportDays, reportFromDays, reportRange, vietnamDay } from '@cg/core';
+import { CASE_REPORT_ROW_FIELDS, ReportDayTotals, type CaseLock, type CaseReportRow } from '@cg/core';
 import { decodeCaseListCursor, openDatabase, type CaseListFilter, type CaseListSort, type Database } from '@cg/db';
 
 /** BENCH_QUERY_ONLY=<regex>: measure only the queries whose names match (e.g. `^reports`). */
@@ -249,6 +250,13 @@ function ignoreDuplicates(err: unknown): void {
   if ((err as { code?: number }).code !== 11000) throw err;
 }
 
+/** The day leases of a scratch database this process alone writes (the lifecycle uses Redis leases). */
+const localLock: CaseLock = { acquire: () => Promise.resolve({ isHeld: () => true, release: () => Promise.resolve() }) };
+
+/** The report facts of a case (what the daily totals fold), as the repository's projection reads them. */
+const reportRow = (doc: CaseData): CaseReportRow =>
+  Object.fromEntries(CASE_REPORT_ROW_FIELDS.map((f) => [f, doc[f]]).filter(([, v]) => v !== undefined)) as CaseReportRow;
+
 async function load(db: Database, size: number, staffIds: string[]): Promise<void> {
   const collection = db.connection.collection('cases');
   const index = db.connection.collection('case_index'); // the lists' index, as the CaseLifecycle writes it
@@ -257,10 +265,12 @@ async function load(db: Database, size: number, staffIds: string[]): Promise<voi
   const now = Date.now();
   const started = performance.now();
   const batch = 1000;
+  const rows: CaseReportRow[] = [];
   for (let from = 0; from < size; from += batch) {
     const docs = [];
     for (let i = from; i < Math.min(size, from + batch); i++) {
       const doc = syntheticCase(i, r, now, staffIds);
+      rows.push(reportRow(doc));
       if (i >= existing) docs.push({ ...doc, createdAt: doc.receivedAt, updatedAt: doc.receivedAt });
     }
     if (docs.length) {
@@ -270,6 +280,16 @@ async function load(db: Database, size: number, staffIds: string[]): Promise<voi
   }
   const s = (performance.now() - started) / 1000;
   console.log(`loaded ${size - existing} cases (had ${existing}) in ${s.toFixed(1)} s (${Math.round((size - existing) / s)}/s)`);
+  // The reports' daily totals, as `cli reports:rebuild` makes them (its fold, over the cases just generated:
+  // reading 100,000 cases back would take FerretDB minutes), written day by day through the repository.
+  const t = performance.now();
+  const rebuilt = await rebuildReportDays(rows, { store: db.cases.reportDays, lock: localLock });
+  const days = await db.cases.reportDays.findDays(await db.cases.reportDays.storedDays());
+  const sizes = days.map((d) => JSON.stringify(d.sums).length).sort((a, b) => a - b);
+  console.log(
+    `report totals: ${rebuilt.days} days of ${rebuilt.cases} cases written in ${((performance.now() - t) / 1000).toFixed(1)} s; ` +
+      `a day's sums ${sizes[0]}–${sizes[sizes.length - 1]} bytes of JSON (median ${sizes[sizes.length >> 1]})`,
+  );
 }
 
 async function benchSize(baseUri: string, size: number): Promise<Record<string, { p50: number; p95: number; runs: number }>> {
@@ -320,16 +340,30 @@ async function benchSize(baseUri: string, size: number): Promise<Record<string, 
     await measure('all cases, first page', () => list({}));
     const allCursor = lastCursor();
     await measure('all cases, next page (cursor)', () => next({}, 'received', allCursor));
-    await measure('reports: volumes by channel/department/week, 1 year', () => cases.volumes(new Date(Date.now() - 366 * DAY), new Date()));
-    // The reports page (GET /api/v1/reports): every table, from the facts read week by week.
-    const report = async (days: number) => {
-      const range = reportRange(vietnamDay(new Date(Date.now() - (days - 1) * DAY)), vietnamDay(new Date()));
+    // The reports page (GET /api/v1/reports): every table, from the days' totals the CaseLifecycle keeps.
+    const lastDays = (days: number) => reportRange(vietnamDay(new Date(Date.now() - (days - 1) * DAY)), vietnamDay(new Date()));
+    await measure('reports page: every table, last 30 days', () => reportFromDays(cases.reportDays, lastDays(30), new Date()));
+    await measure('reports page: every table, 1 year (366 days)', () => reportFromDays(cases.reportDays, lastDays(366), new Date()));
+    // What a case write adds: its change to its day's totals (read, fold, conditional write, read back), here a close and its undoing.
+    const open = (await cases.findByCaseNumber(caseNumber))!;
+    const closed = { ...open, status: 'closed', rootCauseCategory: 'billing_error' } as CaseData;
+    const totals = new ReportDayTotals(cases.reportDays, localLock);
+    await measure('reports: daily totals, two case changes (close, undo)', async () => {
+      await totals.record(open, closed);
+      await totals.record(closed, open);
+    });
+    // Before the daily totals (for comparison; not matched by '^reports'): the page from the cases' rows, read week by week.
+    const fromRows = async (days: number) => {
+      const range = lastDays(days);
       const builder = new CaseReportBuilder(range, new Date());
       for await (const row of cases.reportRows(range.weeks)) builder.add(row);
       return builder.build();
     };
-    await measure('reports page: every table, last 30 days', () => report(30));
-    await measure('reports page: every table, 1 year (366 days)', () => report(366));
+    await measure('case rows: reports page, last 30 days', () => fromRows(30));
+    await measure('case rows: reports page, 1 year (366 days)', () => fromRows(366));
+    await measure('case rows: volumes by channel/department/week, 1 year', () =>
+      cases.volumes(new Date(Date.now() - 366 * DAY), new Date()),
+    );
     return results;
   } finally {
     if (process.env.BENCH_KEEP !== '1') await db.connection.dropDatabase().catch(() => undefined);

@@ -8,6 +8,7 @@ import { redriveDeadLetter } from './commands/dead-letters';
 import { addStaffUser, seedDemoAccounts, setStaffUserActive, UsageError, type AddStaffUserInput } from './commands/staff-users';
 import { postalOcr } from './commands/postal';
 import { reindexCases } from './commands/cases';
+import { rebuildReports } from './commands/reports';
 
 /** `npm run cli -- <command>`: administration from a terminal. Exit code 2 = bad usage, 1 = failure. */
 async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
@@ -165,6 +166,20 @@ program
     try {
       const result = await withDatabase((db) => reindexCases(db, redis, env.QUEUE_PREFIX, (line) => console.error(line)));
       console.log(JSON.stringify({ reindexed: result.written, unchanged: result.skipped }));
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+program
+  .command('reports:rebuild')
+  .description("recompute the reports' daily totals from the cases (repairs totals a failed write left off)")
+  .action(async () => {
+    const env = parseEnv(commonEnvSchema, process.env);
+    const redis = createRedisConnection(env.REDIS_URL, 'worker');
+    try {
+      const result = await withDatabase((db) => rebuildReports(db, redis, env.QUEUE_PREFIX));
+      console.log(JSON.stringify({ rebuilt: result }));
     } finally {
       redis.disconnect();
     }

@@ -106,6 +106,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     // The case is written; only its list row (case_index) is stale until the next write or `cases:reindex`.
     onIndexWriteFailed: (caseNumber, err) =>
       logger.error({ caseNumber, err: (err as Error).message }, 'case list row not written (run npm run cli -- cases:reindex)'),
+    // The case is written; only its day's report totals are off until `reports:rebuild`.
+    onReportTotalsWriteFailed: (caseNumber, err) =>
+      logger.error({ caseNumber, err: (err as Error).message }, 'report totals not written (run npm run cli -- reports:rebuild)'),
     // Staff consoles on every node see the change (live updates).
     onCommitted: (change) => {
       caseEvents.publish(caseChangedEvent(change, new Date()));

@@ -140,6 +140,9 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     // The case is written; only its list row (case_index) is stale until the next write or `cases:reindex`.
     onIndexWriteFailed: (caseNumber, err) =>
       logger.error({ caseNumber, err: (err as Error).message }, 'case list row not written (run npm run cli -- cases:reindex)'),
+    // The case is written; only its day's report totals are off until `reports:rebuild`.
+    onReportTotalsWriteFailed: (caseNumber, err) =>
+      logger.error({ caseNumber, err: (err as Error).message }, 'report totals not written (run npm run cli -- reports:rebuild)'),
     // New cases and the workers' changes reach the staff consoles on every gateway node; a case
     // entering a department queue asks for automatic fair assignment (the job checks the department's setting).
     onCommitted: (change) => {

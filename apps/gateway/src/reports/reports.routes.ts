@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { REPORT_DEFAULT_DAYS, REPORT_MAX_DAYS, REPORT_TABLES, type CaseReportView } from '@cg/contracts';
-import { CaseReportBuilder, reportRange, reportTableRows, vietnamDay, vietnamDayStart, type StaffTokenService } from '@cg/core';
+import { reportFromDays, reportRange, reportTableRows, vietnamDay, vietnamDayStart, type StaffTokenService } from '@cg/core';
 import type { CaseRepository } from '@cg/db';
 import { apiDoc } from '../http/api-doc';
 import { toCsv } from '../http/csv';
@@ -46,8 +46,8 @@ export function resolveRange(q: { from?: string; to?: string }, now: Date): { fr
 }
 
 /**
- * Reports computed from the cases' small top-level facts, read week by week (CaseRepository
- * `reportRows`) and folded in one pass (@cg/core CaseReportBuilder). A report is kept for
+ * Reports computed from the daily totals the CaseLifecycle keeps (@cg/core report-days.ts: one
+ * small document per day of the range, never the cases themselves). A report is kept for
  * `ttlMs` (one computation serves the page and its CSV downloads; concurrent requests for the
  * same range share one computation): figures are at most that old, and `generatedAt` says so.
  */
@@ -55,7 +55,7 @@ export class CaseReports {
   private readonly cache = new Map<string, { at: number; report: Promise<CaseReportView> }>();
 
   constructor(
-    private readonly cases: Pick<CaseRepository, 'reportRows'>,
+    private readonly cases: Pick<CaseRepository, 'reportDays'>,
     private readonly ttlMs = 60_000,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -72,11 +72,8 @@ export class CaseReports {
     return report;
   }
 
-  private async compute(from: string, to: string, now: Date): Promise<CaseReportView> {
-    const range = reportRange(from, to);
-    const builder = new CaseReportBuilder(range, now);
-    for await (const row of this.cases.reportRows(range.weeks)) builder.add(row);
-    return builder.build();
+  private compute(from: string, to: string, now: Date): Promise<CaseReportView> {
+    return reportFromDays(this.cases.reportDays, reportRange(from, to), now);
   }
 }
 

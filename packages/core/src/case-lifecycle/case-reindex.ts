@@ -1,4 +1,5 @@
 import { caseReportFacts, sameReportFacts } from '../reports/report-facts';
+import { ReportDayTotals } from '../reports/report-days';
 import { caseListKeys, withCaseDefaults } from './case-data';
 import { CaseConflict, CaseLockUnavailable, CaseNotFound } from './case-errors';
 import type { CaseLock, CaseStore } from './case-lifecycle';
@@ -40,6 +41,8 @@ export async function reindexCase(deps: { store: CaseStore; lock: CaseLock }, ca
           pushAttachments: [],
         });
     if (!updated) return false;
+    // The reports' daily totals follow the facts, as after a lifecycle write (report-days.ts).
+    if (!unchanged && deps.store.reportDays) await new ReportDayTotals(deps.store.reportDays, deps.lock).record(stored, updated);
     // The case's row of the lists' index (case-index.ts), rewritten from the case: repairs a missing or stale row.
     if (deps.store.writeIndexRow) await deps.store.writeIndexRow(updated);
     return !unchanged || deps.store.writeIndexRow !== undefined;

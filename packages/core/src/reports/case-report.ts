@@ -1,26 +1,16 @@
-import {
-  CHANNELS,
-  OPEN_AGE_BUCKETS,
-  OPEN_STATUSES,
-  type CaseReportView,
-  type ReportBreachRow,
-  type ReportDeadlineRow,
-} from '@cg/contracts';
+import { CHANNELS, OPEN_AGE_BUCKETS, type CaseReportView, type ReportBreachRow, type ReportDeadlineRow } from '@cg/contracts';
 import { isoWeekInVietnam } from '../case-lifecycle/case-data';
-import type { CaseReportFacts } from './report-facts';
+import {
+  addReportSums,
+  emptyReportSums,
+  foldReportRow,
+  reportTime,
+  type CaseReportRow,
+  type ReportSums,
+  type ReportTally,
+} from './report-sums';
 
-/** What the reports read of one case: top-level fields only (see report-facts.ts). */
-export type CaseReportRow = {
-  /** A Channel (a string: rows come from the database as stored). */
-  channel: string;
-  department: string;
-  /** A CaseStatus. */
-  status: string;
-  receivedAt: Date | string;
-  receivedWeek?: string | null;
-  /** Read for cases stored before the facts existed (until `cli cases:reindex`). */
-  answeredAt?: Date | string | null;
-} & Partial<CaseReportFacts>;
+export type { CaseReportRow } from './report-sums';
 
 /** The fields a report reads (the repository's projection). */
 export const CASE_REPORT_ROW_FIELDS = [
@@ -40,7 +30,6 @@ export const CASE_REPORT_ROW_FIELDS = [
   'answeredAt',
 ] as const;
 
-const OPEN = new Set<string>(OPEN_STATUSES);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Vietnam is UTC+7 all year (no daylight saving). */
@@ -96,113 +85,81 @@ export function median(values: readonly number[]): number | null {
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-function time(value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.getTime(); // what the driver returns: no copy per row
-  const t = new Date(value as string).getTime();
-  return Number.isNaN(t) ? null : t;
-}
-
-interface DeadlineTally {
-  answeredWithin: number;
-  answeredLate: number;
-  openOverdue: number;
-  openNotDue: number;
-}
-
 /**
- * The report, built in one pass over the cases of the range (rows may stream in: `add` keeps
- * counters and one number per answered case for the median). Pure: give it `now`.
+ * The report of the cases received in a range: their rows folded one by one (`add`, in one pass;
+ * rows may stream in), or partial sums already folded (`addSums`: the daily totals of
+ * report-days.ts), both through the one fold of report-sums.ts. What depends on "now" (open
+ * cases by age, overdue) is classified in `build`. Pure: give it `now`.
  */
 export class CaseReportBuilder {
-  private cases = 0;
-  private readonly channels = new Map<string, number>();
-  private readonly departments = new Map<string, number>();
-  private readonly weeks = new Map<string, number>();
-  private readonly deadlines: Record<'target' | 'cap', DeadlineTally> = {
-    target: { answeredWithin: 0, answeredLate: 0, openOverdue: 0, openNotDue: 0 },
-    cap: { answeredWithin: 0, answeredLate: 0, openOverdue: 0, openNotDue: 0 },
-  };
-  private readonly answerHours: number[] = [];
-  private readonly ages = new Map<string, number>();
-  private readonly rootCauses = new Map<string, number>();
-  private readonly ratings = new Map<number, number>();
+  private readonly sums = emptyReportSums();
 
   constructor(
     private readonly range: ReportRange,
     private readonly now: Date,
-  ) {
-    for (const c of CHANNELS) this.channels.set(c, 0);
-    for (const w of range.weeks) this.weeks.set(w, 0);
-    for (const b of OPEN_AGE_BUCKETS) this.ages.set(b.key, 0);
-  }
+  ) {}
 
   add(row: CaseReportRow): void {
-    const received = time(row.receivedAt);
-    // Outside the range (the edge weeks are read whole), or a merged duplicate (its complaint is the survivor's).
+    const received = reportTime(row.receivedAt);
+    // Outside the range (the edge weeks are read whole).
     if (received === null || received < this.range.start.getTime() || received >= this.range.end.getTime()) return;
-    if (row.status === 'merged') return;
-    this.cases += 1;
-    bump(this.channels, row.channel);
-    bump(this.departments, row.department);
-    bump(this.weeks, row.receivedWeek ?? isoWeekInVietnam(new Date(received)));
+    foldReportRow(this.sums, row, 1);
+  }
 
-    const now = this.now.getTime();
-    const open = OPEN.has(row.status);
-    // Cases stored before the facts: a closed or answered case still has its answeredAt.
-    const answered = time(row.firstAnsweredAt) ?? time(row.answeredAt);
-    if (answered !== null) this.answerHours.push((answered - received) / HOUR);
-    for (const kind of ['target', 'cap'] as const) {
-      const due = time(kind === 'target' ? row.targetDueAt : row.capDueAt);
-      const kept = kind === 'target' ? row.answeredWithinTarget : row.answeredWithinCap;
-      const tally = this.deadlines[kind];
-      if (answered !== null) {
-        const within = typeof kept === 'boolean' ? kept : due !== null ? answered <= due : null;
-        if (within === true) tally.answeredWithin += 1;
-        else if (within === false) tally.answeredLate += 1;
-      } else if (open && due !== null) {
-        if (now > due) tally.openOverdue += 1;
-        else tally.openNotDue += 1;
-      }
-    }
-
-    if (open) {
-      const ageDays = (now - received) / DAY;
-      const bucket = OPEN_AGE_BUCKETS.find((b) => ageDays >= b.fromDays && (b.toDays === null || ageDays < b.toDays));
-      if (bucket) bump(this.ages, bucket.key);
-    }
-    if (row.status === 'closed' && row.rootCauseCategory) bump(this.rootCauses, row.rootCauseCategory);
-    for (const r of row.surveyRatings ?? []) if (Number.isInteger(r) && r >= 1 && r <= 5) bump(this.ratings, r);
+  /** Partial sums of cases received in the range (one day's totals). */
+  addSums(part: ReportSums): void {
+    addReportSums(this.sums, part);
   }
 
   build(): CaseReportView {
+    const now = this.now.getTime();
+    const s = this.sums;
+    const deadlines = {
+      target: { ...s.deadlines.target, openOverdue: 0, openNotDue: 0 },
+      cap: { ...s.deadlines.cap, openOverdue: 0, openNotDue: 0 },
+    };
+    const ages = new Map<string, number>(OPEN_AGE_BUCKETS.map((b) => [b.key, 0]));
+    for (const open of s.open) {
+      for (const kind of ['target', 'cap'] as const) {
+        const due = kind === 'target' ? open.targetDueAt : open.capDueAt;
+        if (due === null) continue; // answered (decided), or no deadline
+        if (now > due) deadlines[kind].openOverdue += 1;
+        else deadlines[kind].openNotDue += 1;
+      }
+      const ageDays = (now - open.receivedAt) / DAY;
+      const bucket = OPEN_AGE_BUCKETS.find((b) => ageDays >= b.fromDays && (b.toDays === null || ageDays < b.toDays));
+      if (bucket) ages.set(bucket.key, ages.get(bucket.key)! + 1);
+    }
     const deadlineRow = (kind: 'target' | 'cap'): ReportDeadlineRow => {
-      const t = this.deadlines[kind];
+      const t = deadlines[kind];
       const decided = t.answeredWithin + t.answeredLate + t.openOverdue;
       return { deadline: kind, ...t, decided, share: decided ? round(t.answeredWithin / decided, 4) : null };
     };
     const breachRow = (kind: 'target' | 'cap'): ReportBreachRow => {
-      const t = this.deadlines[kind];
+      const t = deadlines[kind];
       return { deadline: kind, answeredLate: t.answeredLate, openOverdue: t.openOverdue, total: t.answeredLate + t.openOverdue };
     };
-    const mid = median(this.answerHours);
-    const closedWithCause = [...this.rootCauses.values()].reduce((a, b) => a + b, 0);
-    const responses = [...this.ratings.values()].reduce((a, b) => a + b, 0);
-    const ratingSum = [...this.ratings].reduce((sum, [rating, count]) => sum + rating * count, 0);
+    const mid = median(s.answerMs.map((ms) => ms / HOUR));
+    const channels = counts(CHANNELS, s.channels);
+    const weeks = counts(this.range.weeks, s.weeks);
+    const ratings = counts(['1', '2', '3', '4', '5'], s.ratings);
+    const closedWithCause = s.rootCauses.reduce((sum, t) => sum + t.count, 0);
+    const responses = [...ratings.values()].reduce((a, b) => a + b, 0);
+    const ratingSum = [...ratings].reduce((sum, [rating, count]) => sum + Number(rating) * count, 0);
     return {
       range: { from: this.range.from, to: this.range.to, timeZone: 'Asia/Ho_Chi_Minh' },
       generatedAt: this.now.toISOString(),
-      cases: this.cases,
+      cases: s.cases,
       volume: {
-        byChannel: [...this.channels].map(([key, count]) => ({ key, count })),
-        byDepartment: byCountThenKey(this.departments),
-        byWeek: [...this.weeks].map(([key, count]) => ({ key, count })).sort((a, b) => a.key.localeCompare(b.key)),
+        byChannel: [...channels].map(([key, count]) => ({ key, count })),
+        byDepartment: byCountThenKey(s.departments),
+        byWeek: [...weeks].map(([key, count]) => ({ key, count })).sort((a, b) => a.key.localeCompare(b.key)),
       },
       deadlines: [deadlineRow('target'), deadlineRow('cap')],
       breaches: [breachRow('target'), breachRow('cap')],
-      timeToAnswer: { answered: this.answerHours.length, medianHours: mid === null ? null : round(mid, 2) },
-      openByAge: OPEN_AGE_BUCKETS.map((b) => ({ bucket: b.key, label: b.label, count: this.ages.get(b.key) ?? 0 })),
-      rootCauses: byCountThenKey(this.rootCauses).map(({ key, count }) => ({
+      timeToAnswer: { answered: s.answerMs.length, medianHours: mid === null ? null : round(mid, 2) },
+      openByAge: OPEN_AGE_BUCKETS.map((b) => ({ bucket: b.key, label: b.label, count: ages.get(b.key) ?? 0 })),
+      rootCauses: byCountThenKey(s.rootCauses).map(({ key, count }) => ({
         category: key,
         count,
         share: round(count / closedWithCause, 4),
@@ -210,18 +167,21 @@ export class CaseReportBuilder {
       satisfaction: {
         responses,
         averageRating: responses ? round(ratingSum / responses, 2) : null,
-        byRating: [1, 2, 3, 4, 5].map((rating) => ({ rating, count: this.ratings.get(rating) ?? 0 })),
+        byRating: [1, 2, 3, 4, 5].map((rating) => ({ rating, count: ratings.get(String(rating)) ?? 0 })),
       },
     };
   }
 }
 
-function bump<K>(map: Map<K, number>, key: K): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+/** Counts by key: every one of `keys` (zero when absent), then the others tallied. */
+function counts(keys: readonly string[], tallies: readonly ReportTally[]): Map<string, number> {
+  const map = new Map<string, number>(keys.map((k) => [k, 0]));
+  for (const t of tallies) map.set(t.key, (map.get(t.key) ?? 0) + t.count);
+  return map;
 }
 
-function byCountThenKey(map: Map<string, number>): Array<{ key: string; count: number }> {
-  return [...map].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+function byCountThenKey(tallies: readonly ReportTally[]): Array<{ key: string; count: number }> {
+  return tallies.map(({ key, count }) => ({ key, count })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
 
 /** The whole report of some rows (the builder in one call). */

@@ -1,2 +1,4 @@
 export * from './report-facts';
 export * from './case-report';
+export * from './report-sums';
+export * from './report-days';

@@ -12,6 +12,7 @@ import {
 import { isDuplicateKeyError } from '../connection';
 import { caseSchema } from './schema';
 import { CaseIndexRepository, type CaseIndexFilter, type CaseListItem } from './case-index';
+import { ReportDayRepository } from './report-days';
 import { toCaseListQuery, type CaseListCursor, type CaseListFilter, type CaseListSort } from './list-query';
 
 /** A stored case as the repository returns it: @cg/core's CaseData plus the database's fields. */
@@ -32,10 +33,13 @@ export class CaseRepository implements CaseStore {
   private readonly model: Model<CaseData>;
   /** The lists' index (`case_index`): one small row per case, what the lists read (case-index.ts). */
   readonly index: CaseIndexRepository;
+  /** The reports' daily totals (`report_days`, report-days.ts), kept by the CaseLifecycle (CaseStore). */
+  readonly reportDays: ReportDayRepository;
 
   constructor(connection: Connection) {
     this.model = connection.model<CaseData>('Case', caseSchema as never);
     this.index = new CaseIndexRepository(connection);
+    this.reportDays = new ReportDayRepository(connection);
   }
 
   /** The case's row of the lists' index (CaseStore: the CaseLifecycle calls it after each write and the insert). */
@@ -238,6 +242,13 @@ export class CaseRepository implements CaseStore {
       const cursor = this.model.collection.find({ receivedWeek: week }, { projection, batchSize: 2000 });
       for await (const row of cursor) yield row as unknown as CaseReportRow;
     }
+  }
+
+  /** Every case's report row, streamed (`cli reports:rebuild`: FerretDB decodes each case whole, minutes at 100,000). */
+  async *allReportRows(): AsyncGenerator<CaseReportRow> {
+    const projection: Record<string, 0 | 1> = { _id: 0 };
+    for (const field of CASE_REPORT_ROW_FIELDS) projection[field] = 1;
+    for await (const row of this.model.collection.find({}, { projection, batchSize: 2000 })) yield row as unknown as CaseReportRow;
   }
 
   /**

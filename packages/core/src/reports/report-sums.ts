@@ -1,0 +1,149 @@
+import { OPEN_STATUSES } from '@cg/contracts';
+import { isoWeekInVietnam } from '../case-lifecycle/case-data';
+import type { CaseReportFacts } from './report-facts';
+
+/** What the reports read of one case: top-level fields only (see report-facts.ts). */
+export type CaseReportRow = {
+  /** A Channel (a string: rows come from the database as stored). */
+  channel: string;
+  department: string;
+  /** A CaseStatus. */
+  status: string;
+  receivedAt: Date | string;
+  receivedWeek?: string | null;
+  /** Read for cases stored before the facts existed (until `cli cases:reindex`). */
+  answeredAt?: Date | string | null;
+} & Partial<CaseReportFacts>;
+
+/** One counter of a table (stored as a list: department or root-cause names are never object keys). */
+export interface ReportTally {
+  key: string;
+  count: number;
+}
+
+/** An open case as far as "now" matters to it: its receipt (age), and the deadlines it may be past if unanswered. */
+export interface OpenCaseFact {
+  /** Epoch milliseconds. */
+  receivedAt: number;
+  /** The deadline in force, epoch ms; null when the case has none or was answered (then it is decided). */
+  targetDueAt: number | null;
+  capDueAt: number | null;
+}
+
+/**
+ * Partial sums of some cases' report facts — one Vietnam day's (the daily totals,
+ * report-days.ts) or a whole range's (CaseReportBuilder). Everything that does not change with
+ * "now" is summed; what does (open cases by age, overdue) is kept as the open cases' few
+ * instants, classified when a report is built. Plain JSON: stored as it is.
+ */
+export interface ReportSums {
+  cases: number;
+  channels: ReportTally[];
+  departments: ReportTally[];
+  weeks: ReportTally[];
+  deadlines: Record<'target' | 'cap', { answeredWithin: number; answeredLate: number }>;
+  /** Receipt → first answer, ms, one per answered case (the median needs them all). */
+  answerMs: number[];
+  open: OpenCaseFact[];
+  rootCauses: ReportTally[];
+  /** Survey ratings '1'..'5'. */
+  ratings: ReportTally[];
+}
+
+export function emptyReportSums(): ReportSums {
+  return {
+    cases: 0,
+    channels: [],
+    departments: [],
+    weeks: [],
+    deadlines: { target: { answeredWithin: 0, answeredLate: 0 }, cap: { answeredWithin: 0, answeredLate: 0 } },
+    answerMs: [],
+    open: [],
+    rootCauses: [],
+    ratings: [],
+  };
+}
+
+const OPEN = new Set<string>(OPEN_STATUSES);
+
+export function reportTime(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.getTime(); // what the driver returns: no copy per row
+  const t = new Date(value as string).getTime();
+  return Number.isNaN(t) ? null : t;
+}
+
+/**
+ * Adds (`sign` 1) or takes away (`sign` -1) one case's contribution to the sums: the one fold of
+ * the reports, used by the report builder, the lifecycle's daily totals and their rebuild. A
+ * merged duplicate contributes nothing (its complaint is the survivor's).
+ */
+export function foldReportRow(sums: ReportSums, row: CaseReportRow, sign: 1 | -1): void {
+  const received = reportTime(row.receivedAt);
+  if (received === null || row.status === 'merged') return;
+  sums.cases += sign;
+  tally(sums.channels, row.channel, sign);
+  tally(sums.departments, row.department, sign);
+  tally(sums.weeks, row.receivedWeek ?? isoWeekInVietnam(new Date(received)), sign);
+
+  // Cases stored before the facts: a closed or answered case still has its answeredAt.
+  const answered = reportTime(row.firstAnsweredAt) ?? reportTime(row.answeredAt);
+  if (answered !== null) list(sums.answerMs, answered - received, sign, (a, b) => a === b);
+  for (const kind of ['target', 'cap'] as const) {
+    const due = reportTime(kind === 'target' ? row.targetDueAt : row.capDueAt);
+    const kept = kind === 'target' ? row.answeredWithinTarget : row.answeredWithinCap;
+    const within = answered === null ? null : typeof kept === 'boolean' ? kept : due !== null ? answered <= due : null;
+    if (within === true) sums.deadlines[kind].answeredWithin += sign;
+    else if (within === false) sums.deadlines[kind].answeredLate += sign;
+  }
+  if (OPEN.has(row.status)) {
+    const due = (value: unknown) => (answered === null ? reportTime(value) : null);
+    const open: OpenCaseFact = { receivedAt: received, targetDueAt: due(row.targetDueAt), capDueAt: due(row.capDueAt) };
+    list(sums.open, open, sign, (a, b) => a.receivedAt === b.receivedAt && a.targetDueAt === b.targetDueAt && a.capDueAt === b.capDueAt);
+  }
+  if (row.status === 'closed' && row.rootCauseCategory) tally(sums.rootCauses, row.rootCauseCategory, sign);
+  for (const r of row.surveyRatings ?? []) if (Number.isInteger(r) && r >= 1 && r <= 5) tally(sums.ratings, String(r), sign);
+}
+
+/** Adds `part` into `sums` (a range's days into the range). */
+export function addReportSums(sums: ReportSums, part: ReportSums): void {
+  sums.cases += part.cases;
+  for (const field of ['channels', 'departments', 'weeks', 'rootCauses', 'ratings'] as const)
+    for (const t of part[field]) tally(sums[field], t.key, t.count);
+  for (const kind of ['target', 'cap'] as const) {
+    sums.deadlines[kind].answeredWithin += part.deadlines[kind].answeredWithin;
+    sums.deadlines[kind].answeredLate += part.deadlines[kind].answeredLate;
+  }
+  for (const ms of part.answerMs) sums.answerMs.push(ms);
+  for (const o of part.open) sums.open.push(o);
+}
+
+/** Whether two rows contribute the same to the sums (a write that changes no report fact changes no total). */
+export function sameReportContribution(a: CaseReportRow | null, b: CaseReportRow | null): boolean {
+  const of = (row: CaseReportRow | null) => {
+    const s = emptyReportSums();
+    if (row) foldReportRow(s, row, 1);
+    return JSON.stringify(s);
+  };
+  return of(a) === of(b);
+}
+
+function tally(tallies: ReportTally[], key: string, by: number): void {
+  const i = tallies.findIndex((t) => t.key === key);
+  if (i < 0) {
+    if (by !== 0) tallies.push({ key, count: by });
+    return;
+  }
+  tallies[i]!.count += by;
+  if (tallies[i]!.count === 0) tallies.splice(i, 1); // a table lists no zero rows
+}
+
+/** Adds a value, or takes one equal value away (any one: equal values are interchangeable). */
+function list<T>(values: T[], value: T, sign: 1 | -1, same: (a: T, b: T) => boolean): void {
+  if (sign === 1) {
+    values.push(value);
+    return;
+  }
+  const i = values.findIndex((v) => same(v, value));
+  if (i >= 0) values.splice(i, 1);
+}

@@ -1,0 +1,72 @@
+import { Schema, type Collection, type Connection } from 'mongoose';
+import type { ReportDayStore, ReportSums, StoredReportDay } from '@cg/core';
+import { isDuplicateKeyError } from '../connection';
+
+/** One document per Vietnam day of receipt: the reports' partial sums (@cg/core report-days.ts). */
+interface ReportDayDoc {
+  /** The day, `YYYY-MM-DD`. */
+  _id: string;
+  /** `YYYY-MM`: a range's days are read as a few equalities (the only filter FerretDB v1 pushes down). */
+  month: string;
+  version: number;
+  writeId: string;
+  /**
+   * The ReportSums as one JSON string, not as a nested document: FerretDB v1 decodes every array
+   * element and nested field in Go with its type, and a day holds a number per answered case and
+   * an entry per open one; one string is one value (a year's report read 14× faster at 10,000 cases: BENCHMARKS.md).
+   */
+  sums: string;
+  updatedAt: Date;
+}
+
+const reportDaySchema = new Schema(
+  { _id: String, month: String, version: Number, writeId: String, sums: String, updatedAt: Date },
+  { collection: 'report_days', versionKey: false, strict: false, autoCreate: false },
+);
+reportDaySchema.index({ month: 1 }); // findDays: the months of a report's range
+
+/**
+ * The reports' daily totals (`report_days`). Written only by @cg/core's ReportDayTotals, under
+ * the day's lease (the CaseLifecycle after each case write, `cli reports:rebuild`).
+ */
+export class ReportDayRepository implements ReportDayStore {
+  private readonly days: Collection<ReportDayDoc>;
+
+  constructor(connection: Connection) {
+    this.days = connection.model('ReportDay', reportDaySchema).collection as unknown as Collection<ReportDayDoc>;
+  }
+
+  async findDays(days: readonly string[]): Promise<StoredReportDay[]> {
+    const wanted = new Set(days);
+    // One day by `_id`; more by month (a year: 13 queries of ≤ 31 small documents each).
+    const queries = days.length === 1 ? [{ _id: days[0]! }] : [...new Set(days.map((d) => d.slice(0, 7)))].map((month) => ({ month }));
+    const found = await Promise.all(queries.map((q) => this.days.find(q).toArray()));
+    return found
+      .flat()
+      .filter((d) => wanted.has(d._id))
+      .map((d) => ({ day: d._id, version: d.version, sums: JSON.parse(d.sums) as ReportSums, writeId: d.writeId }));
+  }
+
+  async putIfVersion(day: string, expectedVersion: number, sums: ReportSums, writeId: string): Promise<boolean> {
+    const doc: ReportDayDoc = {
+      _id: day,
+      month: day.slice(0, 7),
+      version: expectedVersion + 1,
+      writeId,
+      sums: JSON.stringify(sums),
+      updatedAt: new Date(),
+    };
+    if (expectedVersion > 0) return (await this.days.replaceOne({ _id: day, version: expectedVersion }, doc)).matchedCount === 1;
+    try {
+      await this.days.insertOne(doc);
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false; // another writer made the day first
+      throw err;
+    }
+  }
+
+  async storedDays(): Promise<string[]> {
+    return (await this.days.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+  }
+}
