@@ -1,6 +1,5 @@
 import type { WebhookEvent } from '@cg/contracts';
-import { safeJobId } from './queues';
-import { queueWebhookEvent, type WebhooksQueue } from './webhook-queue';
+import { queueWebhookEvent, webhookEventJobId, type WebhooksQueue } from './webhook-queue';
 
 /** Where case events wait for their fan-out (MongoDB `webhook_outbox` in @cg/db). */
 export interface WebhookOutboxStore {
@@ -11,9 +10,6 @@ export interface WebhookOutboxStore {
   /** The event is fanned out. */
   remove(eventId: string): Promise<void>;
 }
-
-/** The `webhook-event` job of an event (the same id, whoever adds it: the publisher or the relay). */
-export const webhookEventJobId = (eventId: string): string => safeJobId('whe', eventId);
 
 /**
  * Called from the CaseLifecycle's `onCommitted` in every process that changes cases: records each

@@ -26,8 +26,11 @@ export function createWebhooksQueue(connection: RedisClient, prefix: string, opt
  * deliveries' unique key (endpoint, event) is the lasting guard.
  */
 export async function queueWebhookEvent(queue: WebhooksQueue, event: WebhookEvent): Promise<void> {
-  await queue.add(JOB_NAMES.webhookEvent, event, { jobId: safeJobId('whe', event.id) });
+  await queue.add(JOB_NAMES.webhookEvent, event, { jobId: webhookEventJobId(event.id) });
 }
+
+/** The `webhook-event` job of an event (the same id, whoever adds it: the publisher or the outbox relay). */
+export const webhookEventJobId = (eventId: string): string => safeJobId('whe', eventId);
 
 /**
  * Queues one delivery (job `webhook-delivery`, jobId per delivery record: adding it twice is a
@@ -48,24 +51,4 @@ export async function queueWebhookDelivery(
       jobId: safeJobId('whd', deliveryId),
     },
   );
-}
-
-/**
- * Called from the CaseLifecycle's `onCommitted` in every process that changes cases: queues each
- * webhook event of the change. Never throws (the change is committed); a Redis refusal is
- * reported to `onError` and that event is not delivered (see ARCHITECTURE.md, Webhooks).
- */
-export class WebhookEventPublisher {
-  constructor(
-    private readonly queue: WebhooksQueue,
-    private readonly onError: (err: Error, event: WebhookEvent) => void,
-  ) {}
-
-  publish(events: readonly WebhookEvent[]): void {
-    for (const event of events) queueWebhookEvent(this.queue, event).catch((err: Error) => this.onError(err, event));
-  }
-
-  close(): Promise<void> {
-    return this.queue.close();
-  }
 }
