@@ -12,6 +12,7 @@ interface ConsoleApi {
   extend(caseNumber: string, extraWorkingDays: number, reason: string): Promise<unknown>;
   caseAction(caseNumber: string, path: 'notes', body: { text: string }): Promise<unknown>;
   caseExtras: { noteWithFiles(caseNumber: string, text: string, files: File[]): Promise<unknown> };
+  logCall(call: { caller: { name: string; phone: string }; notes: string }): Promise<{ caseNumber: string; callId: string }>;
 }
 interface ConsoleClientModule {
   createApiClient(opts: { token: () => string | undefined; onUnauthorized: () => void; baseUrl?: string }): ConsoleApi;
@@ -25,14 +26,19 @@ const CONSOLE_CLIENT = '../../console/src/api/client';
  */
 async function lossyProxy(target: string) {
   const drops = new Set<string>();
-  const upstreamAnswers: Array<{ method: string; path: string; status: number }> = [];
+  const upstreamAnswers: Array<{ method: string; path: string; status: number; body: string }> = [];
   const server = http.createServer((req, res) => {
     const route = `${req.method} ${req.url}`;
     const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
       const chunks: Buffer[] = [];
       answer.on('data', (c: Buffer) => chunks.push(c));
       answer.on('end', () => {
-        upstreamAnswers.push({ method: req.method!, path: req.url!, status: answer.statusCode! });
+        upstreamAnswers.push({
+          method: req.method!,
+          path: req.url!,
+          status: answer.statusCode!,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
         if (drops.delete(route)) {
           res.socket?.destroy();
           return;
@@ -128,6 +134,23 @@ describe('console actions: one Idempotency-Key per action, kept for its retry', 
       api.caseExtras.noteWithFiles(caseNumber, withFile, [file]),
     );
     expect((await journal()).filter((j) => j.type === 'note' && j.message.startsWith(withFile))).toHaveLength(1);
+  }, 60_000);
+
+  it('a hotline call logged without a call id whose answer was lost, sent again, is one case under one number', async () => {
+    const operator = await stack.tokenFor('hotline_operator');
+    const api = consoleClient.createApiClient({ token: () => operator, onUnauthorized: () => undefined, baseUrl: proxy.url });
+    const notes = `Khách báo mất email ${randomUUID().slice(0, 8)}.`;
+    const call = { caller: { name: 'Đặng Hòa', phone: '0916000777' }, notes };
+    const accepted = await lostThenRetried('POST', '/api/v1/hotline/calls', () => api.logCall(call));
+    const record = await waitFor('the case', () => stack.db.cases.findByCaseNumber(accepted.caseNumber), { timeoutMs: 20_000 });
+    expect(record.idempotencyKey).toBe(accepted.callId);
+    // Both attempts reached the gateway and were answered with the same case (the first answer was the one lost).
+    const answers = proxy.upstreamAnswers.filter((a) => a.path === '/api/v1/hotline/calls');
+    expect(answers.map((a) => [a.status, (JSON.parse(a.body) as { caseNumber: string }).caseNumber])).toEqual([
+      [202, accepted.caseNumber],
+      [202, accepted.caseNumber],
+    ]);
+    expect(await stack.db.cases.count({ channel: 'hotline', idempotencyKey: accepted.callId })).toBe(1);
   }, 60_000);
 
   it('the same Idempotency-Key for another extension is 422 (as for replies); a malformed key is 400 naming it', async () => {

@@ -6,6 +6,7 @@ import { IntakeUnavailableError, type IntakePublisher } from '@cg/queue';
 import { intakeUnavailableProblem, parseRequest } from '../http/problem';
 import { apiDoc } from '../http/api-doc';
 import { currentStaff, requireStaff } from '../http/staff-auth';
+import { idempotencyKeyHeaders, idempotencyKeyOf } from '../http/idempotency-key';
 
 /**
  * Hotline adapter: an operator's call notes become an intake envelope. It only translates;
@@ -19,14 +20,18 @@ export function hotlineRoutes(deps: { publisher: IntakePublisher; tokens: StaffT
     apiDoc({
       summary: 'Log a hotline call: the case number at once, the case when the worker has run',
       body: hotlineCallRequestSchema,
+      headers: idempotencyKeyHeaders,
       responses: { 202: 'Accepted: durable in the intake queue; the case number is final' },
     }),
     requireStaff(deps.tokens, 'hotline:log-call'),
     async (req, res) => {
       const call = parseRequest(hotlineCallRequestSchema, req.body, 'body');
+      const clientKey = idempotencyKeyOf(req);
       const operator = currentStaff(req);
-      // Without the operator's call id the server makes one; it is returned so a retry can reuse it.
-      const callId = call.callId ?? `srv-${randomUUID()}`;
+      // Without the operator's call id: the request's Idempotency-Key (the console sends one per
+      // action, the same on its retry, so a call whose answer was lost is not recorded twice),
+      // else one made here; it is returned so a retry can reuse it. (A key is a valid call id as it is.)
+      const callId = call.callId ?? clientKey ?? `srv-${randomUUID()}`;
       let receipt;
       try {
         receipt = await deps.publisher.publish({
