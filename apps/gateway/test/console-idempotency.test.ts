@@ -10,7 +10,7 @@ import { startTestStack, waitFor, type TestStack } from '@cg/testing';
  */
 interface ConsoleApi {
   extend(caseNumber: string, extraWorkingDays: number, reason: string): Promise<unknown>;
-  caseAction(caseNumber: string, path: 'notes', body: { text: string }): Promise<unknown>;
+  caseAction(caseNumber: string, path: 'notes' | 'escalate', body: { text: string } | { reason: string }): Promise<unknown>;
   caseExtras: { noteWithFiles(caseNumber: string, text: string, files: File[]): Promise<unknown> };
   logCall(call: { caller: { name: string; phone: string }; notes: string }): Promise<{ caseNumber: string; callId: string }>;
 }
@@ -122,11 +122,15 @@ describe('console actions: one Idempotency-Key per action, kept for its retry', 
     expect((await journal()).filter((j) => j.type === 'deadline_extended')).toHaveLength(2);
   }, 60_000);
 
-  it('a note (and a note with a file) whose answer was lost and which is sent again is journalled once', async () => {
+  it('a note, an escalation and a note with a file whose answer was lost and which are sent again are journalled once', async () => {
     const api = client();
     const text = `Đã gọi lại khách ${randomUUID().slice(0, 8)}.`;
     await lostThenRetried('POST', `/api/v1/cases/${caseNumber}/notes`, () => api.caseAction(caseNumber, 'notes', { text }));
     expect((await journal()).filter((j) => j.type === 'note' && j.message === text)).toHaveLength(1);
+
+    const reason = `Vượt thẩm quyền ${randomUUID().slice(0, 8)}.`;
+    await lostThenRetried('POST', `/api/v1/cases/${caseNumber}/escalate`, () => api.caseAction(caseNumber, 'escalate', { reason }));
+    expect((await journal()).filter((j) => j.type === 'escalated' && j.message.includes(reason))).toHaveLength(1);
 
     const withFile = `Nhật ký lỗi đính kèm ${randomUUID().slice(0, 8)}.`;
     const file = new File(['2026-12-03 10:00 HTTP 500 /index.php\n'], 'error.log', { type: 'text/plain' });

@@ -189,7 +189,7 @@ export function caseActionRoutes(deps: {
         tag: 'case actions',
         params: paramsSchema,
         body: schema,
-        ...(path === 'notes' ? { headers: idempotencyKeyHeaders } : {}),
+        ...(path === 'notes' || path === 'escalate' ? { headers: idempotencyKeyHeaders } : {}),
         responses: { 200: 'The updated case' },
       }),
       requireStaff(deps.tokens, CASE_ACTION_ROUTES[path]),
@@ -234,7 +234,11 @@ export function caseActionRoutes(deps: {
     knownDepartments('department', [b.department]);
     return lifecycle.transfer(n, actor, b);
   });
-  action('escalate', bodies.escalate, (n, actor, b) => lifecycle.escalate(n, actor, b));
+  // A retried escalation (same Idempotency-Key) is made once.
+  action('escalate', bodies.escalate, (n, actor, b, req) => {
+    const clientKey = idempotencyKeyOf(req);
+    return lifecycle.escalate(n, actor, { ...b, ...(clientKey ? { key: `escalate:${clientKey}` } : {}) });
+  });
   action('report', bodies.report, (n, actor, b) => lifecycle.report(n, actor, b));
   action('answer', bodies.draft, (n, actor, b) => lifecycle.draft(n, actor, b));
   action('answer/approve', bodies.approve, (n, actor, b) => lifecycle.approve(n, actor, b));

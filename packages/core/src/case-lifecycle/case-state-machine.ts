@@ -242,7 +242,8 @@ export interface CaseActionInputs {
   note: { text: string; attachments?: AttachmentRef[]; key?: string };
   collaborate: { departments: string[]; note?: string };
   transfer: { department: string; reason: string };
-  escalate: { reason: string };
+  /** `key`: the client's Idempotency-Key; an escalation already journalled under it is not made again (a retry). */
+  escalate: { reason: string; key?: string };
   /** The new deadlines come from the DeadlinePlanner (the lifecycle computes them). */
   /** `key`: the client's Idempotency-Key (a retry is a no-op); `request`: what was asked under it, to tell a reused key. */
   extend: { deadlines: CaseDeadlines; reason: string; key?: string; request?: string };
@@ -732,6 +733,7 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
   },
 
   escalate(c, actor, input, ctx) {
+    if (input.key && hasJournalKey(c, input.key)) return NOOP; // a retried escalation
     const reason = requireText('reason', input.reason, 'the reason');
     const by = staffRef(actor);
     const e: CaseEscalation = { key: `manual@${ctx.now.toISOString()}`, kind: 'manual', at: ctx.now, level: 'supervisor', reason, by };
@@ -742,7 +744,7 @@ const Handlers: { [A in CaseCommandAction]: Handler<A> } = {
       {
         type: 'escalated',
         message: `Escalated to a supervisor by ${by.name}: ${reason}`,
-        data: { kind: 'manual', level: 'supervisor', reason },
+        data: { kind: 'manual', level: 'supervisor', reason, ...(input.key ? { key: input.key } : {}) },
       },
       { escalated: true, escalations: [...c.escalations, e] },
     );
