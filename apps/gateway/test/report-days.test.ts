@@ -81,6 +81,13 @@ describe('report days: the daily totals the CaseLifecycle keeps', () => {
       ratings: tallies(s.ratings),
       answerMs: [...s.answerMs].sort((a, b) => a - b),
       open: [...s.open].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      early: {
+        answerMs: [...s.early.answerMs].sort((a, b) => a - b),
+        open: [...s.early.open]
+          .map((o) => JSON.stringify(o))
+          .sort()
+          .map((o) => JSON.parse(o) as ReportSums['open'][number]),
+      },
     };
   }
 

@@ -141,11 +141,11 @@ export class CaseLifecycle {
     searchText: string,
   ): Promise<{ record: StoredCase; created: boolean }> {
     const result = await this.deps.store.insertIfAbsent(buildCaseFromEnvelope(envelope, classification, deadlines, searchText, this.now()));
-    // Counted before the case is listed (its index row), so staff rarely change it before its day's totals have it.
-    if (result.created) await this.totalled(result.record.caseNumber, null, result.record);
     // A repeat (created: false) writes the row a crash after the insert may have left out, never over a newer one.
     await this.indexed(result.record, { ifAbsent: true });
     if (result.created) this.committed('receive', null, toCaseView(result.record));
+    // Last (a change made meanwhile may reach the day first: the sums do not depend on the order).
+    if (result.created) await this.totalled(result.record.caseNumber, null, result.record);
     return result;
   }
 
@@ -375,10 +375,10 @@ export class CaseLifecycle {
   }
 
   /**
-   * After each committed write, still under the case's lease (one case's changes reach its day in
-   * order), and after the insert: the case's change to the reports' daily totals. A failure leaves
-   * the case written and the day's totals off until `cli reports:rebuild`; reported, never failing
-   * the command (retrying could count the change twice).
+   * After each committed write, still under the case's lease, and after the insert: the case's
+   * change to the reports' daily totals. A failure leaves the case written and the day's totals
+   * off until `cli reports:rebuild`; reported, never failing the command (retrying could count
+   * the change twice).
    */
   private async totalled(caseNumber: string, before: CaseData | null, after: StoredCase): Promise<void> {
     await this.totals?.record(before, after).catch((err: unknown) => this.deps.onReportTotalsWriteFailed?.(caseNumber, err));

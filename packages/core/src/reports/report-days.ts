@@ -79,8 +79,8 @@ export class ReportDayTotals {
 
   /**
    * Takes `before`'s contribution away and adds `after`'s (null: none, e.g. before the insert).
-   * Resolves once written; rejects when the day stayed busy or the store failed. The caller
-   * holds the case's lease, so one case's changes are written in order.
+   * Resolves once written; rejects when the day stayed busy or the store failed. Changes may
+   * land in any order (report-sums.ts `early`).
    */
   async record(before: CaseReportRow | null, after: CaseReportRow | null): Promise<void> {
     if (sameReportContribution(before, after)) return; // most writes (notes, claims, mail) change no fact

@@ -51,6 +51,40 @@ describe('report sums: the one fold, by rows or by days', () => {
     }
   });
 
+  it('changes may land in any order: a case changed before its insert reached the day', () => {
+    const inOrder = emptyReportSums();
+    const early = emptyReportSums();
+    for (const row of rows()) {
+      const answered = { ...row, status: 'answered', firstAnsweredAt: new Date(new Date(row.receivedAt).getTime() + H) };
+      const closed = { ...answered, status: 'closed', rootCauseCategory: 'billing_error' };
+      for (const [sums, order] of [
+        [
+          inOrder,
+          [
+            [row, 1],
+            [row, -1],
+            [answered, 1],
+            [answered, -1],
+            [closed, 1],
+          ],
+        ],
+        [
+          early,
+          [
+            [answered, -1],
+            [closed, 1],
+            [row, -1],
+            [answered, 1],
+            [row, 1],
+          ],
+        ],
+      ] as const)
+        for (const [r, sign] of order) foldReportRow(sums, r, sign);
+    }
+    expect(early).toEqual(inOrder);
+    expect(early.early).toEqual({ answerMs: [], open: [] });
+  });
+
   it('a write that changes no report fact changes no total', () => {
     const [open] = rows();
     expect(sameReportContribution(open!, { ...open!, department: open!.department })).toBe(true);

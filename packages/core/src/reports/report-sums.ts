@@ -48,6 +48,12 @@ export interface ReportSums {
   rootCauses: ReportTally[];
   /** Survey ratings '1'..'5'. */
   ratings: ReportTally[];
+  /**
+   * List values taken away before they were added (a change of a case reached its day before the
+   * insert's): the add cancels them. So the sums do not depend on the order changes land in; empty
+   * once every change has.
+   */
+  early: { answerMs: number[]; open: OpenCaseFact[] };
 }
 
 export function emptyReportSums(): ReportSums {
@@ -61,6 +67,7 @@ export function emptyReportSums(): ReportSums {
     open: [],
     rootCauses: [],
     ratings: [],
+    early: { answerMs: [], open: [] },
   };
 }
 
@@ -88,7 +95,7 @@ export function foldReportRow(sums: ReportSums, row: CaseReportRow, sign: 1 | -1
 
   // Cases stored before the facts: a closed or answered case still has its answeredAt.
   const answered = reportTime(row.firstAnsweredAt) ?? reportTime(row.answeredAt);
-  if (answered !== null) list(sums.answerMs, answered - received, sign, (a, b) => a === b);
+  if (answered !== null) list(sums.answerMs, sums.early.answerMs, answered - received, sign, sameNumber);
   for (const kind of ['target', 'cap'] as const) {
     const due = reportTime(kind === 'target' ? row.targetDueAt : row.capDueAt);
     const kept = kind === 'target' ? row.answeredWithinTarget : row.answeredWithinCap;
@@ -99,7 +106,7 @@ export function foldReportRow(sums: ReportSums, row: CaseReportRow, sign: 1 | -1
   if (OPEN.has(row.status)) {
     const due = (value: unknown) => (answered === null ? reportTime(value) : null);
     const open: OpenCaseFact = { receivedAt: received, targetDueAt: due(row.targetDueAt), capDueAt: due(row.capDueAt) };
-    list(sums.open, open, sign, (a, b) => a.receivedAt === b.receivedAt && a.targetDueAt === b.targetDueAt && a.capDueAt === b.capDueAt);
+    list(sums.open, sums.early.open, open, sign, sameOpen);
   }
   if (row.status === 'closed' && row.rootCauseCategory) tally(sums.rootCauses, row.rootCauseCategory, sign);
   for (const r of row.surveyRatings ?? []) if (Number.isInteger(r) && r >= 1 && r <= 5) tally(sums.ratings, String(r), sign);
@@ -114,8 +121,16 @@ export function addReportSums(sums: ReportSums, part: ReportSums): void {
     sums.deadlines[kind].answeredWithin += part.deadlines[kind].answeredWithin;
     sums.deadlines[kind].answeredLate += part.deadlines[kind].answeredLate;
   }
-  for (const ms of part.answerMs) sums.answerMs.push(ms);
-  for (const o of part.open) sums.open.push(o);
+  for (const [values, sign] of [
+    [part.answerMs, 1],
+    [part.early.answerMs, -1],
+  ] as const)
+    for (const ms of values) list(sums.answerMs, sums.early.answerMs, ms, sign, sameNumber);
+  for (const [values, sign] of [
+    [part.open, 1],
+    [part.early.open, -1],
+  ] as const)
+    for (const o of values) list(sums.open, sums.early.open, o, sign, sameOpen);
 }
 
 /** Whether two rows contribute the same to the sums (a write that changes no report fact changes no total). */
@@ -138,12 +153,17 @@ function tally(tallies: ReportTally[], key: string, by: number): void {
   if (tallies[i]!.count === 0) tallies.splice(i, 1); // a table lists no zero rows
 }
 
-/** Adds a value, or takes one equal value away (any one: equal values are interchangeable). */
-function list<T>(values: T[], value: T, sign: 1 | -1, same: (a: T, b: T) => boolean): void {
-  if (sign === 1) {
-    values.push(value);
-    return;
-  }
-  const i = values.findIndex((v) => same(v, value));
-  if (i >= 0) values.splice(i, 1);
+/**
+ * Adds a value (cancelling an equal one taken away early, if any), or takes one equal value away
+ * (any one: equal values are interchangeable; none there yet: noted as taken early).
+ */
+function list<T>(values: T[], early: T[], value: T, sign: 1 | -1, same: (a: T, b: T) => boolean): void {
+  const [from, to] = sign === 1 ? [early, values] : [values, early];
+  const i = from.findIndex((v) => same(v, value));
+  if (i >= 0) from.splice(i, 1);
+  else to.push(value);
 }
+
+const sameNumber = (a: number, b: number) => a === b;
+const sameOpen = (a: OpenCaseFact, b: OpenCaseFact) =>
+  a.receivedAt === b.receivedAt && a.targetDueAt === b.targetDueAt && a.capDueAt === b.capDueAt;
