@@ -52,9 +52,16 @@ describe('livechat intake sweep: a complaint whose visitor left still becomes a 
     expect(record).toMatchObject({ channel: 'livechat', idempotencyKey: v.conversationId });
     expect(record.bodyText).toContain('Email doanh nghiệp');
     expect(await stack.db.cases.count({ channel: 'livechat', idempotencyKey: v.conversationId })).toBe(1);
-    expect(await stack.db.conversations.countMessages(v.conversationId, { messageId: `receipt-${caseNumber}` })).toBe(1);
+    // One receipt in the chat (the worker's persister writes it into MongoDB; it may link the case first).
+    const receipts = await waitFor('the receipt message in MongoDB', async () => {
+      const all = await stack.db.conversations.messagesAfter(v.conversationId, 0, 50);
+      const found = all.filter((m) => m.type === 'receipt');
+      return found.length ? found : undefined;
+    });
+    expect(receipts.map((m) => m.messageId)).toEqual([`receipt-${caseNumber}`]);
     // The receipt states the deadline the worker computed for that day.
-    expect(conversation.receipt).toMatchObject({ caseNumber, dueDate: record.deadlines.target.dueDate });
+    const linked = await stack.db.conversations.findById(v.conversationId);
+    expect(linked!.receipt).toMatchObject({ caseNumber, dueDate: record.deadlines.target.dueDate });
   });
 
   it('the gateway’s own intake (the same LivechatIntake) still answers a complaint with its receipt at once', async () => {
