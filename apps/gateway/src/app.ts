@@ -100,6 +100,10 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
     }),
   );
   app.use(express.json({ limit: '256kb' }));
+  // First of the routes: every hotline call would otherwise walk the root-mounted routers below
+  // (health, console, surveys, livechat pages) before reaching it (issue 12's profile). Nothing
+  // above /api/v1/hotline is served by them.
+  app.use('/api/v1/hotline', hotlineRoutes({ publisher: deps.publisher, tokens: deps.tokens }));
 
   app.use(healthRoutes(deps.readiness));
   if (deps.metrics) app.use(metricsRoute(deps.metrics.registry, deps.metrics));
@@ -123,7 +127,6 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
       ...(deps.sessions ? { sessions: deps.sessions } : {}),
     }),
   );
-  app.use('/api/v1/hotline', hotlineRoutes({ publisher: deps.publisher, tokens: deps.tokens }));
   if (deps.postal)
     app.use(
       '/api/v1/postal',

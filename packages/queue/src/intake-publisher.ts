@@ -81,10 +81,24 @@ async function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {
  * the fuzz tests (issue 11); MongoDB would store it, but nobody needs the character.
  */
 export function withoutNulCharacters<T>(value: T): T {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
-  if (Array.isArray(value)) return value.map(withoutNulCharacters) as T;
+  // The usual submission has none: returned as it is, without copying it (issue 12's profile).
+  return hasNulCharacter(value) ? withoutNul(value) : value;
+}
+
+function hasNulCharacter(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(hasNulCharacter);
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNulCharacters(k), withoutNulCharacters(v)])) as T;
+    for (const [k, v] of Object.entries(value)) if (k.includes('\u0000') || hasNulCharacter(v)) return true;
+  }
+  return false;
+}
+
+function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
   }
   return value;
 }

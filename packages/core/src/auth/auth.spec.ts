@@ -36,6 +36,30 @@ describe('staff tokens', () => {
     });
     expect(tokens.verify(badRole)).toBeNull();
   });
+
+  it('remember a verified token until its expiry only, and never a forged one', () => {
+    jest.useFakeTimers({ now: new Date('2026-12-03T10:00:00.400Z') });
+    try {
+      const short = new StaffTokenService(SECRET, 60);
+      const { token } = short.issue(principal);
+      expect(short.verify(token)).toEqual(principal);
+      // The remembered answer is a copy: a caller changing it changes nothing for the next one.
+      short.verify(token)!.role = 'admin';
+      expect(short.verify(token)).toEqual(principal);
+      // Same claims, another signature: refused, remembered or not.
+      const [head, body, sig] = token.split('.');
+      const forged = `${head}.${body}.${sig!.slice(0, -2)}${sig!.endsWith('AA') ? 'BB' : 'AA'}`;
+      expect(short.verify(forged)).toBeNull();
+      jest.setSystemTime(new Date('2026-12-03T10:00:59.900Z'));
+      expect(short.verify(token)).toEqual(principal);
+      // Expired from the second its `exp` names, as jsonwebtoken decides.
+      jest.setSystemTime(new Date('2026-12-03T10:01:00.000Z'));
+      expect(short.verify(token)).toBeNull();
+      expect(short.verify(token)).toBeNull();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
 
 describe('permissions', () => {

@@ -23,9 +23,19 @@ export interface StaffPrincipal {
 export type StaffAccountCheck = (principal: StaffPrincipal) => Promise<boolean>;
 
 const AUDIENCE = 'staff';
+/** Verified tokens remembered at most (staff are few; a full memory forgets its oldest entry). */
+const VERIFIED_MAX = 5000;
 
 export class StaffTokenService {
   private readonly tokens: SignedTokens;
+  /**
+   * Tokens whose signature, issuer, audience and claims were checked, by their exact text (the
+   * signature is part of it), each until its expiry: the HMAC and the JSON decoding of a console's
+   * token are done once, not on every request. Only what the token itself proves is remembered;
+   * whether its account is still enabled with the same token version (isCurrent) is asked on
+   * every request as before. A token that fails is never remembered (forged ones cannot fill it).
+   */
+  private readonly verified = new Map<string, { principal: StaffPrincipal; expiresAtMs: number }>();
 
   constructor(
     secret: string | SignedTokens,
@@ -50,10 +60,17 @@ export class StaffTokenService {
 
   /** Returns the principal, or null for any invalid, expired or forged token. */
   verify(token: string): StaffPrincipal | null {
+    const known = typeof token === 'string' ? this.verified.get(token) : undefined;
+    if (known) {
+      // As jsonwebtoken decides: expired once the current second reaches `exp`.
+      if (Math.floor(Date.now() / 1000) * 1000 < known.expiresAtMs) return { ...known.principal };
+      this.verified.delete(token);
+      return null;
+    }
     const claims = this.tokens.verify(token, AUDIENCE);
     const role = claims?.role as StaffRole;
     if (!claims || !STAFF_ROLES.includes(role)) return null;
-    return {
+    const principal: StaffPrincipal = {
       staffId: claims.sub,
       email: String(claims.email),
       name: String(claims.name),
@@ -61,6 +78,12 @@ export class StaffTokenService {
       ...(typeof claims.dept === 'string' ? { department: claims.dept } : {}),
       ...(typeof claims.tv === 'number' && Number.isInteger(claims.tv) && claims.tv > 0 ? { tokenVersion: claims.tv } : {}),
     };
+    // Remembered only when its validity is its expiry alone (no not-before claim).
+    if (typeof claims.exp === 'number' && claims.nbf === undefined) {
+      if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { principal, expiresAtMs: claims.exp * 1000 });
+    }
+    return { ...principal };
   }
 
   /** The account is still enabled and its token version unchanged (always true without an account check). */
