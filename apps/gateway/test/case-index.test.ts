@@ -96,6 +96,22 @@ describe('the lists index: kept by the lifecycle, read in bucket walks', () => {
     expect((await stack.db.cases.index.get(c.caseNumber))!).toMatchObject({ version: 5, status: 'answered' });
   });
 
+  it('intake rows written at once (batched): one row per case, a stored row kept, each caller answered', async () => {
+    const cases = Array.from({ length: 30 }, (_, i) => ({
+      ...synthetic(i, Date.parse('2026-03-03T03:00:00Z') + i * 60_000, 'burst'),
+      caseNumber: `BU26-${String(i).padStart(5, '0')}`,
+    }));
+    await stack.db.cases.index.put({ ...toCaseIndexRow(cases[0]!), version: 7, status: 'in_progress' });
+    // Every case's row twice (a repeated intake job), all at once: the batch holds duplicates of its own.
+    await Promise.all(
+      [...cases, ...cases].map((c, i) => stack.db.cases.index.put({ ...toCaseIndexRow(c), version: i < 30 ? 1 : 2 }, { ifAbsent: true })),
+    );
+    const stored = await Promise.all(cases.map((c) => stack.db.cases.index.get(c.caseNumber)));
+    expect(stored.map((r) => r?._id)).toEqual(cases.map((c) => c.caseNumber));
+    expect(stored[0]).toMatchObject({ version: 7, status: 'in_progress' });
+    expect(new Set(stored.slice(1).map((r) => r!.version))).toEqual(new Set([1]));
+  });
+
   describe('pages read from the index', () => {
     jest.setTimeout(240_000); // a few hundred pages of probes on shared cores (not a timing assertion)
     const DEPT = 'walktest';

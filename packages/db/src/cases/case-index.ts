@@ -99,6 +99,10 @@ export class CaseIndexRepository {
   /** The bucket level a list's first page last started reading at (per filter and sort), so it starts there again. */
   private readonly startLevels = new Map<string, number>();
 
+  /** `ifAbsent` rows waiting for the insert in flight to finish (see insertIfAbsent). */
+  private readonly absentQueue: Array<{ row: CaseIndexRow; resolve: () => void; reject: (err: Error) => void }> = [];
+  private insertingAbsent = false;
+
   constructor(connection: Connection) {
     this.rows = connection.model('CaseIndexRow', caseIndexSchema).collection as unknown as Collection<CaseIndexRow>;
   }
@@ -109,14 +113,56 @@ export class CaseIndexRepository {
    * from interleaving — FerretDB v1's conditional replace is a read then a write.
    */
   async put(row: CaseIndexRow, opts: { ifAbsent?: boolean } = {}): Promise<void> {
-    if (!opts.ifAbsent) {
-      const replaced = await this.rows.replaceOne({ _id: row._id, version: { $lte: row.version } }, row);
-      if (replaced.matchedCount > 0) return;
-    }
+    if (opts.ifAbsent) return this.insertIfAbsent(row);
+    const replaced = await this.rows.replaceOne({ _id: row._id, version: { $lte: row.version } }, row);
+    if (replaced.matchedCount > 0) return;
     try {
       await this.rows.insertOne(row);
     } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err; // a row of a newer version (or, ifAbsent, any row) is there: keep it
+      if (!isDuplicateKeyError(err)) throw err; // a row of a newer version is there: keep it
+    }
+  }
+
+  /**
+   * The intake's rows (`ifAbsent`, after each case insert): the ones that arrive while an insert
+   * is in flight go together in the next unordered insertMany — no timer, so a lone row is
+   * written at once. A row whose case already has one (duplicate `_id`) keeps the stored one,
+   * as insertOne did; any other refusal fails that row's caller alone.
+   */
+  private insertIfAbsent(row: CaseIndexRow): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.absentQueue.push({ row, resolve, reject });
+      if (!this.insertingAbsent) void this.drainAbsent();
+    });
+  }
+
+  private async drainAbsent(): Promise<void> {
+    this.insertingAbsent = true;
+    try {
+      while (this.absentQueue.length) {
+        const batch = this.absentQueue.splice(0, 500);
+        const refused = new Map<number, Error>();
+        try {
+          await this.rows.insertMany(
+            batch.map((b) => b.row),
+            { ordered: false },
+          );
+        } catch (err) {
+          type WriteError = { index: number; code?: number; errmsg?: string };
+          const raw = (err as { writeErrors?: WriteError | WriteError[] }).writeErrors;
+          const writeErrors = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+          if (writeErrors.length === 0) for (let i = 0; i < batch.length; i++) refused.set(i, err as Error);
+          for (const w of writeErrors)
+            if (w.code !== 11000) refused.set(w.index, new Error(w.errmsg ?? `case index row insert failed (code ${w.code})`));
+        }
+        batch.forEach((b, i) => {
+          const err = refused.get(i);
+          if (err) b.reject(err);
+          else b.resolve();
+        });
+      }
+    } finally {
+      this.insertingAbsent = false;
     }
   }
 
