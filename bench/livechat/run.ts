@@ -70,8 +70,8 @@ function killChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
   for (const c of children) if (c.exitCode === null) c.kill(signal);
 }
 
-async function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: string): Promise<ChildProcess> {
-  const child = spawn('node', [join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: string, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn('node', [...nodeArgs, join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let out = '';
@@ -136,7 +136,15 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
   console.log(`clients ${CLIENTS}, steady rate ${RATE} msg/s for ${SECONDS} s, first messages ${FIRST_MESSAGES}`);
 
-  const gateway = await startProcess('apps/gateway/dist/main.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'gateway listening');
+  // BENCH_GATEWAY_NODE_ARGS="--heapsnapshot-signal=SIGUSR2" (then `kill -USR2` it while the sockets are held) or "--cpu-prof …".
+  const gatewayArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const gateway = await startProcess(
+    'apps/gateway/dist/main.js',
+    { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    'gateway listening',
+    gatewayArgs,
+  );
+  console.log(`gateway pid ${gateway.pid}`);
   const worker = await startProcess('apps/worker/dist/main.js', env, 'workers running');
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   const visitors: Visitor[] = [];
@@ -159,6 +167,14 @@ async function main(): Promise<void> {
 
     // 2. Ramp.
     await new Promise((r) => setTimeout(r, 1000));
+    // With BENCH_GATEWAY_NODE_ARGS="--heapsnapshot-signal=SIGUSR2" and BENCH_HEAP_SNAPSHOTS=1: one heap
+    // snapshot of the gateway before the ramp and one after it (in the gateway's working directory).
+    const heapSnapshot = async () => {
+      if (process.env.BENCH_HEAP_SNAPSHOTS !== '1') return;
+      process.kill(gateway.pid!, 'SIGUSR2');
+      await new Promise((r) => setTimeout(r, 30_000));
+    };
+    await heapSnapshot();
     const rssBefore = rssBytes(gateway.pid!);
     const connectLatencies: number[] = [];
     const echoLatencies: number[] = [];
@@ -190,6 +206,7 @@ async function main(): Promise<void> {
     const rampLoop = { p99: ms(loopDelay.percentile(99) / 1e6), max: ms(loopDelay.max / 1e6) };
     await new Promise((r) => setTimeout(r, 2000));
     const rssAfter = rssBytes(gateway.pid!);
+    await heapSnapshot();
     const rssPerConnection = (rssAfter - rssBefore) / CLIENTS;
     const connect = summarize(connectLatencies);
     console.log(

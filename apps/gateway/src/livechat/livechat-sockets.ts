@@ -20,7 +20,7 @@ import { refuse, type LivechatService } from './livechat-service';
 import type { AgentPresence } from './presence';
 import { ConnectionCounter, TokenBucket } from './rate-limits';
 import type { TrustProxy } from '../http/trust-proxy';
-import { ackOf, clientAddress, connectError, guardedHandler, type GuardedSocketData } from './socket-guards';
+import { ackOf, clientAddress, connectError, guardedHandler, sharedGuardedHandler, type GuardedSocketData } from './socket-guards';
 
 export interface LivechatSocketDeps {
   logger: Logger;
@@ -56,6 +56,9 @@ interface VisitorSocketData extends GuardedSocketData {
   conversation: ConversationRecord;
   /** What agents see of this conversation; kept current by this connection's messages. */
   summary: ConversationSummaryView;
+  /** The visitor's typing state as last forwarded to the agents, and when. */
+  typing?: boolean;
+  typingForwardedAt?: number;
 }
 type VisitorSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, VisitorSocketData>;
 
@@ -122,6 +125,8 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
 
   nsp.use((socket, next) => {
     const principal = deps.visitorTokens.verify(socket.handshake.auth?.token);
+    // Not kept for the connection's life once checked (a reconnect brings it again).
+    if (socket.handshake.auth) delete socket.handshake.auth.token;
     if (!principal) return next(connectError('unauthenticated', 'the chat session is missing or expired; fill in the form again'));
     const ip = clientAddress(socket, deps.trustProxy);
     if (!connections.tryAcquire(ip)) return next(connectError('too_many_connections', 'too many chat connections from this address', true));
@@ -151,105 +156,94 @@ export function setUpVisitorNamespace(io: Server, deps: LivechatSocketDeps): Nam
       });
   });
 
-  nsp.on('connection', (socket) => {
-    const { visitorId, conversationId } = socket.data.visitor;
-    const ip = socket.data.ip;
-    const room = livechatRooms.conversation(conversationId);
-    void socket.join(room);
-    limitEvents(socket);
-    let typingForwardedAt = 0;
-    let typing = false;
+  // The visitor's handlers, made once for every socket (socket.io calls them with the socket as
+  // `this`): what is the connection's own is in socket.data (issue 12, memory per connection).
+  const onSend = sharedGuardedHandler(
+    deps.logger,
+    { event: LIVECHAT_EVENTS.send, schema: visitorSendSchema, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
+    async (socket: VisitorSocket, p) => {
+      const { visitorId, conversationId } = socket.data.visitor;
+      if (p.text.length > deps.maxMessageChars) {
+        throw refuse('invalid_payload', `a message may have at most ${deps.maxMessageChars} characters`, { field: 'text' });
+      }
+      const verdict = await deps.limiter.hit([
+        { key: `msg-v:${visitorId}`, limit: deps.messagesPerMinutePerVisitor, windowMs: 60_000 },
+        { key: `msg-ip:${socket.data.ip}`, limit: deps.messagesPerMinutePerIp, windowMs: 60_000 },
+      ]);
+      if (!verdict.allowed) {
+        throw refuse('rate_limited', 'too many messages; wait a moment and send again', {
+          retryable: true,
+          retryAfterMs: verdict.retryAfterMs ?? 5000,
+        });
+      }
+      const sent = await deps.service.acceptVisitorMessage(conversationId, p, socket.data.summary, socket.data.conversation);
+      socket.data.typing = false;
+      return { message: sent.message, duplicate: sent.duplicate, ...(sent.receipt ? { receipt: sent.receipt } : {}) };
+    },
+  );
 
-    const afterSeqFromAuth = Number(socket.handshake.auth?.lastSeq);
-    void sendStateAndMissed(socket, Number.isSafeInteger(afterSeqFromAuth) && afterSeqFromAuth >= 0 ? afterSeqFromAuth : 0);
+  const onSync = sharedGuardedHandler(
+    deps.logger,
+    { event: LIVECHAT_EVENTS.requestSync, schema: syncRequestSchema, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
+    async (socket: VisitorSocket, p) => {
+      const { messages, hasMore } = await deps.log.messagesAfter(socket.data.visitor.conversationId, p.afterSeq, SYNC_PAGE);
+      return { messages: messages.map(toChatMessageView), hasMore };
+    },
+  );
 
-    socket.on(
-      LIVECHAT_EVENTS.send,
-      guardedHandler(
-        socket,
-        deps.logger,
-        { event: LIVECHAT_EVENTS.send, schema: visitorSendSchema, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
-        async (p) => {
-          if (p.text.length > deps.maxMessageChars) {
-            throw refuse('invalid_payload', `a message may have at most ${deps.maxMessageChars} characters`, { field: 'text' });
-          }
-          const verdict = await deps.limiter.hit([
-            { key: `msg-v:${visitorId}`, limit: deps.messagesPerMinutePerVisitor, windowMs: 60_000 },
-            { key: `msg-ip:${ip}`, limit: deps.messagesPerMinutePerIp, windowMs: 60_000 },
-          ]);
-          if (!verdict.allowed) {
-            throw refuse('rate_limited', 'too many messages; wait a moment and send again', {
-              retryable: true,
-              retryAfterMs: verdict.retryAfterMs ?? 5000,
-            });
-          }
-          const sent = await deps.service.acceptVisitorMessage(conversationId, p, socket.data.summary, socket.data.conversation);
-          typing = false;
-          return { message: sent.message, duplicate: sent.duplicate, ...(sent.receipt ? { receipt: sent.receipt } : {}) };
-        },
-      ),
-    );
+  function onTyping(this: VisitorSocket, payload: unknown): void {
+    const parsed = visitorTypingSchema.safeParse(payload);
+    if (!parsed.success) return;
+    const now = Date.now();
+    const data = this.data;
+    // Forward changes, and repeats of "still typing" at most every 2 s.
+    if (parsed.data.isTyping === (data.typing ?? false) && now - (data.typingForwardedAt ?? 0) < 2000) return;
+    data.typing = parsed.data.isTyping;
+    data.typingForwardedAt = now;
+    io.of(LIVECHAT_NAMESPACES.staff)
+      .to(livechatRooms.agents)
+      .volatile.emit(LIVECHAT_EVENTS.typing, { conversationId: data.visitor.conversationId, from: 'visitor', isTyping: data.typing });
+  }
 
-    socket.on(
-      LIVECHAT_EVENTS.requestSync,
-      guardedHandler(
-        socket,
-        deps.logger,
-        { event: LIVECHAT_EVENTS.requestSync, schema: syncRequestSchema, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
-        async (p) => {
-          const { messages, hasMore } = await deps.log.messagesAfter(conversationId, p.afterSeq, SYNC_PAGE);
-          return { messages: messages.map(toChatMessageView), hasMore };
-        },
-      ),
-    );
+  const onTranscript = sharedGuardedHandler(
+    deps.logger,
+    { event: LIVECHAT_EVENTS.requestTranscript, schema: noPayload, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
+    async (socket: VisitorSocket) => {
+      const conversation = await deps.conversations.findById(socket.data.visitor.conversationId);
+      if (!conversation) throw refuse('conversation_not_found', 'conversation not found');
+      return deps.service.requestTranscript(conversation, 'requested');
+    },
+  );
 
-    socket.on(LIVECHAT_EVENTS.typing, (payload: unknown) => {
-      const parsed = visitorTypingSchema.safeParse(payload);
-      if (!parsed.success) return;
-      const now = Date.now();
-      // Forward changes, and repeats of "still typing" at most every 2 s.
-      if (parsed.data.isTyping === typing && now - typingForwardedAt < 2000) return;
-      typing = parsed.data.isTyping;
-      typingForwardedAt = now;
+  const onEnd = sharedGuardedHandler(
+    deps.logger,
+    { event: LIVECHAT_EVENTS.end, schema: noPayload, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
+    async (socket: VisitorSocket) => {
+      await deps.service.endConversation(socket.data.visitor.conversationId, 'visitor');
+      return {};
+    },
+  );
+
+  function onDisconnect(this: VisitorSocket): void {
+    const { conversationId } = this.data.visitor;
+    if (this.data.typing)
       io.of(LIVECHAT_NAMESPACES.staff)
         .to(livechatRooms.agents)
-        .volatile.emit(LIVECHAT_EVENTS.typing, { conversationId, from: 'visitor', isTyping: typing });
-    });
+        .volatile.emit(LIVECHAT_EVENTS.typing, { conversationId, from: 'visitor', isTyping: false });
+    deps.logger.debug({ conversationId, ip: this.data.ip }, 'livechat visitor disconnected');
+  }
 
-    socket.on(
-      LIVECHAT_EVENTS.requestTranscript,
-      guardedHandler(
-        socket,
-        deps.logger,
-        { event: LIVECHAT_EVENTS.requestTranscript, schema: noPayload, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
-        async () => {
-          const conversation = await deps.conversations.findById(conversationId);
-          if (!conversation) throw refuse('conversation_not_found', 'conversation not found');
-          return deps.service.requestTranscript(conversation, 'requested');
-        },
-      ),
-    );
-
-    socket.on(
-      LIVECHAT_EVENTS.end,
-      guardedHandler(
-        socket,
-        deps.logger,
-        { event: LIVECHAT_EVENTS.end, schema: noPayload, maxInFlight: MAX_IN_FLIGHT, errorEvent: LIVECHAT_EVENTS.error },
-        async () => {
-          await deps.service.endConversation(conversationId, 'visitor');
-          return {};
-        },
-      ),
-    );
-
-    socket.on('disconnect', () => {
-      if (typing)
-        io.of(LIVECHAT_NAMESPACES.staff)
-          .to(livechatRooms.agents)
-          .volatile.emit(LIVECHAT_EVENTS.typing, { conversationId, from: 'visitor', isTyping: false });
-      deps.logger.debug({ conversationId, ip }, 'livechat visitor disconnected');
-    });
+  nsp.on('connection', (socket) => {
+    void socket.join(livechatRooms.conversation(socket.data.visitor.conversationId));
+    limitEvents(socket);
+    const afterSeqFromAuth = Number(socket.handshake.auth?.lastSeq);
+    void sendStateAndMissed(socket, Number.isSafeInteger(afterSeqFromAuth) && afterSeqFromAuth >= 0 ? afterSeqFromAuth : 0);
+    socket.on(LIVECHAT_EVENTS.send, onSend);
+    socket.on(LIVECHAT_EVENTS.requestSync, onSync);
+    socket.on(LIVECHAT_EVENTS.typing, onTyping);
+    socket.on(LIVECHAT_EVENTS.requestTranscript, onTranscript);
+    socket.on(LIVECHAT_EVENTS.end, onEnd);
+    socket.on('disconnect', onDisconnect);
   });
 
   /** On every (re)connect: the conversation's state, then what the visitor has not seen yet. */

@@ -31,9 +31,26 @@ export function guardedHandler<S extends z.ZodType>(
   opts: { event: string; schema: S; maxInFlight: number; errorEvent: string },
   handler: (payload: z.infer<S>) => Promise<Record<string, unknown>>,
 ): (...args: unknown[]) => void {
-  return (...args: unknown[]) => {
+  const shared = sharedGuardedHandler(logger, opts, (_socket, payload) => handler(payload));
+  return (...args: unknown[]) => shared.apply(socket, args);
+}
+
+/**
+ * guardedHandler made once for every socket of a namespace: socket.io calls an event's listener
+ * with the socket as `this`, so one function serves them all, and a connection holds no closure
+ * of its own per event (issue 12: 2,000 visitor sockets each held five).
+ */
+export function sharedGuardedHandler<
+  S extends z.ZodType,
+  T extends Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, GuardedSocketData>,
+>(
+  logger: Logger,
+  opts: { event: string; schema: S; maxInFlight: number; errorEvent: string },
+  handler: (socket: T, payload: z.infer<S>) => Promise<Record<string, unknown>>,
+): (this: T, ...args: unknown[]) => void {
+  const run = (socket: T, args: unknown[]): void => {
     const ack = ackOf(args);
-    const payload = ack ? args[0] : args[0];
+    const payload = args[0];
     const fail = (error: LivechatError) => {
       if (ack) ack({ ok: false, error });
       else socket.emit(opts.errorEvent, { event: opts.event, ...error });
@@ -60,7 +77,7 @@ export function guardedHandler<S extends z.ZodType>(
       return;
     }
     socket.data.inFlight = inFlight + 1;
-    handler(parsed.data)
+    handler(socket, parsed.data)
       .then((result) => ack?.({ ok: true, ...result }))
       .catch((err: unknown) => {
         if (err instanceof LivechatRefusal) return fail(err.error);
@@ -75,6 +92,9 @@ export function guardedHandler<S extends z.ZodType>(
       .finally(() => {
         socket.data.inFlight = (socket.data.inFlight ?? 1) - 1;
       });
+  };
+  return function (this: T, ...args: unknown[]) {
+    run(this, args);
   };
 }
 
