@@ -259,27 +259,31 @@ const reportRow = (doc: CaseData): CaseReportRow =>
 
 async function load(db: Database, size: number, staffIds: string[]): Promise<void> {
   const collection = db.connection.collection('cases');
-  const index = db.connection.collection('case_index'); // the lists' index, as the CaseLifecycle writes it
-  const existing = Math.min(await collection.estimatedDocumentCount(), await index.estimatedDocumentCount());
   const r = rng(size);
   const now = Date.now();
   const started = performance.now();
   const batch = 1000;
   const rows: CaseReportRow[] = [];
+  let loaded = 0;
   for (let from = 0; from < size; from += batch) {
     const docs = [];
     for (let i = from; i < Math.min(size, from + batch); i++) {
       const doc = syntheticCase(i, r, now, staffIds);
       rows.push(reportRow(doc));
-      if (i >= existing) docs.push({ ...doc, createdAt: doc.receivedAt, updatedAt: doc.receivedAt });
+      docs.push({ ...doc, createdAt: doc.receivedAt, updatedAt: doc.receivedAt });
     }
-    if (docs.length) {
+    // A batch stored before (BENCH_KEEP=1) is found by its last case number: counting the
+    // collection would make FerretDB decode every case.
+    const lastOf = docs[docs.length - 1]!.caseNumber;
+    if (!(await db.cases.findByCaseNumber(lastOf))) {
       await collection.insertMany(docs, { ordered: false }).catch(ignoreDuplicates);
-      await index.insertMany(docs.map(toCaseIndexRow) as never[], { ordered: false }).catch(ignoreDuplicates);
+      loaded += docs.length;
     }
+    // The lists' index (case_index, and case_terms for the search), written through the repository as the intake writes it.
+    if (!(await db.cases.index.get(lastOf))) await Promise.all(docs.map((d) => db.cases.index.put(toCaseIndexRow(d), { ifAbsent: true })));
   }
   const s = (performance.now() - started) / 1000;
-  console.log(`loaded ${size - existing} cases (had ${existing}) in ${s.toFixed(1)} s (${Math.round((size - existing) / s)}/s)`);
+  console.log(`loaded ${loaded} cases (had ${size - loaded}) and the missing index rows in ${s.toFixed(1)} s`);
   // The reports' daily totals, as `cli reports:rebuild` makes them (its fold, over the cases just generated:
   // reading 100,000 cases back would take FerretDB minutes), written day by day through the repository.
   const t = performance.now();
