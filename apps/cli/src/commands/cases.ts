@@ -7,9 +7,9 @@ import { RedisCaseLock, type RedisClient } from '@cg/queue';
  * CaseLifecycle); idempotent: run it again and it finds nothing to do.
  * 1. Gives cases stored before the derived list keys existed (openOwnerKey, searchTerms,
  *    receivedWeek) their keys; until then they are missing from the weekly report.
- * 2. Rebuilds the lists' index (`case_index`, one row per case, which every list and the search
- *    read): writes the row of each case whose row is missing or of another version, from the
- *    case, and removes rows whose case is gone.
+ * 2. Rebuilds the lists' index (`case_list` and `case_index`, one row per case in each, which
+ *    the lists and the search read): writes the rows of each case whose rows are missing, of
+ *    another version or of an older shape, from the case, and removes rows whose case is gone.
  */
 export async function reindexCases(
   db: Database,

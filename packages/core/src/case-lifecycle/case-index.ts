@@ -15,6 +15,8 @@ import { caseListKeys, withCaseDefaults, type CaseData, type StaffRef, type Stor
  * PostgreSQL — and the sort keys are bucketed (`receivedBuckets`, `dueBuckets`) so that a page
  * is read as a few equality lookups of at most a few hundred rows each (packages/db
  * case-index.ts) instead of every matching row decoded and sorted in FerretDB's Go code.
+ * packages/db stores each row twice: slim in `case_list` (what the lists read: the keys, and the
+ * rest as one JSON string) and whole with the search terms in `case_index` (the search).
  */
 export interface CaseIndexRow {
   /** The case number: a lookup by number is an `_id` lookup. */
