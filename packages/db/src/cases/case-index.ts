@@ -14,7 +14,7 @@ import { isDuplicateKeyError } from '../connection';
 import { encodeCaseListCursor, type CaseListCursor, type CaseListFilter, type CaseListSort } from './list-query';
 
 /*
- * The lists' index (`case_index`, one small row per case: @cg/core case-index.ts) and how a list
+ * The lists' index (`case_list` and `case_index`: @cg/core case-index.ts) and how a list
  * page is read from it, shaped for FerretDB v1.24 on PostgreSQL as much as for MongoDB.
  *
  * FerretDB v1 pushes only top-level equalities down to PostgreSQL; every other condition, the

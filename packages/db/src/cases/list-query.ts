@@ -2,7 +2,7 @@ import { CASE_NUMBER_PATTERN, OPEN_STATUSES, type CaseStatus, type Channel } fro
 import { searchTermsOf } from '@cg/core';
 
 /*
- * The case lists' filter, sort and cursor. The lists read the `case_index` collection
+ * The case lists' filter, sort and cursor. The lists read the `case_list` collection
  * (case-index.ts: a walk over time buckets, each probe a set of top-level equalities, the only
  * condition FerretDB v1 pushes down to PostgreSQL); `toCaseListQuery` is the same filter on
  * `cases`, for counts by intake key or customer. The total is counted only on request.
@@ -63,7 +63,7 @@ export function decodeCaseListCursor(text: string): CaseListCursor | null {
   }
 }
 
-/** The filter as a query on `cases` (count of intake tests and jobs); the lists read `case_index` (case-index.ts). */
+/** The filter as a query on `cases` (count of intake tests and jobs); the lists read `case_list` (case-index.ts). */
 export function toCaseListQuery(filter: CaseListFilter): Record<string, unknown> {
   const query: Record<string, unknown> = {};
   const and: Array<Record<string, unknown>> = [];

@@ -31,7 +31,7 @@ export { decodeCaseListCursor } from './list-query';
  */
 export class CaseRepository implements CaseStore {
   private readonly model: Model<CaseData>;
-  /** The lists' index (`case_index`): one small row per case, what the lists read (case-index.ts). */
+  /** The lists' index (`case_list`, `case_index`): small rows per case, what the lists and the search read (case-index.ts). */
   readonly index: CaseIndexRepository;
   /** The reports' daily totals (`report_days`, report-days.ts), kept by the CaseLifecycle (CaseStore). */
   readonly reportDays: ReportDayRepository;
