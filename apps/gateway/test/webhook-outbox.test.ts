@@ -56,6 +56,25 @@ describe('webhook outbox: a case event Redis refused at commit still reaches the
     await new Promise<void>((resolve) => receiverServer.close(() => resolve()));
   });
 
+  it('while no endpoint is registered, case changes leave nothing in the outbox and queue no webhook job', async () => {
+    const operator = await stack.tokenFor('hotline_operator');
+    const res = await stack.api('/api/v1/hotline/calls', {
+      method: 'POST',
+      token: operator,
+      json: { caller: { name: 'Vũ Hà', phone: '0915000777' }, notes: 'Email hosting không nhận được thư.', callId: `c-${randomUUID()}` },
+    });
+    expect(res.status).toBe(202);
+    const caseNumber = (res.body as { caseNumber: string }).caseNumber;
+    await waitFor('the case', async () => (await stack.api(`/api/v1/cases/${caseNumber}`, { token: operator })).status === 200);
+    await waitFor('the intake queue drained', async () => {
+      const c = await stack.queueCounts('intake');
+      return c.waiting + c.active + c.delayed === 0 && c.completed > 0;
+    });
+    const webhookJobs = await stack.queueCounts('webhooks');
+    expect(Object.values(webhookJobs).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(await stack.db.webhookOutbox.pending(0, 10)).toEqual([]);
+  });
+
   it('records the event in MongoDB when the webhook job is refused; the relay queues it; one delivery', async () => {
     const admin = await stack.tokenFor('admin');
     const { port } = receiverServer.address() as AddressInfo;

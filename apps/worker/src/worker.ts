@@ -121,13 +121,17 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   );
   // Webhooks: case events of every committed change, fanned out to the admins' endpoints (webhooks/).
   const webhooksQueue = createWebhooksQueue(connection, config.QUEUE_PREFIX);
-  const webhookEvents = new DurableWebhookEventPublisher(webhooksQueue, db.webhookOutbox, (err, event, recorded) =>
-    recorded
-      ? logger.warn(
-          { eventId: event.id, caseNumber: event.case.caseNumber, err: err.message },
-          'webhook event not queued; in the outbox, the worker queues it later',
-        )
-      : logger.error({ eventId: event.id, caseNumber: event.case.caseNumber, err: err.message }, 'webhook event not queued nor recorded'),
+  const webhookEvents = new DurableWebhookEventPublisher(
+    webhooksQueue,
+    db.webhookOutbox,
+    (err, event, recorded) =>
+      recorded
+        ? logger.warn(
+            { eventId: event.id, caseNumber: event.case.caseNumber, err: err.message },
+            'webhook event not queued; in the outbox, the worker queues it later',
+          )
+        : logger.error({ eventId: event.id, caseNumber: event.case.caseNumber, err: err.message }, 'webhook event not queued nor recorded'),
+    (types) => db.webhookEndpoints.anyEnabledFor(types),
   );
   // The intake jobs running at once insert their cases together (each job still fails and retries alone).
   const caseInserts = new CaseInsertBatcher(db.cases);

@@ -1,4 +1,4 @@
-import type { WebhookEvent } from '@cg/contracts';
+import type { WebhookEvent, WebhookEventType } from '@cg/contracts';
 import { queueWebhookEvent, webhookEventJobId, type WebhooksQueue } from './webhook-queue';
 
 /** Where case events wait for their fan-out (MongoDB `webhook_outbox` in @cg/db). */
@@ -17,6 +17,11 @@ export interface WebhookOutboxStore {
  * throws (the change is committed). When Redis refuses the job, the event waits in the outbox and
  * the worker's relay (`relayPendingWebhookEvents`) queues it once Redis answers again. `onError`
  * hears of every job not added: `recorded` (in the outbox: delayed) or not (lost).
+ *
+ * `anySubscriber` first asks whether an enabled endpoint takes any of the events' types: when none
+ * does, nothing is recorded or queued (an endpoint registered after an event never gets it, as in
+ * the fan-out), which spares every case change the outbox's writes when no one listens. If the
+ * question fails, the events go through as usual.
  */
 export class DurableWebhookEventPublisher {
   private readonly inFlight = new Set<Promise<void>>();
@@ -25,6 +30,7 @@ export class DurableWebhookEventPublisher {
     private readonly queue: WebhooksQueue,
     private readonly outbox: Pick<WebhookOutboxStore, 'record'>,
     private readonly onError: (err: Error, event: WebhookEvent, recorded: boolean) => void,
+    private readonly anySubscriber: (types: readonly WebhookEventType[]) => Promise<boolean> = () => Promise.resolve(true),
   ) {}
 
   publish(events: readonly WebhookEvent[]): void {
@@ -34,6 +40,8 @@ export class DurableWebhookEventPublisher {
   }
 
   private async handOff(events: readonly WebhookEvent[]): Promise<void> {
+    const listened = await this.anySubscriber([...new Set(events.map((e) => e.type))]).catch(() => true);
+    if (!listened) return;
     // MongoDB refusing is not fatal while Redis takes the job (at least once from the queue on).
     const recorded = await this.outbox.record(events).then(
       () => true,

@@ -94,6 +94,12 @@ export class WebhookEndpointRepository extends repositoryOf<WebhookEndpointDocum
     return rows.map(toEndpoint).filter((e) => e.events.includes(type));
   }
 
+  /** Whether an enabled endpoint takes any of these event types (the publisher skips events no one takes). */
+  async anyEnabledFor(types: readonly WebhookEventType[]): Promise<boolean> {
+    const rows = await this.model.find({ enabled: true }, { events: 1 }).lean<Array<{ events: WebhookEventType[] }>>().exec();
+    return rows.some((r) => r.events.some((t) => types.includes(t)));
+  }
+
   /** Endpoints the system disabled that no admin has looked at yet (the admin screen's notice). */
   async needingAttention(): Promise<StoredWebhookEndpoint[]> {
     const rows = await this.model.find({ needsAttention: true }, WITHOUT_SECRET).lean<Row[]>().exec();
