@@ -37,7 +37,7 @@ import {
   RedisRateLimiter,
   AutoAssignQueue,
   createWebhooksQueue,
-  DurableWebhookEventPublisher,
+  loggedWebhookEventPublisher,
 } from '@cg/queue';
 import { AnswerLetters } from './answers/answer-letters';
 import { lifecycleWithAnswerDelivery } from './answers/answer-desk';
@@ -88,17 +88,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   const planner = new DeadlinePlanner(calendars.current, deadlinePolicyOf(config));
   // Webhooks: every committed change's case events (fan-out and deliveries run in the workers).
   const webhooksQueue = createWebhooksQueue(redis, config.QUEUE_PREFIX, { failFast: true });
-  const webhookEvents = new DurableWebhookEventPublisher(
+  const webhookEvents = loggedWebhookEventPublisher(
     webhooksQueue,
     db.webhookOutbox,
-    (err, event, recorded) =>
-      recorded
-        ? logger.warn(
-            { eventId: event.id, caseNumber: event.case.caseNumber, err: err.message },
-            'webhook event not queued; in the outbox, the worker queues it later',
-          )
-        : logger.error({ eventId: event.id, caseNumber: event.case.caseNumber, err: err.message }, 'webhook event not queued nor recorded'),
     (types) => db.webhookEndpoints.anyEnabledFor(types),
+    logger,
   );
   const lifecycle = new CaseLifecycle({
     store: db.cases,

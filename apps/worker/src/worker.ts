@@ -34,7 +34,7 @@ import {
   DeadlineScheduler,
   pingRedis,
   RedisCaseLock,
-  DurableWebhookEventPublisher,
+  loggedWebhookEventPublisher,
   CaseNumberAllocator,
   createIntakeQueue,
   IntakePublisher,
@@ -121,17 +121,11 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   );
   // Webhooks: case events of every committed change, fanned out to the admins' endpoints (webhooks/).
   const webhooksQueue = createWebhooksQueue(connection, config.QUEUE_PREFIX);
-  const webhookEvents = new DurableWebhookEventPublisher(
+  const webhookEvents = loggedWebhookEventPublisher(
     webhooksQueue,
     db.webhookOutbox,
-    (err, event, recorded) =>
-      recorded
-        ? logger.warn(
-            { eventId: event.id, caseNumber: event.case.caseNumber, err: err.message },
-            'webhook event not queued; in the outbox, the worker queues it later',
-          )
-        : logger.error({ eventId: event.id, caseNumber: event.case.caseNumber, err: err.message }, 'webhook event not queued nor recorded'),
     (types) => db.webhookEndpoints.anyEnabledFor(types),
+    logger,
   );
   // The intake jobs running at once insert their cases together (each job still fails and retries alone).
   const caseInserts = new CaseInsertBatcher(db.cases);

@@ -6,12 +6,14 @@ import { loadLetterSigningConfig, type LetterSigningConfig } from './letter-sign
 import { loadMailOutboundConfig, type MailOutboundConfig } from './mail-outbound-config';
 import { postalEnvShape } from './postal-config';
 import { webhookEnvShape } from './webhook-config';
+import { intakePublisherEnvShape } from './intake-publisher-config';
 import { surveyEnvShape } from './survey-config';
 
 const gatewayEnvSchema = commonEnvSchema.extend({
   ...postalEnvShape,
   ...surveyEnvShape,
   ...webhookEnvShape,
+  ...intakePublisherEnvShape,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   /** Public URL printed at start-up and used in links. */
@@ -24,14 +26,6 @@ const gatewayEnvSchema = commonEnvSchema.extend({
     .min(60)
     .max(7 * 24 * 3600)
     .default(8 * 3600),
-  CASE_NUMBER_PREFIX: z
-    .string()
-    .regex(/^[A-Z]{1,4}$/, '1–4 capital letters')
-    .default('KN'),
-  /** How long the gateway remembers an idempotency key → case number (the MongoDB unique index guards forever). */
-  INTAKE_IDEMPOTENCY_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  /** A request that cannot make its complaint durable within this time answers 503. */
-  INTAKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   TRUST_PROXY: z.string().optional(),
   /** Bearer token Prometheus sends for the gateway's /metrics; without it /metrics is open outside production and absent in production. */

@@ -8,3 +8,4 @@ export * from './postal-config';
 export * from './survey-config';
 export * from './demo-secrets';
 export * from './webhook-config';
+export * from './intake-publisher-config';

@@ -2,10 +2,13 @@ import { z } from 'zod';
 import { commonEnvSchema, parseEnv } from './env';
 import { postalEnvShape } from './postal-config';
 import { webhookEnvShape } from './webhook-config';
+import { intakePublisherEnvShape } from './intake-publisher-config';
 
 const workerEnvSchema = commonEnvSchema.extend({
   ...postalEnvShape,
   ...webhookEnvShape,
+  /** The livechat intake sweep publishes intake like the gateway: the same case-number prefix, key memory and timeout. */
+  ...intakePublisherEnvShape,
   /** Intake jobs processed at once per worker process (they mostly wait on MongoDB). */
   INTAKE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   /** When to retrain the classifier from staff corrections (cron, Asia/Ho_Chi_Minh); empty = never. */
@@ -46,13 +49,6 @@ const workerEnvSchema = commonEnvSchema.extend({
    */
   LIVECHAT_INTAKE_SWEEP_MS: z.coerce.number().int().min(50).max(86_400_000).default(60_000),
   LIVECHAT_INTAKE_SWEEP_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
-  /** The sweep publishes intake like the gateway: the same case-number prefix, key memory and timeout. */
-  CASE_NUMBER_PREFIX: z
-    .string()
-    .regex(/^[A-Z]{1,4}$/, '1–4 capital letters')
-    .default('KN'),
-  INTAKE_IDEMPOTENCY_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  INTAKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
 });
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;
 

@@ -59,6 +59,31 @@ export class DurableWebhookEventPublisher {
   }
 }
 
+/** Where a refused hand-off is told (pino's logger fits). */
+export interface WebhookHandOffLog {
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/** The publisher as the gateway and the worker run it: refusals logged, events no enabled endpoint takes skipped. */
+export function loggedWebhookEventPublisher(
+  queue: WebhooksQueue,
+  outbox: Pick<WebhookOutboxStore, 'record'>,
+  anySubscriber: (types: readonly WebhookEventType[]) => Promise<boolean>,
+  log: WebhookHandOffLog,
+): DurableWebhookEventPublisher {
+  return new DurableWebhookEventPublisher(
+    queue,
+    outbox,
+    (err, event, recorded) => {
+      const fields = { eventId: event.id, caseNumber: event.case.caseNumber, err: err.message };
+      if (recorded) log.warn(fields, 'webhook event not queued; in the outbox, the worker queues it later');
+      else log.error(fields, 'webhook event not queued nor recorded');
+    },
+    anySubscriber,
+  );
+}
+
 /**
  * The outbox's relay, one sweep: queues the events left in the outbox longer than `olderThanMs`
  * (Redis refused their job, or their process stopped between the record and the add). An event
