@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import { renderPage, type TestDovecot } from '@cg/testing';
+import { renderPage, requestJson, type TestDovecot, type TestRequestInit } from '@cg/testing';
 
 export type Channel = 'hotline' | 'email' | 'livechat' | 'postal';
 
@@ -68,33 +68,15 @@ interface HttpAnswer {
 }
 
 /** One request; undefined when no answer came (refused, cut, aborted by the client). */
-async function request(
-  url: string,
-  init: RequestInit & { token?: string; json?: unknown; abortAfterMs?: number },
-): Promise<HttpAnswer | undefined> {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set('content-type', 'application/json');
-    body = JSON.stringify(init.json);
-  }
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), init.abortAfterMs ?? 20_000);
+async function request(url: string, init: TestRequestInit & { abortAfterMs?: number }): Promise<HttpAnswer | undefined> {
+  const { abortAfterMs = 20_000, ...rest } = init;
   try {
-    const res = await fetch(url, { ...init, headers, body, signal: controller.signal });
-    const text = await res.text();
-    let parsed: Record<string, unknown> = {};
-    try {
-      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      parsed = { text };
-    }
-    return { status: res.status, body: parsed };
+    const res = await requestJson(url, '', { ...rest, signal: AbortSignal.timeout(abortAfterMs) });
+    const answer: unknown = res.body;
+    const body = answer === undefined ? {} : typeof answer === 'object' && answer ? answer : { text: answer };
+    return { status: res.status, body: body as Record<string, unknown> };
   } catch {
     return undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
