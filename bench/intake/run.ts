@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { commonEnvSchema } from '@cg/config';
+import { commonEnvSchema, loadWorkerConfig } from '@cg/config';
 import { QUEUE_NAMES } from '@cg/contracts';
 import { hashPassword } from '@cg/core';
 import { openDatabase } from '@cg/db';
@@ -26,6 +26,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const RAW_ADDS = Number(process.env.BENCH_RAW_ADDS ?? 30_000);
 const RAW_INSERTS = Number(process.env.BENCH_RAW_INSERTS ?? 3_000);
 const ROOT = join(__dirname, '../../..');
+/** The worker's intake concurrency (its default unless BENCH_WORKER_CONCURRENCY), and the raw inserts' in-flight count. */
+const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? loadWorkerConfig({}).INTAKE_CONCURRENCY);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -127,12 +129,7 @@ async function main(): Promise<void> {
   const overlap = process.env.BENCH_OVERLAP === '1';
   const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const startWorker = () =>
-    startProcess(
-      'apps/worker/dist/main.js',
-      { ...env, INTAKE_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? '16' },
-      'workers running',
-      workerArgs,
-    );
+    startProcess('apps/worker/dist/main.js', { ...env, INTAKE_CONCURRENCY: String(WORKER_CONCURRENCY) }, 'workers running', workerArgs);
   let worker: ChildProcess | undefined = overlap ? await startWorker() : undefined;
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -219,7 +216,7 @@ async function main(): Promise<void> {
     console.log(
       `receipt → routed per case (includes waiting in the queue): p50 ${percentile(lags, 50)} ms, p99 ${percentile(lags, 99)} ms`,
     );
-    const concurrency = Number(process.env.BENCH_WORKER_CONCURRENCY ?? '16');
+    const concurrency = WORKER_CONCURRENCY;
     const rawInserts = await rawInsertRate(db, concurrency);
     const e2eRate = accepted / e2eSeconds;
     console.log(

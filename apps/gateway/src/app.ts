@@ -11,7 +11,7 @@ import type {
   StaffAccounts,
   StaffTokenService,
 } from '@cg/core';
-import type { Database } from '@cg/db';
+import type { CachedDepartmentSettings, CachedWebhookSubscriptions, Database } from '@cg/db';
 import type { GatewayConfig, WebhookSettings } from '@cg/config';
 import type { DeadlineScheduler, IntakePublisher, RedisRateLimiter, WebhooksQueue } from '@cg/queue';
 import { caseProblemHandler } from './http/case-problems';
@@ -70,7 +70,13 @@ export interface GatewayAppDeps {
   /** Bull Board's router (http/queue-board.ts), mounted at /admin/queues for admins with a console session. */
   queueBoard?: express.Router;
   /** Staff accounts (the one writer after creation) and leases for admin-edited settings: the admin routes. */
-  admin?: { accounts: StaffAccounts; lock: CaseLock };
+  admin?: {
+    accounts: StaffAccounts;
+    lock: CaseLock;
+    /** The per-process copies every case change reads: told after each write of theirs. */
+    departmentSettings: Pick<CachedDepartmentSettings, 'changed'>;
+    webhookSubscriptions: Pick<CachedWebhookSubscriptions, 'changed'>;
+  };
   /** Webhook endpoints and deliveries (routes/webhooks.routes.ts, under /api/v1/admin/webhooks; needs `admin` for its lease). */
   webhooks?: { queue: WebhooksQueue; settings: WebhookSettings };
   /** Step 5's satisfaction survey (surveys/survey.routes.ts): its page, its API and the staff's link route (full paths). */
@@ -186,6 +192,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
         tokens: deps.tokens,
         db: deps.db,
         lock: deps.admin.lock,
+        endpointsChanged: () => deps.admin!.webhookSubscriptions.changed(),
         queue: deps.webhooks.queue,
         settings: deps.webhooks.settings,
       }),
@@ -199,6 +206,7 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
         accounts: deps.admin.accounts,
         lock: deps.admin.lock,
         departmentSettings: deps.db.departmentSettings,
+        departmentSettingsChanged: () => deps.admin!.departmentSettings.changed(),
         rootCauses: deps.db.rootCauses,
         departments: deps.departments,
       }),

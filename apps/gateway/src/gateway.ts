@@ -9,10 +9,8 @@ import { DEFAULT_DEPARTMENTS, LIVECHAT_NAMESPACES, QUEUE_NAMES } from '@cg/contr
 import {
   CalendarProvider,
   CaseLifecycle,
-  caseChangedEvent,
-  caseWebhookEvents,
-  enteredDepartmentQueue,
   DeadlinePlanner,
+  fanOutCaseChanges,
   firstDeadlineCheck,
   lifecycleSettingsFrom,
   SignedTokens,
@@ -23,7 +21,7 @@ import {
   VisitorTokenService,
   MetricsRegistry,
 } from '@cg/core';
-import { openDatabase, pingMongo, type Database } from '@cg/db';
+import { CachedDepartmentSettings, CachedWebhookSubscriptions, openDatabase, pingMongo, type Database } from '@cg/db';
 import {
   CaseEventPublisher,
   CaseNumberAllocator,
@@ -88,10 +86,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   const planner = new DeadlinePlanner(calendars.current, deadlinePolicyOf(config));
   // Webhooks: every committed change's case events (fan-out and deliveries run in the workers).
   const webhooksQueue = createWebhooksQueue(redis, config.QUEUE_PREFIX, { failFast: true });
+  // Read on every case change, changed by admins: a copy per process, re-read when a writer bumps it.
+  const departmentSettings = new CachedDepartmentSettings(db.departmentSettings, redis, config.QUEUE_PREFIX);
+  const webhookSubscriptions = new CachedWebhookSubscriptions(db.webhookEndpoints, redis, config.QUEUE_PREFIX);
   const webhookEvents = loggedWebhookEventPublisher(
     webhooksQueue,
     db.webhookOutbox,
-    (types) => db.webhookEndpoints.anyEnabledFor(types),
+    (types) => webhookSubscriptions.anyEnabledFor(types),
     logger,
   );
   const lifecycle = new CaseLifecycle({
@@ -107,15 +108,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     // The case is written; only its day's report totals are off until `reports:rebuild`.
     onReportTotalsWriteFailed: (caseNumber, err) =>
       logger.error({ caseNumber, err: (err as Error).message }, 'report totals not written (run npm run cli -- reports:rebuild)'),
-    // Staff consoles on every node see the change (live updates).
-    onCommitted: (change) => {
-      caseEvents.publish(caseChangedEvent(change, new Date()));
-      webhookEvents.publish(caseWebhookEvents(change, new Date()));
-      if (enteredDepartmentQueue(change))
-        autoAssign
-          .request(change.after.caseNumber, change.after.version)
-          .catch((err: Error) => logger.warn({ caseNumber: change.after.caseNumber, err: err.message }, 'auto-assign not queued'));
-    },
+    // Staff consoles on every node see the change (live updates); webhooks; automatic assignment.
+    onCommitted: fanOutCaseChanges({
+      caseEvents,
+      webhookEvents,
+      autoAssign,
+      autoAssignOn: async (department) => (await departmentSettings.settingsOf(department)).autoAssign,
+      onAutoAssignNotQueued: (caseNumber, err) => logger.warn({ caseNumber, err: err.message }, 'auto-assign not queued'),
+    }),
   });
   // One key for every bearer token this gateway signs: staff and livechat visitors.
   const signer = new SignedTokens(config.AUTH_TOKEN_SECRET);
@@ -170,7 +170,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
       (p) => accountStatus.isCurrent(p),
     ),
     queueBoard: queueBoard(boardQueues),
-    admin: { accounts: staffAccounts, lock: adminLock },
+    admin: { accounts: staffAccounts, lock: adminLock, departmentSettings, webhookSubscriptions },
     webhooks: { queue: webhooksQueue, settings: webhookSettingsOf(config) },
     db,
     livechat,

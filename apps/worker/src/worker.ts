@@ -14,18 +14,16 @@ import {
 import {
   CalendarProvider,
   CaseLifecycle,
-  caseChangedEvent,
-  caseWebhookEvents,
-  enteredDepartmentQueue,
   ClassifierProvider,
   DeadlinePlanner,
+  fanOutCaseChanges,
   firstDeadlineCheck,
   lifecycleSettingsFrom,
   MetricsRegistry,
   startHealthServer,
   type RunningHealthServer,
 } from '@cg/core';
-import { openDatabase, pingMongo, type Database } from '@cg/db';
+import { CachedDepartmentSettings, CachedWebhookSubscriptions, openDatabase, pingMongo, type Database } from '@cg/db';
 import {
   AutoAssignQueue,
   CaseEventPublisher,
@@ -121,10 +119,13 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
   );
   // Webhooks: case events of every committed change, fanned out to the admins' endpoints (webhooks/).
   const webhooksQueue = createWebhooksQueue(connection, config.QUEUE_PREFIX);
+  // Read on every case change, changed by admins (and by the delivery job): a copy per process, re-read when a writer bumps it.
+  const departmentSettings = new CachedDepartmentSettings(db.departmentSettings, connection, config.QUEUE_PREFIX);
+  const webhookSubscriptions = new CachedWebhookSubscriptions(db.webhookEndpoints, connection, config.QUEUE_PREFIX);
   const webhookEvents = loggedWebhookEventPublisher(
     webhooksQueue,
     db.webhookOutbox,
-    (types) => db.webhookEndpoints.anyEnabledFor(types),
+    (types) => webhookSubscriptions.anyEnabledFor(types),
     logger,
   );
   // The intake jobs running at once insert their cases together (each job still fails and retries alone).
@@ -141,16 +142,15 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     // The case is written; only its day's report totals are off until `reports:rebuild`.
     onReportTotalsWriteFailed: (caseNumber, err) =>
       logger.error({ caseNumber, err: (err as Error).message }, 'report totals not written (run npm run cli -- reports:rebuild)'),
-    // New cases and the workers' changes reach the staff consoles on every gateway node; a case
-    // entering a department queue asks for automatic fair assignment (the job checks the department's setting).
-    onCommitted: (change) => {
-      caseEvents.publish(caseChangedEvent(change, new Date()));
-      webhookEvents.publish(caseWebhookEvents(change, new Date()));
-      if (enteredDepartmentQueue(change))
-        autoAssign
-          .request(change.after.caseNumber, change.after.version)
-          .catch((err: Error) => logger.warn({ caseNumber: change.after.caseNumber, err: err.message }, 'auto-assign not queued'));
-    },
+    // New cases and the workers' changes reach the staff consoles on every gateway node; webhooks;
+    // a case entering the queue of a department that assigns automatically gets an auto-assign job.
+    onCommitted: fanOutCaseChanges({
+      caseEvents,
+      webhookEvents,
+      autoAssign,
+      autoAssignOn: async (department) => (await departmentSettings.settingsOf(department)).autoAssign,
+      onAutoAssignNotQueued: (caseNumber, err) => logger.warn({ caseNumber, err: err.message }, 'auto-assign not queued'),
+    }),
   });
   const classifiers = new ClassifierProvider(db.classifierModels, (err) => logger.error({ err: err.message }, 'classifier reload failed'));
   await classifiers.start(config.CLASSIFIER_REFRESH_SECONDS * 1000);
@@ -223,6 +223,7 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
       queue: webhooksQueue,
       // The admin routes' lease prefix: endpoints are changed by admins (gateway) and by the delivery job.
       lock: new RedisCaseLock(connection, { prefix: `${config.QUEUE_PREFIX}:admin` }),
+      endpointsChanged: () => webhookSubscriptions.changed(),
       settings: webhookSettingsOf(config),
       metrics,
       logger,

@@ -24,3 +24,4 @@ export * from './staff-availability';
 export * from './webhook-endpoints';
 export * from './webhook-deliveries';
 export * from './webhook-outbox';
+export * from './cached-settings';

@@ -136,6 +136,8 @@ export interface AdminRoutesDeps {
   tokens: StaffTokenService;
   accounts: StaffAccounts;
   departmentSettings: DepartmentSettingsRepository;
+  /** After each write of a department's settings (the processes' cached copies: CachedDepartmentSettings). */
+  departmentSettingsChanged: () => Promise<void>;
   rootCauses: RootCauseRepository;
   /** The departments of the company (@cg/contracts' DEFAULT_DEPARTMENTS unless configured). */
   departments: () => readonly string[];
@@ -287,7 +289,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
         read: () => deps.departmentSettings.find(code),
         decide: (cur) =>
           cur.configured && cur.autoAssign === b.autoAssign && cur.assignCap === b.assignCap ? null : { ...b, updatedBy: by(req) },
-        write: (v, set) => deps.departmentSettings.writeIfVersion(code, v, set),
+        write: (v, set) => deps.departmentSettings.writeIfVersion(code, v, set).finally(deps.departmentSettingsChanged),
       });
       res.json(departmentView(record!));
     },

@@ -62,6 +62,8 @@ export interface WebhookRoutesDeps {
   db: Pick<Database, 'webhookEndpoints' | 'webhookDeliveries'>;
   /** The admin routes' leases: endpoints are also written by the worker's delivery job (failure count, disabling). */
   lock: CaseLock;
+  /** After each write of an endpoint (the processes' cached copies: CachedWebhookSubscriptions). */
+  endpointsChanged: () => Promise<void>;
   queue: WebhooksQueue;
   settings: WebhookSettings;
 }
@@ -125,7 +127,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
       key: `webhook-endpoint:${id}`,
       read: () => deps.db.webhookEndpoints.find(id),
       decide,
-      write: (v, set) => deps.db.webhookEndpoints.writeIfVersion(id, v, set),
+      write: (v, set) => deps.db.webhookEndpoints.writeIfVersion(id, v, set).finally(deps.endpointsChanged),
     });
 
   router.get(
@@ -160,6 +162,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
         secret,
         createdBy: by(req),
       });
+      await deps.endpointsChanged();
       const answer: WebhookEndpointCreated = { endpoint: webhookEndpointView(endpoint), secret };
       res.status(201).json(answer);
     },

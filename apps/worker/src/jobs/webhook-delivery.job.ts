@@ -13,6 +13,8 @@ export interface WebhookDeliveryDeps {
   db: Pick<Database, 'webhookEndpoints' | 'webhookDeliveries'>;
   /** Leases of admin-edited documents (the gateway's admin lock prefix): endpoints are changed by admins and by this job. */
   lock: CaseLock;
+  /** After a write that may enable or disable the endpoint (the processes' cached copies: CachedWebhookSubscriptions). */
+  endpointsChanged: () => Promise<void>;
   settings: { timeoutMs: number; disableAfterFailures: number; policy: WebhookTargetPolicy };
   metrics?: MetricsRegistry;
   logger: Logger;
@@ -145,7 +147,7 @@ async function countFinalFailure(
         needsAttention: true,
       };
     },
-    write: (v, set) => deps.db.webhookEndpoints.writeIfVersion(endpoint.id, v, set),
+    write: (v, set) => deps.db.webhookEndpoints.writeIfVersion(endpoint.id, v, set).finally(deps.endpointsChanged),
   });
   if (changed && record && !record.enabled && record.needsAttention && record.disabledAt?.getTime() === at.getTime()) {
     deps.metrics?.inc('webhook_endpoints_disabled_total', {});

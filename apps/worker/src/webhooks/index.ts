@@ -13,6 +13,8 @@ export function webhooksProcessor(deps: {
   db: Database;
   queue: WebhooksQueue;
   lock: CaseLock;
+  /** After the delivery job changes an endpoint (CachedWebhookSubscriptions). */
+  endpointsChanged: () => Promise<void>;
   settings: WebhookSettings;
   metrics?: MetricsRegistry;
   logger: Logger;
@@ -26,6 +28,7 @@ export function webhooksProcessor(deps: {
   const deliver = webhookDeliveryHandler({
     db: deps.db,
     lock: deps.lock,
+    endpointsChanged: deps.endpointsChanged,
     settings: deps.settings,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     logger: deps.logger,

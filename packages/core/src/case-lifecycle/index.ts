@@ -7,3 +7,4 @@ export * from './case-reindex';
 export * from './reply-gate';
 export * from './case-assignment';
 export * from './case-index';
+export * from './case-fan-out';

@@ -123,12 +123,12 @@ export class CaseReportBuilder {
       for (const kind of ['target', 'cap'] as const) {
         const due = kind === 'target' ? open.targetDueAt : open.capDueAt;
         if (due === null) continue; // answered (decided), or no deadline
-        if (now > due) deadlines[kind].openOverdue += 1;
-        else deadlines[kind].openNotDue += 1;
+        if (now > due) deadlines[kind].openOverdue += open.count;
+        else deadlines[kind].openNotDue += open.count;
       }
       const ageDays = (now - open.receivedAt) / DAY;
       const bucket = OPEN_AGE_BUCKETS.find((b) => ageDays >= b.fromDays && (b.toDays === null || ageDays < b.toDays));
-      if (bucket) ages.set(bucket.key, ages.get(bucket.key)! + 1);
+      if (bucket) ages.set(bucket.key, ages.get(bucket.key)! + open.count);
     }
     const deadlineRow = (kind: 'target' | 'cap'): ReportDeadlineRow => {
       const t = deadlines[kind];

@@ -30,6 +30,8 @@ export interface ReportDayStore {
    * unique `_id` decides between two first writes). False when the version moved on.
    */
   putIfVersion(day: string, expectedVersion: number, sums: ReportSums, writeId: string): Promise<boolean>;
+  /** A day's version and writer only (the read-back after a write: the sums can be large). */
+  versionOf(day: string): Promise<Pick<StoredReportDay, 'version' | 'writeId'> | null>;
   /** Every stored day (the rebuild empties the days that no longer have cases). */
   storedDays(): Promise<string[]>;
 }
@@ -142,7 +144,7 @@ export class ReportDayTotals {
         const writeId = randomBytes(9).toString('base64url');
         if (!(await this.store.putIfVersion(day, version, sums, writeId))) continue;
         // Read back: a racing write of the same version (only after a lease ran out) may have replaced ours.
-        const [back] = await this.store.findDays([day]);
+        const back = await this.store.versionOf(day);
         if (back && back.version === version + 1 && back.writeId !== writeId) continue;
         return;
       } finally {

@@ -85,6 +85,27 @@ describe('report sums: the one fold, by rows or by days', () => {
     expect(early.early).toEqual({ answerMs: [], open: [] });
   });
 
+  it('open cases of the same minute and deadlines are one counted entry, in any order of changes', () => {
+    const start = vn('2026-03-02T08:00:00').getTime();
+    const burst: CaseReportRow[] = Array.from({ length: 30 }, (_, i) => ({
+      channel: 'hotline',
+      department: 'hosting',
+      status: 'routed',
+      receivedAt: new Date(start + i * 1000), // 30 cases within one minute
+      targetDueAt: new Date(start + 5 * D),
+      capDueAt: new Date(start + 20 * D),
+    }));
+    const sums = emptyReportSums();
+    for (const row of burst.slice(0, 10)) foldReportRow(sums, row, -1); // their closing reached the day first
+    for (const row of burst) foldReportRow(sums, row, 1);
+    expect(sums.early.open).toEqual([]);
+    expect(sums.open).toEqual([{ receivedAt: start, targetDueAt: start + 5 * D, capDueAt: start + 20 * D, count: 20 }]);
+    const range = reportRange('2026-03-01', '2026-03-10');
+    const builder = new CaseReportBuilder(range, vn('2026-03-20T00:00:00'));
+    builder.addSums(sums);
+    expect(builder.build().deadlines.find((d) => d.deadline === 'target')).toMatchObject({ openOverdue: 20 });
+  });
+
   it('a write that changes no report fact changes no total', () => {
     const [open] = rows();
     expect(sameReportContribution(open!, { ...open!, department: open!.department })).toBe(true);

@@ -21,14 +21,23 @@ export interface ReportTally {
   count: number;
 }
 
-/** An open case as far as "now" matters to it: its receipt (age), and the deadlines it may be past if unanswered. */
+/**
+ * Open cases as far as "now" matters to them: their receipt (age), and the deadlines they may be
+ * past if unanswered; `count` cases share these instants. The receipt is kept to the minute, so a
+ * day holds at most one entry per minute and deadline pair however many cases it received (a
+ * list of one entry per case made each intake write of a busy day read and write it whole: issue
+ * 12); an age bucket is reached up to a minute early.
+ */
 export interface OpenCaseFact {
-  /** Epoch milliseconds. */
+  /** Epoch milliseconds, to the minute. */
   receivedAt: number;
   /** The deadline in force, epoch ms; null when the case has none or was answered (then it is decided). */
   targetDueAt: number | null;
   capDueAt: number | null;
+  count: number;
 }
+
+const MINUTE = 60_000;
 
 /**
  * Partial sums of some cases' report facts — one Vietnam day's (the daily totals,
@@ -105,8 +114,8 @@ export function foldReportRow(sums: ReportSums, row: CaseReportRow, sign: 1 | -1
   }
   if (OPEN.has(row.status)) {
     const due = (value: unknown) => (answered === null ? reportTime(value) : null);
-    const open: OpenCaseFact = { receivedAt: received, targetDueAt: due(row.targetDueAt), capDueAt: due(row.capDueAt) };
-    list(sums.open, sums.early.open, open, sign, sameOpen);
+    const receivedAt = Math.floor(received / MINUTE) * MINUTE;
+    countOpen(sums, { receivedAt, targetDueAt: due(row.targetDueAt), capDueAt: due(row.capDueAt), count: 1 }, sign);
   }
   if (row.status === 'closed' && row.rootCauseCategory) tally(sums.rootCauses, row.rootCauseCategory, sign);
   for (const r of row.surveyRatings ?? []) if (Number.isInteger(r) && r >= 1 && r <= 5) tally(sums.ratings, String(r), sign);
@@ -130,7 +139,7 @@ export function addReportSums(sums: ReportSums, part: ReportSums): void {
     [part.open, 1],
     [part.early.open, -1],
   ] as const)
-    for (const o of values) list(sums.open, sums.early.open, o, sign, sameOpen);
+    for (const o of values) countOpen(sums, o, sign);
 }
 
 /** Whether two rows contribute the same to the sums (a write that changes no report fact changes no total). */
@@ -165,5 +174,24 @@ function list<T>(values: T[], early: T[], value: T, sign: 1 | -1, same: (a: T, b
 }
 
 const sameNumber = (a: number, b: number) => a === b;
-const sameOpen = (a: OpenCaseFact, b: OpenCaseFact) =>
-  a.receivedAt === b.receivedAt && a.targetDueAt === b.targetDueAt && a.capDueAt === b.capDueAt;
+
+/**
+ * `list` for counted open facts: adds `fact.count` cases (`sign` 1; cancelling ones taken away
+ * early first) or takes them away (`sign` -1; those not there yet are noted as taken early).
+ */
+function countOpen(sums: ReportSums, fact: OpenCaseFact, sign: 1 | -1): void {
+  const [from, to] = sign === 1 ? [sums.early.open, sums.open] : [sums.open, sums.early.open];
+  const same = (o: OpenCaseFact) => o.receivedAt === fact.receivedAt && o.targetDueAt === fact.targetDueAt && o.capDueAt === fact.capDueAt;
+  let left = fact.count;
+  const i = from.findIndex(same);
+  if (i >= 0) {
+    const cancelled = Math.min(left, from[i]!.count);
+    from[i]!.count -= cancelled;
+    left -= cancelled;
+    if (from[i]!.count === 0) from.splice(i, 1);
+  }
+  if (left === 0) return;
+  const j = to.findIndex(same);
+  if (j >= 0) to[j]!.count += left;
+  else to.push({ ...fact, count: left });
+}

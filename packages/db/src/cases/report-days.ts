@@ -1,5 +1,5 @@
 import { Schema, type Collection, type Connection } from 'mongoose';
-import type { ReportDayStore, ReportSums, StoredReportDay } from '@cg/core';
+import type { OpenCaseFact, ReportDayStore, ReportSums, StoredReportDay } from '@cg/core';
 import { isDuplicateKeyError } from '../connection';
 
 /** One document per Vietnam day of receipt: the reports' partial sums (@cg/core report-days.ts). */
@@ -25,6 +25,26 @@ const reportDaySchema = new Schema(
 );
 reportDaySchema.index({ month: 1 }); // findDays: the months of a report's range
 
+/** Open cases' facts as stored: `[receivedAt, targetDueAt, capDueAt, count]`, half the JSON of the object. */
+type StoredOpenFact = [number, number | null, number | null, number];
+const openToStored = (o: OpenCaseFact): StoredOpenFact => [o.receivedAt, o.targetDueAt, o.capDueAt, o.count];
+// Objects too, without a count: days written before (`cli reports:rebuild` regroups them to the minute).
+const openFromStored = (o: StoredOpenFact | Omit<OpenCaseFact, 'count'>): OpenCaseFact =>
+  Array.isArray(o) ? { receivedAt: o[0], targetDueAt: o[1], capDueAt: o[2], count: o[3] } : { ...o, count: 1 };
+
+export function sumsToStored(sums: ReportSums): string {
+  return JSON.stringify({
+    ...sums,
+    open: sums.open.map(openToStored),
+    early: { answerMs: sums.early.answerMs, open: sums.early.open.map(openToStored) },
+  });
+}
+
+export function sumsFromStored(text: string): ReportSums {
+  const s = JSON.parse(text) as ReportSums;
+  return { ...s, open: s.open.map(openFromStored), early: { answerMs: s.early.answerMs, open: s.early.open.map(openFromStored) } };
+}
+
 /**
  * The reports' daily totals (`report_days`). Written only by @cg/core's ReportDayTotals, under
  * the day's lease (the CaseLifecycle after each case write, `cli reports:rebuild`).
@@ -44,7 +64,7 @@ export class ReportDayRepository implements ReportDayStore {
     return found
       .flat()
       .filter((d) => wanted.has(d._id))
-      .map((d) => ({ day: d._id, version: d.version, sums: JSON.parse(d.sums) as ReportSums, writeId: d.writeId }));
+      .map((d) => ({ day: d._id, version: d.version, sums: sumsFromStored(d.sums), writeId: d.writeId }));
   }
 
   async putIfVersion(day: string, expectedVersion: number, sums: ReportSums, writeId: string): Promise<boolean> {
@@ -53,7 +73,7 @@ export class ReportDayRepository implements ReportDayStore {
       month: day.slice(0, 7),
       version: expectedVersion + 1,
       writeId,
-      sums: JSON.stringify(sums),
+      sums: sumsToStored(sums),
       updatedAt: new Date(),
     };
     if (expectedVersion > 0) return (await this.days.replaceOne({ _id: day, version: expectedVersion }, doc)).matchedCount === 1;
@@ -64,6 +84,11 @@ export class ReportDayRepository implements ReportDayStore {
       if (isDuplicateKeyError(err)) return false; // another writer made the day first
       throw err;
     }
+  }
+
+  async versionOf(day: string): Promise<Pick<StoredReportDay, 'version' | 'writeId'> | null> {
+    const d = await this.days.findOne({ _id: day }, { projection: { version: 1, writeId: 1 } });
+    return d ? { version: d.version, writeId: d.writeId } : null;
   }
 
   async storedDays(): Promise<string[]> {

@@ -44,6 +44,12 @@ export class DepartmentSettingsRepository extends repositoryOf<DepartmentSetting
     return toSettings(department, await this.model.findOne({ department }).lean<Row>().exec());
   }
 
+  /** The saved settings by department (departments without a row have the defaults; read through CachedDepartmentSettings). */
+  async saved(): Promise<Map<string, DepartmentSettings>> {
+    const rows = await this.model.find({}).lean<Row[]>().exec();
+    return new Map(rows.map((r) => [r.department, { autoAssign: r.autoAssign, assignCap: r.assignCap }]));
+  }
+
   /** The settings of each of these departments, in their order (one query: the collection holds a row per department). */
   async forDepartments(departments: readonly string[]): Promise<StoredDepartmentSettings[]> {
     const rows = await this.model.find({}).lean<Row[]>().exec();

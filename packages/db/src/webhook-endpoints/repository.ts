@@ -94,10 +94,10 @@ export class WebhookEndpointRepository extends repositoryOf<WebhookEndpointDocum
     return rows.map(toEndpoint).filter((e) => e.events.includes(type));
   }
 
-  /** Whether an enabled endpoint takes any of these event types (the publisher skips events no one takes). */
-  async anyEnabledFor(types: readonly WebhookEventType[]): Promise<boolean> {
+  /** The event types some enabled endpoint takes (the publisher skips events no one takes; read through CachedWebhookSubscriptions). */
+  async enabledEventTypes(): Promise<Set<WebhookEventType>> {
     const rows = await this.model.find({ enabled: true }, { events: 1 }).lean<Array<{ events: WebhookEventType[] }>>().exec();
-    return rows.some((r) => r.events.some((t) => types.includes(t)));
+    return new Set(rows.flatMap((r) => r.events));
   }
 
   /** Endpoints the system disabled that no admin has looked at yet (the admin screen's notice). */
