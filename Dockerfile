@@ -21,5 +21,4 @@ COPY --from=build /app /app
 RUN mkdir -p /var/lib/complaint-gateway/scans && chown node:node /var/lib/complaint-gateway/scans
 USER node
 EXPOSE 3000
-# --max-semi-space-size=4: see scripts/start.sh (BENCHMARKS.md, issue 12).
-CMD ["node", "--max-semi-space-size=4", "apps/gateway/dist/main.js"]
+CMD ["node", "apps/gateway/dist/main.js"]

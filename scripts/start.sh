@@ -66,9 +66,7 @@ cleanup() {
 trap 'if [ "$stopping" = true ]; then kill -TERM "${SUPERVISED[@]}" 2>/dev/null || true; else cleanup; fi' INT TERM HUP EXIT
 
 supervise worker node apps/worker/dist/main.js
-# A young generation of 4 MiB semi-spaces, not V8's 16: 60–70 MiB less RSS, idle or holding 2,000
-# chat sockets, at no measured cost to the hotline's throughput (BENCHMARKS.md, issue 12).
-supervise gateway node --max-semi-space-size=4 apps/gateway/dist/main.js
+supervise gateway node apps/gateway/dist/main.js
 if [ "$start_mail_sink" = true ]; then supervise smtp-sink node packages/testing/dist/dev-smtp-sink.js "${LOCAL_SMTP_PORT:-2525}" .data/mail-sink; fi
 supervise mail-poller node apps/mail-poller/dist/main.js
 

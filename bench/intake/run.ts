@@ -117,7 +117,7 @@ async function main(): Promise<void> {
 
   // BENCH_GATEWAY_NODE_ARGS / BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profile them.
   // By default the gateway runs as scripts/start.sh, the Dockerfile and docker-compose start it.
-  const gatewayArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
+  const gatewayArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const gateway = await startProcess(
     'apps/gateway/dist/main.js',
     { ...env, PORT: String(port), HOST: '127.0.0.1' },

@@ -13,12 +13,14 @@
  * Loopback only; bounded in count and time. Prints a JSON summary on the last line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
+import { WebSocket } from 'ws';
 import { commonEnvSchema } from '@cg/config';
 import { hashPassword } from '@cg/core';
 import { openDatabase } from '@cg/db';
@@ -58,6 +60,29 @@ const summarize = (xs: number[]) => {
     max: ms(s[s.length - 1] ?? NaN),
   };
 };
+
+/**
+ * Full garbage collections in the gateway, asked through its inspector (HeapProfiler.collectGarbage):
+ * an RSS reading after it is the memory the process holds, not also however much of the ramp's
+ * garbage the GC had not collected yet — which scattered the difference of two plain readings from
+ * 10 to 34 KiB per connection between runs (BENCHMARKS.md, issue 12).
+ */
+async function collectGarbage(inspectPort: number): Promise<void> {
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+  const ws = new WebSocket(targets[0]!.webSocketDebuggerUrl);
+  await once(ws, 'open');
+  try {
+    for (let id = 1; id <= 2; id++) {
+      const answered = new Promise<void>((resolve) =>
+        ws.on('message', (data: Buffer) => (JSON.parse(data.toString()) as { id?: number }).id === id && resolve()),
+      );
+      ws.send(JSON.stringify({ id, method: 'HeapProfiler.collectGarbage' }));
+      await answered;
+    }
+  } finally {
+    ws.close();
+  }
+}
 
 function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -138,13 +163,13 @@ async function main(): Promise<void> {
 
   // BENCH_GATEWAY_NODE_ARGS="--heapsnapshot-signal=SIGUSR2" (then `kill -USR2` it while the sockets are held) or "--cpu-prof …".
   // By default the gateway runs as scripts/start.sh, the Dockerfile and docker-compose start it.
-  const gatewayArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
-  const gateway = await startProcess(
-    'apps/gateway/dist/main.js',
-    { ...env, PORT: String(port), HOST: '127.0.0.1' },
-    'gateway listening',
-    gatewayArgs,
-  );
+  const gatewayArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // Its inspector on loopback: the bench asks it for full garbage collections around the ramp (collectGarbage).
+  const inspectPort = await freePort();
+  const gateway = await startProcess('apps/gateway/dist/main.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'gateway listening', [
+    ...gatewayArgs,
+    `--inspect=127.0.0.1:${inspectPort}`,
+  ]);
   console.log(`gateway pid ${gateway.pid}`);
   const worker = await startProcess('apps/worker/dist/main.js', env, 'workers running');
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -176,6 +201,8 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 30_000));
     };
     await heapSnapshot();
+    const rssBeforeUnforced = rssBytes(gateway.pid!);
+    await collectGarbage(inspectPort);
     const rssBefore = rssBytes(gateway.pid!);
     const connectLatencies: number[] = [];
     const echoLatencies: number[] = [];
@@ -206,6 +233,8 @@ async function main(): Promise<void> {
     const rampSeconds = (performance.now() - t) / 1000;
     const rampLoop = { p99: ms(loopDelay.percentile(99) / 1e6), max: ms(loopDelay.max / 1e6) };
     await new Promise((r) => setTimeout(r, 2000));
+    const rssAfterUnforced = rssBytes(gateway.pid!);
+    await collectGarbage(inspectPort);
     const rssAfter = rssBytes(gateway.pid!);
     await heapSnapshot();
     const rssPerConnection = (rssAfter - rssBefore) / CLIENTS;
@@ -214,13 +243,14 @@ async function main(): Promise<void> {
       `ramp: ${CLIENTS} sockets in ${rampSeconds.toFixed(1)} s = ${(CLIENTS / rampSeconds).toFixed(0)} connects/s; handshake → state p50 ${connect.p50} ms, p99 ${connect.p99} ms`,
     );
     console.log(
-      `gateway RSS: ${(rssBefore / 2 ** 20).toFixed(0)} MiB → ${(rssAfter / 2 ** 20).toFixed(0)} MiB = ${(rssPerConnection / 1024).toFixed(1)} KiB per connection`,
+      `gateway RSS after a full GC: ${(rssBefore / 2 ** 20).toFixed(0)} MiB → ${(rssAfter / 2 ** 20).toFixed(0)} MiB = ${(rssPerConnection / 1024).toFixed(1)} KiB per connection` +
+        ` (plain readings before the GCs: ${(rssBeforeUnforced / 2 ** 20).toFixed(0)} → ${(rssAfterUnforced / 2 ** 20).toFixed(0)} MiB = ${((rssAfterUnforced - rssBeforeUnforced) / CLIENTS / 1024).toFixed(1)} KiB)`,
     );
 
     await new Promise((r) => setTimeout(r, HOLD_SECONDS * 1000));
     const held = visitors.filter((v) => v.socket?.connected).length;
-    // The same difference once the sockets have been held a while (the reading 2 s after the ramp
-    // still counts garbage of the ramp the GC has not collected yet).
+    // The same difference once the sockets have been held a while (after a full GC too).
+    await collectGarbage(inspectPort);
     const rssHeld = rssBytes(gateway.pid!);
     console.log(
       `held after ${HOLD_SECONDS} s: ${held}/${CLIENTS} connected; gateway RSS ${(rssHeld / 2 ** 20).toFixed(0)} MiB = ${((rssHeld - rssBefore) / CLIENTS / 1024).toFixed(1)} KiB per connection`,
