@@ -1,6 +1,4 @@
 import express from 'express';
-import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type {
   CalendarProvider,
@@ -20,6 +18,8 @@ import { httpMetrics, metricsRoute } from './http/metrics';
 import { QUEUE_BOARD_PATH } from './http/queue-board';
 import { compileTrustProxy } from './http/trust-proxy';
 import { notFoundHandler, problemErrorHandler } from './http/problem';
+import { requestLog } from './http/request-log';
+import { securityHeaders } from './http/security-headers';
 import { openApiRoutes } from './http/openapi';
 import { caseActionRoutes } from './routes/case-actions.routes';
 import { adminRoutes, rootCauseRoutes } from './routes/admin.routes';
@@ -91,20 +91,9 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   app.disable('x-powered-by');
   // Compiled once for HTTP and the sockets alike (http/trust-proxy.ts): the same client address everywhere.
   if (deps.trustProxy) app.set('trust proxy', compileTrustProxy(deps.trustProxy));
-  app.use(helmet());
+  app.use(securityHeaders());
   if (deps.metrics) app.use(httpMetrics(deps.metrics.registry));
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-      // Never log headers: they carry bearer tokens.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
-    }),
-  );
+  app.use(requestLog(deps.logger, { ignore: (path) => path === '/healthz' || path === '/readyz' || path === '/metrics' }));
   app.use(express.json({ limit: '256kb' }));
   // First of the routes: every hotline call would otherwise walk the root-mounted routers below
   // (health, console, surveys, livechat pages) before reaching it (issue 12's profile). Nothing

@@ -1,0 +1,42 @@
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+declare module 'http' {
+  interface IncomingMessage {
+    /** The gateway's logger (routes add their own fields: correlation id, case number). */
+    log: Logger;
+  }
+}
+
+/**
+ * One line per finished request — `warn` for 4xx, `error` for 5xx, `debug` otherwise — built only
+ * when its level is enabled, and `req.log` for the routes. In place of pino-http, which made two
+ * child loggers per request (serialising the request into each) before knowing whether anything
+ * would be logged: with helmet it was about a fifth of the hotline's cost per call (issue 12).
+ * Never logs headers: they carry bearer tokens. Unexpected errors are logged by problemErrorHandler.
+ */
+export function requestLog(logger: Logger, opts: { ignore?: (path: string) => boolean } = {}): RequestHandler {
+  return (req, res, next) => {
+    req.log = logger;
+    if (opts.ignore?.(req.path)) return next();
+    const started = performance.now();
+    const done = () => {
+      res.off('finish', done);
+      res.off('close', done);
+      const aborted = !res.writableFinished;
+      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 || aborted ? 'warn' : 'debug';
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level](
+        {
+          req: { method: req.method, url: req.originalUrl },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(performance.now() - started),
+        },
+        aborted ? 'request aborted' : 'request completed',
+      );
+    };
+    res.on('finish', done);
+    res.on('close', done);
+    next();
+  };
+}
