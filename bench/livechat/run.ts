@@ -101,7 +101,15 @@ async function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: s
   child.once('exit', () => children.delete(child));
   let out = '';
   child.stdout.on('data', (d) => (out = (out + d).slice(-10_000)));
-  child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+  // Without the inspector's banners (collectGarbage attaches to the gateway's).
+  child.stderr.on('data', (d: Buffer) => {
+    const text = d
+      .toString()
+      .split('\n')
+      .filter((l) => !/^(Debugger (listening|attached|ending)|For help, see: https:\/\/nodejs\.org)/.test(l))
+      .join('\n');
+    if (text.trim()) process.stderr.write(text);
+  });
   try {
     return await waitFor(`${script} to start`, () => out.includes(readyText) && child, { timeoutMs: 30_000 });
   } catch (err) {
