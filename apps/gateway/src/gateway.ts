@@ -10,7 +10,7 @@ import {
   CalendarProvider,
   CaseLifecycle,
   DeadlinePlanner,
-  fanOutCaseChanges,
+  caseLifecycleHooks,
   firstDeadlineCheck,
   lifecycleSettingsFrom,
   SignedTokens,
@@ -102,20 +102,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     settings: lifecycleSettingsFrom(config),
     // Extensions and reopened cases get a new chain of deadline checks.
     onDeadlinesChanged: (caseNumber, d) => deadlineScheduler.schedule(caseNumber, firstDeadlineCheck(d, calendars.current())),
-    // The case is written; only its list row (case_index) is stale until the next write or `cases:reindex`.
-    onIndexWriteFailed: (caseNumber, err) =>
-      logger.error({ caseNumber, err: (err as Error).message }, 'case list row not written (run npm run cli -- cases:reindex)'),
-    // The case is written; only its day's report totals are off until `reports:rebuild`.
-    onReportTotalsWriteFailed: (caseNumber, err) =>
-      logger.error({ caseNumber, err: (err as Error).message }, 'report totals not written (run npm run cli -- reports:rebuild)'),
     // Staff consoles on every node see the change (live updates); webhooks; automatic assignment.
-    onCommitted: fanOutCaseChanges({
-      caseEvents,
-      webhookEvents,
-      autoAssign,
-      autoAssignOn: async (department) => (await departmentSettings.settingsOf(department)).autoAssign,
-      onAutoAssignNotQueued: (caseNumber, err) => logger.warn({ caseNumber, err: err.message }, 'auto-assign not queued'),
-    }),
+    ...caseLifecycleHooks({ caseEvents, webhookEvents, autoAssign, departmentSettings, log: logger }),
   });
   // One key for every bearer token this gateway signs: staff and livechat visitors.
   const signer = new SignedTokens(config.AUTH_TOKEN_SECRET);

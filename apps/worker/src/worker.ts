@@ -16,7 +16,7 @@ import {
   CaseLifecycle,
   ClassifierProvider,
   DeadlinePlanner,
-  fanOutCaseChanges,
+  caseLifecycleHooks,
   firstDeadlineCheck,
   lifecycleSettingsFrom,
   MetricsRegistry,
@@ -136,21 +136,9 @@ export async function startWorkers(config: WorkerConfig, logger: Logger, overrid
     planner,
     settings: lifecycleSettingsFrom(config),
     onDeadlinesChanged: scheduleDeadlineChecks,
-    // The case is written; only its list row (case_index) is stale until the next write or `cases:reindex`.
-    onIndexWriteFailed: (caseNumber, err) =>
-      logger.error({ caseNumber, err: (err as Error).message }, 'case list row not written (run npm run cli -- cases:reindex)'),
-    // The case is written; only its day's report totals are off until `reports:rebuild`.
-    onReportTotalsWriteFailed: (caseNumber, err) =>
-      logger.error({ caseNumber, err: (err as Error).message }, 'report totals not written (run npm run cli -- reports:rebuild)'),
     // New cases and the workers' changes reach the staff consoles on every gateway node; webhooks;
     // a case entering the queue of a department that assigns automatically gets an auto-assign job.
-    onCommitted: fanOutCaseChanges({
-      caseEvents,
-      webhookEvents,
-      autoAssign,
-      autoAssignOn: async (department) => (await departmentSettings.settingsOf(department)).autoAssign,
-      onAutoAssignNotQueued: (caseNumber, err) => logger.warn({ caseNumber, err: err.message }, 'auto-assign not queued'),
-    }),
+    ...caseLifecycleHooks({ caseEvents, webhookEvents, autoAssign, departmentSettings, log: logger }),
   });
   const classifiers = new ClassifierProvider(db.classifierModels, (err) => logger.error({ err: err.message }, 'classifier reload failed'));
   await classifiers.start(config.CLASSIFIER_REFRESH_SECONDS * 1000);
