@@ -11,7 +11,9 @@ export type RedisClient = Redis | Cluster;
 /**
  * Two kinds of Redis connection, as BullMQ recommends:
  * - `producer`: used on HTTP paths; fails fast (no offline queue, one retry) so a request
- *   answers 503 at once when Redis is down instead of hanging.
+ *   answers 503 at once when Redis is down instead of hanging. Auto-pipelined: the commands of
+ *   concurrent requests issued in one tick go in one write (hotline calls: +15–20 % per process,
+ *   BENCHMARKS.md issue 12).
  * - `worker`: used by BullMQ workers; retries forever (`maxRetriesPerRequest: null`).
  * Never set ioredis `keyPrefix` with BullMQ; pass the queue prefix instead.
  */
@@ -62,7 +64,7 @@ export function parseRedisClusterUrl(url: string): RedisClusterTarget {
 export function createRedisConnection(url: string, role: RedisRole, extra: RedisOptions = {}): RedisClient {
   const base: RedisOptions =
     role === 'producer'
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }
+      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, enableAutoPipelining: true }
       : { maxRetriesPerRequest: null, enableReadyCheck: false };
   // Reconnect with capped backoff; ioredis keeps trying forever.
   const retry = (times: number) => Math.min(100 * 2 ** Math.min(times, 6), 5000);
