@@ -9,6 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -39,6 +40,19 @@ function startProcess(script: string, env: NodeJS.ProcessEnv, readyText: string,
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
   return waitFor(`${script} to start`, () => out.includes(readyText) && child, { timeoutMs: 30_000 });
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux): the gateway's CPU per call
+ * varies far less between runs than its calls per second on this shared 2-core machine.
+ */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
 }
 
 async function rawAddRate(redisUrl: string, prefix: string): Promise<number> {
@@ -141,6 +155,7 @@ async function main(): Promise<void> {
     const { token } = (await login.json()) as { token: string };
     const runId = randomUUID().slice(0, 8);
     let n = 0;
+    const gatewayCpuBefore = cpuSecondsOf(gateway.pid);
     const started = Date.now();
     // autocannon reports at its next 1-second sample after the last answer, which rounded the
     // ingest time up by as much as a second: the rate is taken from the last answer's time.
@@ -172,12 +187,14 @@ async function main(): Promise<void> {
     });
     const ingestSeconds = (lastAnswerAt - started) / 1000;
     const accepted = result['2xx'];
+    const gatewayCpuMsPerCall = ((cpuSecondsOf(gateway.pid) - gatewayCpuBefore) * 1000) / result.requests.total;
     console.log(
       `ingest: ${(accepted / ingestSeconds).toFixed(0)} calls/s (${accepted} answered 2xx in ${ingestSeconds.toFixed(2)} s to the last answer); non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
     );
     console.log(
       `latency to 202: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms (${CONNECTIONS} connections)`,
     );
+    console.log(`gateway CPU per call: ${gatewayCpuMsPerCall.toFixed(3)} ms (user + system, from /proc)`);
 
     if (process.env.BENCH_INGEST_ONLY === '1') {
       // The ingest figures alone (no drain, no end-to-end figure): for comparing gateway changes quickly.
@@ -188,6 +205,7 @@ async function main(): Promise<void> {
           ingestP50Ms: result.latency.p50,
           ingestP99Ms: result.latency.p99,
           ingestToRawRatio: Number((accepted / ingestSeconds / raw).toFixed(2)),
+          gatewayCpuMsPerCall: Number(gatewayCpuMsPerCall.toFixed(3)),
         }),
       );
       return;
@@ -237,6 +255,7 @@ async function main(): Promise<void> {
       ingestP50Ms: result.latency.p50,
       ingestP99Ms: result.latency.p99,
       ingestToRawRatio: Number((accepted / ingestSeconds / raw).toFixed(2)),
+      gatewayCpuMsPerCall: Number(gatewayCpuMsPerCall.toFixed(3)),
       endToEndCasesPerSecond: Math.round(accepted / e2eSeconds),
       rawInsertsPerSecond: Math.round(rawInserts),
       endToEndToRawInsertRatio: Number((e2eRate / rawInserts).toFixed(2)),

@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import express from 'express';
 import type { Logger } from 'pino';
 import type {
@@ -34,7 +35,7 @@ import { staffAvailabilityRoutes } from './routes/staff-availability.routes';
 import { caseWorkflowRoutes } from './routes/case-workflow.routes';
 import { caseRoutes } from './routes/cases.routes';
 import { healthRoutes, type ReadinessCheck } from './routes/health.routes';
-import { hotlineRoutes } from './routes/hotline.routes';
+import { directHotlineCalls, hotlineRoutes, HOTLINE_MOUNT } from './routes/hotline.routes';
 import { postalRoutes } from './routes/postal.routes';
 import { CaseReports, reportRoutes } from './reports/reports.routes';
 import type { PostalChannel } from './postal';
@@ -85,8 +86,12 @@ export interface GatewayAppDeps {
   requestAssignment?: (caseNumber: string, version: number) => Promise<void>;
 }
 
-/** The HTTP surface: routes only translate and authorize; domain rules live in packages and workers. */
-export function createGatewayApp(deps: GatewayAppDeps): express.Express {
+/**
+ * The HTTP surface: routes only translate and authorize; domain rules live in packages and workers.
+ * `app` holds every route (the OpenAPI document and the authorization matrix read it); `listener`
+ * is what the server runs: the hotline's call route directly (directHotlineCalls), the rest by `app`.
+ */
+export function createGatewayApp(deps: GatewayAppDeps): { app: express.Express; listener: RequestListener } {
   const app = express();
   app.disable('x-powered-by');
   // Compiled once for HTTP and the sockets alike (http/trust-proxy.ts): the same client address everywhere.
@@ -94,11 +99,12 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   app.use(securityHeaders());
   if (deps.metrics) app.use(httpMetrics(deps.metrics.registry));
   app.use(requestLog(deps.logger, { ignore: (path) => path === '/healthz' || path === '/readyz' || path === '/metrics' }));
-  app.use(express.json({ limit: '256kb' }));
-  // First of the routes: every hotline call would otherwise walk the root-mounted routers below
-  // (health, console, surveys, livechat pages) before reaching it (issue 12's profile). Nothing
-  // above /api/v1/hotline is served by them.
-  app.use('/api/v1/hotline', hotlineRoutes({ publisher: deps.publisher, tokens: deps.tokens }));
+  const jsonBody = express.json({ limit: '256kb' });
+  app.use(jsonBody);
+  // First of the routes: a hotline call the direct route leaves to express (a trailing slash, a
+  // query string) would otherwise walk the root-mounted routers below (health, console, surveys,
+  // livechat pages) before reaching it. Nothing above /api/v1/hotline is served by them.
+  app.use(HOTLINE_MOUNT, hotlineRoutes({ publisher: deps.publisher, tokens: deps.tokens }));
 
   app.use(healthRoutes(deps.readiness));
   if (deps.metrics) app.use(metricsRoute(deps.metrics.registry, deps.metrics));
@@ -207,5 +213,16 @@ export function createGatewayApp(deps: GatewayAppDeps): express.Express {
   app.use(notFoundHandler);
   app.use(caseProblemHandler);
   app.use(problemErrorHandler(deps.logger));
-  return app;
+
+  const hotlineCalls = directHotlineCalls({
+    publisher: deps.publisher,
+    tokens: deps.tokens,
+    logger: deps.logger,
+    jsonBody,
+    ...(deps.metrics ? { metrics: deps.metrics.registry } : {}),
+  });
+  const listener: RequestListener = (req, res) => {
+    if (!hotlineCalls(req, res)) app(req, res);
+  };
+  return { app, listener };
 }

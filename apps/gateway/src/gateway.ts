@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { autoIndexEnabled, deadlinePolicyOf, webhookSettingsOf, type GatewayConfig } from '@cg/config';
@@ -143,7 +143,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
   const metrics = new MetricsRegistry();
   // Read-only handles for Bull Board (it reads, retries, cleans and promotes through them).
   const boardQueues = Object.values(QUEUE_NAMES).map((name) => new Queue(name, { connection: redis, prefix: config.QUEUE_PREFIX }));
-  const app = createGatewayApp({
+  const { app, listener } = createGatewayApp({
     logger,
     metrics: {
       registry: metrics,
@@ -201,7 +201,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = pino(
     ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {}),
   });
 
-  const server = app.listen(config.PORT, config.HOST);
+  const server = createServer(listener).listen(config.PORT, config.HOST);
   await once(server, 'listening');
   const staffCaseEvents = attachStaffCaseEvents(livechat.attach(server), {
     tokens: staffTokens,

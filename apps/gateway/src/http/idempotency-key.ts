@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { parseRequest } from './problem';
 
@@ -12,6 +12,6 @@ export const idempotencyKeySchema = z
 export const idempotencyKeyHeaders = z.object({ 'idempotency-key': idempotencyKeySchema });
 
 /** The request's `Idempotency-Key`, if any (400 naming `idempotency-key` when malformed). */
-export function idempotencyKeyOf(req: Request): string | undefined {
-  return parseRequest(idempotencyKeyHeaders, { 'idempotency-key': req.get('idempotency-key') ?? undefined }, 'body')['idempotency-key'];
+export function idempotencyKeyOf(req: IncomingMessage): string | undefined {
+  return parseRequest(idempotencyKeyHeaders, { 'idempotency-key': req.headers['idempotency-key'] }, 'body')['idempotency-key'];
 }

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Router, type RequestHandler } from 'express';
 import type { MetricsRegistry } from '@cg/core';
 import { apiDoc } from './api-doc';
@@ -11,7 +12,6 @@ import { apiDoc } from './api-doc';
  */
 export function httpMetrics(metrics: MetricsRegistry): RequestHandler {
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
     let route: string | undefined;
     let matched: unknown;
     Object.defineProperty(req, 'route', {
@@ -23,16 +23,22 @@ export function httpMetrics(metrics: MetricsRegistry): RequestHandler {
         if (value && typeof value.path === 'string') route = `${req.baseUrl}${value.path}`;
       },
     });
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.observe(
-        'http_request_duration_seconds',
-        { method: req.method, route: route ?? 'unmatched', status: String(res.statusCode) },
-        seconds,
-      );
-    });
+    timeRequest(metrics, req, res, () => route);
     next();
   };
+}
+
+/** Observes the request's latency under its route pattern (undefined: `unmatched`) when the response finishes. */
+export function timeRequest(metrics: MetricsRegistry, req: IncomingMessage, res: ServerResponse, routeOf: () => string | undefined): void {
+  const started = performance.now();
+  res.once('finish', () => {
+    const seconds = (performance.now() - started) / 1000;
+    metrics.observe(
+      'http_request_duration_seconds',
+      { method: req.method ?? '', route: routeOf() ?? 'unmatched', status: String(res.statusCode) },
+      seconds,
+    );
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { type z } from 'zod';
@@ -94,18 +95,20 @@ export function intakeUnavailableProblem(retry: string): HttpProblem {
   );
 }
 
-export function sendProblem(res: Parameters<RequestHandler>[1], p: HttpProblem): void {
-  res
-    .status(p.status)
-    .set(p.headers)
-    .type('application/problem+json')
-    .json({
-      type: `urn:complaint-gateway:problem:${p.code}`,
-      title: p.title,
-      status: p.status,
-      ...(p.detail ? { detail: p.detail } : {}),
-      ...(p.errors ? { errors: p.errors } : {}),
-    });
+/** Answers with the problem document (plain node API: also used by the direct hotline route). */
+export function sendProblem(res: ServerResponse, p: HttpProblem): void {
+  const body = JSON.stringify({
+    type: `urn:complaint-gateway:problem:${p.code}`,
+    title: p.title,
+    status: p.status,
+    ...(p.detail ? { detail: p.detail } : {}),
+    ...(p.errors ? { errors: p.errors } : {}),
+  });
+  res.statusCode = p.status;
+  for (const [name, value] of Object.entries(p.headers)) res.setHeader(name, value);
+  res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
@@ -123,27 +126,29 @@ function clientErrorFields(err: unknown): { status: number; type: string | undef
   };
 }
 
-/** Last middleware: every error becomes a problem document; unexpected ones are logged, not leaked. */
+/**
+ * Every error as the problem to answer: an HttpProblem as it is, body-parser's client errors
+ * (malformed JSON, too large, wrong charset) named as such, anything else a 500 that is logged,
+ * not leaked.
+ */
+export function problemOf(err: unknown, logger: Logger, req: { method?: string; originalUrl?: string; url?: string }): HttpProblem {
+  if (err instanceof HttpProblem) return err;
+  const { status, type, message } = clientErrorFields(err);
+  if (status >= 400 && status < 500) {
+    const title =
+      type === 'entity.parse.failed' ? 'Malformed JSON body' : type === 'entity.too.large' ? 'Request body too large' : 'Bad request';
+    return new HttpProblem(status, type ?? 'bad_request', title, message, [
+      { field: '(body)', code: type ?? 'invalid', message: message ?? '' },
+    ]);
+  }
+  logger.error({ err, method: req.method, url: req.originalUrl ?? req.url }, 'unhandled error');
+  return new HttpProblem(500, 'internal_error', 'Internal server error', 'the error was logged; nothing was recorded for this request');
+}
+
+/** Last middleware: every error becomes a problem document. */
 export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    if (err instanceof HttpProblem) return sendProblem(res, err);
-    // body-parser errors: malformed JSON, too large, wrong charset.
-    const { status, type, message } = clientErrorFields(err);
-    if (status >= 400 && status < 500) {
-      const title =
-        type === 'entity.parse.failed' ? 'Malformed JSON body' : type === 'entity.too.large' ? 'Request body too large' : 'Bad request';
-      return sendProblem(
-        res,
-        new HttpProblem(status, type ?? 'bad_request', title, message, [
-          { field: '(body)', code: type ?? 'invalid', message: message ?? '' },
-        ]),
-      );
-    }
-    logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
-    if (res.headersSent) return;
-    sendProblem(
-      res,
-      new HttpProblem(500, 'internal_error', 'Internal server error', 'the error was logged; nothing was recorded for this request'),
-    );
+    const problem = problemOf(err, logger, req);
+    if (!res.headersSent) sendProblem(res, problem);
   };
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
@@ -18,25 +19,25 @@ declare module 'http' {
 export function requestLog(logger: Logger, opts: { ignore?: (path: string) => boolean } = {}): RequestHandler {
   return (req, res, next) => {
     req.log = logger;
-    if (opts.ignore?.(req.path)) return next();
-    const started = performance.now();
-    const done = () => {
-      res.off('finish', done);
-      res.off('close', done);
-      const aborted = !res.writableFinished;
-      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 || aborted ? 'warn' : 'debug';
-      if (!logger.isLevelEnabled(level)) return;
-      logger[level](
-        {
-          req: { method: req.method, url: req.originalUrl },
-          res: { statusCode: res.statusCode },
-          responseTime: Math.round(performance.now() - started),
-        },
-        aborted ? 'request aborted' : 'request completed',
-      );
-    };
-    res.on('finish', done);
-    res.on('close', done);
+    if (!opts.ignore?.(req.path)) logWhenFinished(logger, req, res, req.originalUrl);
     next();
   };
+}
+
+/**
+ * The request's one line, written when the response closes: node emits `close` after `finish`
+ * and also when the connection goes first, so one listener sees both (issue 12: listeners per
+ * request are part of the hotline's cost per call).
+ */
+export function logWhenFinished(logger: Logger, req: IncomingMessage, res: ServerResponse, url: string): void {
+  const started = performance.now();
+  res.once('close', () => {
+    const aborted = !res.writableFinished;
+    const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 || aborted ? 'warn' : 'debug';
+    if (!logger.isLevelEnabled(level)) return;
+    logger[level](
+      { req: { method: req.method, url }, res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - started) },
+      aborted ? 'request aborted' : 'request completed',
+    );
+  });
 }

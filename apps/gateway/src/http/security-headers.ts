@@ -8,7 +8,7 @@ import helmet from 'helmet';
  * without its chain of thirteen middlewares per request (issue 12: the hotline's cost per call).
  * Pages that need another Content-Security-Policy still set their own after it.
  */
-export function securityHeaders(): RequestHandler {
+function helmetHeaders(): { set: Array<[string, string]>; removed: string[] } {
   const set: Array<[string, string]> = [];
   const removed: string[] = [];
   const probe = {
@@ -18,9 +18,21 @@ export function securityHeaders(): RequestHandler {
   let ran = false;
   helmet()({} as IncomingMessage, probe as unknown as ServerResponse, () => (ran = true));
   if (!ran) throw new Error('helmet did not finish synchronously: its headers cannot be worked out once');
+  return { set, removed };
+}
+
+let table: ReturnType<typeof helmetHeaders> | undefined;
+
+/** Sets helmet's headers on a response (the express middleware below, and the direct hotline route). */
+export function setSecurityHeaders(res: ServerResponse): void {
+  table ??= helmetHeaders();
+  for (const [name, value] of table.set) res.setHeader(name, value);
+  for (const name of table.removed) res.removeHeader(name);
+}
+
+export function securityHeaders(): RequestHandler {
   return (_req, res, next) => {
-    for (const [name, value] of set) res.setHeader(name, value);
-    for (const name of removed) res.removeHeader(name);
+    setSecurityHeaders(res);
     next();
   };
 }

@@ -258,6 +258,6 @@ function refusalOf(c: CaseRecord, round: number): SurveyRefusal | null {
 
 function sendSurveyProblem(res: Parameters<typeof sendProblem>[0], err: unknown): void {
   if (!(err instanceof HttpProblem)) throw err;
-  if (err instanceof SurveyProblem && err.language) res.set('Content-Language', err.language);
+  if (err instanceof SurveyProblem && err.language) res.setHeader('Content-Language', err.language);
   sendProblem(res, err);
 }
