@@ -52,7 +52,7 @@ export function hotlineRoutes(deps: HotlineDeps): Router {
  * `POST /api/v1/hotline/calls` served on node's HTTP server ahead of express: the same headers,
  * metrics, request log, JSON parser (the app's own instance), guard, handling and problem
  * documents as the route above, without express's app and router around them. Those were half
- * of a call's CPU (0.69 → 0.33 ms per call measured by `npm run bench:intake`, issue 12), and the
+ * of a call's CPU (0.69 → 0.24–0.40 ms per call measured by `npm run bench:intake`, issue 12), and the
  * hotline is the channel that takes bursts. Returns false for any other request (another method,
  * path, a query string or a trailing slash): express serves those, with the route above.
  */
@@ -80,7 +80,8 @@ export function directHotlineCalls(
             'Content-Length': Buffer.byteLength(json),
           });
           res.end(json);
-        }, fail);
+        })
+        .catch(fail);
     });
     return true;
   };
